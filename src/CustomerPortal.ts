@@ -1,0 +1,42 @@
+/**
+ * Customer-portal sessions: a link where a customer manages their own billing.
+ *
+ * @since 0.1.0
+ */
+import { Effect, Schema } from "effect"
+import type { RequestOptions } from "./internal/request.js"
+import { validate } from "./internal/validate.js"
+import { PortalSession, PortalSessionCreateParams } from "./Schemas.js"
+import { XtopayClient } from "./XtopayClient.js"
+import type { CommonError, IdempotencyConflict, NotFound } from "./XtopayError.js"
+
+/** @since 0.1.0 */
+export type CreateSessionError = CommonError | NotFound | IdempotencyConflict
+
+const decodeSession = Schema.decodeUnknownEither(PortalSession)
+const checkCreate = validate(PortalSessionCreateParams)
+
+/**
+ * Creates a portal session (`POST /customer-portal/sessions`); send the customer to its `url`.
+ * It expires after 30 minutes. Fails with `NotFound` when the customer does not exist.
+ *
+ * @since 0.1.0
+ */
+export const createSession: (
+  params: PortalSessionCreateParams,
+  options?: RequestOptions
+) => Effect.Effect<PortalSession, CreateSessionError, XtopayClient> = Effect.fn(
+  "Xtopay.customerPortal.createSession"
+)(function*(params: PortalSessionCreateParams, options?: RequestOptions) {
+  const body = yield* checkCreate(params)
+  const client = yield* XtopayClient
+  return yield* client.execute({
+    method: "POST",
+    route: "/customer-portal/sessions",
+    path: "/customer-portal/sessions",
+    body,
+    decode: decodeSession,
+    notFound: true,
+    options
+  })
+})

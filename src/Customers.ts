@@ -1,0 +1,183 @@
+/**
+ * Customers: create, retrieve, update, delete and list.
+ *
+ * @since 0.1.0
+ */
+import { Effect, Schema, Stream } from "effect"
+import type { RequestOptions } from "./internal/request.js"
+import { pathId, validate } from "./internal/validate.js"
+import { paginate } from "./Pagination.js"
+import {
+  Customer,
+  CustomerCreateParams,
+  CustomerDetails,
+  CustomerListParams,
+  CustomerPage,
+  CustomerUpdateParams,
+  DeletedCustomer,
+  type Page,
+  type StreamOptions
+} from "./Schemas.js"
+import { validatePrefetch } from "./internal/listing.js"
+import { XtopayClient } from "./XtopayClient.js"
+import type { CommonError, IdempotencyConflict, NotFound } from "./XtopayError.js"
+
+/** @since 0.1.0 */
+export type CreateError = CommonError | IdempotencyConflict
+/** @since 0.1.0 */
+export type RetrieveError = CommonError | NotFound
+/** @since 0.1.0 */
+export type UpdateError = CommonError | NotFound | IdempotencyConflict
+/** @since 0.1.0 */
+export type DeleteError = CommonError | NotFound
+/** @since 0.1.0 */
+export type ListError = CommonError
+
+const decodeCustomer = Schema.decodeUnknownEither(Customer)
+const decodeDetails = Schema.decodeUnknownEither(CustomerDetails)
+const decodeDeleted = Schema.decodeUnknownEither(DeletedCustomer)
+const decodePage = Schema.decodeUnknownEither(CustomerPage)
+const checkCreate = validate(CustomerCreateParams)
+const checkUpdate = validate(CustomerUpdateParams)
+const checkList = validate(CustomerListParams)
+const customerId = pathId("id")
+
+/**
+ * Creates a customer (`POST /customers`). Every call carries an `Idempotency-Key` (yours, or one
+ * made once per call and reused on each retry), so a retry never makes a second customer.
+ *
+ * @example
+ * const ama = yield* Customers.create({ email: "ama@example.com", name: "Ama Owusu" })
+ *
+ * @since 0.1.0
+ */
+export const create: (
+  params: CustomerCreateParams,
+  options?: RequestOptions
+) => Effect.Effect<Customer, CreateError, XtopayClient> = Effect.fn("Xtopay.customers.create")(
+  function*(params: CustomerCreateParams, options?: RequestOptions) {
+    const body = yield* checkCreate(params)
+    const client = yield* XtopayClient
+    return yield* client.execute({
+      method: "POST",
+      route: "/customers",
+      path: "/customers",
+      body,
+      decode: decodeCustomer,
+      notFound: false,
+      options
+    })
+  }
+)
+
+/**
+ * Retrieves a customer with its `subscriptions` and `payment_methods` (`GET /customers/:id`).
+ *
+ * @since 0.1.0
+ */
+export const retrieve: (id: string) => Effect.Effect<CustomerDetails, RetrieveError, XtopayClient> = Effect.fn(
+  "Xtopay.customers.retrieve"
+)(function*(id: string) {
+  const encoded = yield* customerId(id)
+  const client = yield* XtopayClient
+  return yield* client.execute({
+    method: "GET",
+    route: "/customers/:id",
+    path: `/customers/${encoded}`,
+    decode: decodeDetails,
+    notFound: true
+  })
+})
+
+/**
+ * Updates a customer (`PATCH /customers/:id`): only the fields given change; `metadata` keys
+ * merge, and a key set to `null` is removed.
+ *
+ * @since 0.1.0
+ */
+export const update: (
+  id: string,
+  params: CustomerUpdateParams,
+  options?: RequestOptions
+) => Effect.Effect<Customer, UpdateError, XtopayClient> = Effect.fn("Xtopay.customers.update")(
+  function*(id: string, params: CustomerUpdateParams, options?: RequestOptions) {
+    const encoded = yield* customerId(id)
+    const body = yield* checkUpdate(params)
+    const client = yield* XtopayClient
+    return yield* client.execute({
+      method: "PATCH",
+      route: "/customers/:id",
+      path: `/customers/${encoded}`,
+      body,
+      decode: decodeCustomer,
+      notFound: true,
+      options
+    })
+  }
+)
+
+/**
+ * Deletes a customer (`DELETE /customers/:id`): cancels its subscriptions and removes its saved
+ * payment methods. Exported as `Customers.delete`.
+ *
+ * @since 0.1.0
+ */
+export const del: (id: string) => Effect.Effect<DeletedCustomer, DeleteError, XtopayClient> = Effect.fn(
+  "Xtopay.customers.delete"
+)(function*(id: string) {
+  const encoded = yield* customerId(id)
+  const client = yield* XtopayClient
+  return yield* client.execute({
+    method: "DELETE",
+    route: "/customers/:id",
+    path: `/customers/${encoded}`,
+    decode: decodeDeleted,
+    onEmpty: (): DeletedCustomer => ({ id, deleted: true }),
+    notFound: true
+  })
+})
+
+export {
+  /** @since 0.1.0 */
+  del as delete
+}
+
+/**
+ * One page of customers (`GET /customers`), newest first, with its `pagination`.
+ *
+ * @since 0.1.0
+ */
+export const listPage: (
+  params?: CustomerListParams
+) => Effect.Effect<Page<Customer>, ListError, XtopayClient> = Effect.fn("Xtopay.customers.listPage")(
+  function*(params?: CustomerListParams) {
+    const query = yield* checkList(params ?? {})
+    const client = yield* XtopayClient
+    return yield* client.execute({
+      method: "GET",
+      route: "/customers",
+      path: "/customers",
+      urlParams: query,
+      decode: decodePage,
+      notFound: false
+    })
+  }
+)
+
+/**
+ * Every customer (matching `email`, if given), as a lazy `Stream` that walks the pages with
+ * `after = next_cursor`. `limit` is the page size; `after` resumes from a cursor; `prefetch`
+ * fetches up to that many pages ahead.
+ *
+ * @example
+ * const everyone = yield* Stream.runCollect(Customers.list({ limit: 100 }))
+ *
+ * @since 0.1.0
+ */
+export const list = (
+  params?: CustomerListParams & StreamOptions
+): Stream.Stream<Customer, ListError, XtopayClient> =>
+  Stream.unwrap(
+    Effect.map(validatePrefetch(params?.prefetch), (prefetch) =>
+      paginate((after) => listPage({ ...params, after }), { after: params?.after, prefetch }))
+  )

@@ -1,0 +1,426 @@
+/**
+ * The shapes of the Xtopay API, as Schemas. One schema per shape, shared by the client (to
+ * validate what it sends and decode what it gets) and by the in-memory Xtopay (to validate what it
+ * receives and encode what it answers). Field names stay snake_case, as on the wire.
+ *
+ * @since 0.1.0
+ */
+import { DateTime, ParseResult, Schema } from "effect"
+
+// ---------------------------------------------------------------------------------------------
+// Scalars
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * An ISO 8601 UTC timestamp on the wire (`2026-05-24T10:00:00Z`), a `DateTime.Utc` in code.
+ * Encodes without milliseconds when they are zero, as Xtopay prints them.
+ *
+ * @since 0.1.0
+ */
+export const Timestamp: Schema.Schema<DateTime.Utc, string> = Schema.transformOrFail(
+  Schema.String,
+  Schema.DateTimeUtcFromSelf,
+  {
+    strict: true,
+    decode: (input, _, ast) => {
+      const millis = Date.parse(input)
+      return Number.isNaN(millis)
+        ? ParseResult.fail(new ParseResult.Type(ast, input, `Expected an ISO 8601 timestamp, got ${JSON.stringify(input)}`))
+        : ParseResult.succeed(DateTime.unsafeMake(millis))
+    },
+    encode: (dateTime) => {
+      const iso = new Date(dateTime.epochMillis).toISOString()
+      return ParseResult.succeed(iso.endsWith(".000Z") ? `${iso.slice(0, -5)}Z` : iso)
+    }
+  }
+).annotations({ identifier: "Timestamp" })
+
+/**
+ * An object id as it may appear in a path: non-empty, no `/`, `?`, `#` or whitespace, and not
+ * `.` or `..` (which a URL resolver would fold away).
+ *
+ * @since 0.1.0
+ */
+export const ObjectId = Schema.String.pipe(
+  Schema.filter((s) => {
+    if (s.length === 0) return "must not be empty"
+    if (s === "." || s === "..") return `must not be ${JSON.stringify(s)}`
+    if (/[/?#\s]/.test(s)) return `must not contain '/', '?', '#' or whitespace, got ${JSON.stringify(s)}`
+    return true
+  }, { identifier: "ObjectId" })
+)
+
+/**
+ * An email address: something `@` a domain with a dot, no whitespace.
+ *
+ * @since 0.1.0
+ */
+export const Email = Schema.String.pipe(
+  Schema.filter((s) =>
+    /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s) && s.length <= 254 ? true : `Expected an email address, got ${JSON.stringify(s)}`,
+    { identifier: "Email" }
+  )
+)
+
+/**
+ * A phone number in E.164 form: `+`, a country code, up to 15 digits in all.
+ *
+ * @since 0.1.0
+ */
+export const E164Phone = Schema.String.pipe(
+  Schema.filter((s) =>
+    /^\+[1-9]\d{6,14}$/.test(s) ? true : `Expected an E.164 phone number such as "+233244000000", got ${JSON.stringify(s)}`,
+    { identifier: "E164Phone" }
+  )
+)
+
+/**
+ * An ISO 4217 currency code: three upper-case letters.
+ *
+ * @since 0.1.0
+ */
+export const CurrencyCode = Schema.String.pipe(
+  Schema.filter((s) =>
+    /^[A-Z]{3}$/.test(s) ? true : `Expected an ISO 4217 currency code such as "GHS", got ${JSON.stringify(s)}`,
+    { identifier: "CurrencyCode" }
+  )
+)
+
+/**
+ * An absolute http(s) URL.
+ *
+ * @since 0.1.0
+ */
+export const HttpUrl = Schema.String.pipe(
+  Schema.filter((s) => {
+    if (URL.canParse(s)) {
+      const url = new URL(s)
+      if ((url.protocol === "http:" || url.protocol === "https:") && url.host !== "") return true
+    }
+    return `Expected an absolute http(s) URL, got ${JSON.stringify(s)}`
+  }, { identifier: "HttpUrl" })
+)
+
+/**
+ * A page size: an integer from 1 to 100.
+ *
+ * @since 0.1.0
+ */
+export const PageLimit = Schema.Number.pipe(
+  Schema.filter((n) =>
+    Number.isInteger(n) && n >= 1 && n <= 100 ? true : `Expected an integer from 1 to 100, got ${n}`,
+    { identifier: "PageLimit" }
+  )
+)
+
+/**
+ * An `Idempotency-Key`: 1 to 255 printable ASCII characters, no leading or trailing space.
+ *
+ * @since 0.1.0
+ */
+export const IdempotencyKey = Schema.String.pipe(
+  Schema.filter((s) => {
+    if (s.length === 0 || s.length > 255) return `must be 1 to 255 characters long, got ${s.length}`
+    if (!/^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/.test(s)) {
+      return "must hold printable ASCII characters only, with no leading or trailing space"
+    }
+    return true
+  }, { identifier: "IdempotencyKey" })
+)
+
+/**
+ * `metadata`: string keys to string values.
+ *
+ * @since 0.1.0
+ */
+export const Metadata = Schema.Record({ key: Schema.String, value: Schema.String })
+
+/**
+ * `metadata` on an update: a `null` value removes that key.
+ *
+ * @since 0.1.0
+ */
+export const MetadataPatch = Schema.Record({ key: Schema.String, value: Schema.NullOr(Schema.String) })
+
+const nullByDefault = <S extends Schema.Schema.Any>(schema: S) =>
+  Schema.optionalWith(Schema.NullOr(schema), { default: () => null })
+
+// ---------------------------------------------------------------------------------------------
+// Objects
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A subscription, as embedded in a customer. `status` keeps values this SDK does not know yet.
+ *
+ * @since 0.1.0
+ */
+export const Subscription = Schema.Struct({
+  id: Schema.String,
+  status: Schema.Union(
+    Schema.Literal("trialing", "active", "past_due", "paused", "cancelled"),
+    Schema.String
+  ),
+  plan_id: Schema.String,
+  current_period_end: nullByDefault(Timestamp),
+  cancel_at_period_end: Schema.optionalWith(Schema.Boolean, { default: () => false }),
+  created_at: Timestamp
+}).annotations({ identifier: "Subscription" })
+/** @since 0.1.0 */
+export interface Subscription extends Schema.Schema.Type<typeof Subscription> {}
+
+/** @since 0.1.0 */
+export const Card = Schema.Struct({
+  brand: Schema.String,
+  last4: Schema.String,
+  exp_month: Schema.Number,
+  exp_year: Schema.Number
+}).annotations({ identifier: "Card" })
+/** @since 0.1.0 */
+export interface Card extends Schema.Schema.Type<typeof Card> {}
+
+/** @since 0.1.0 */
+export const MobileMoney = Schema.Struct({
+  network: Schema.Union(Schema.Literal("mtn", "telecel", "airteltigo"), Schema.String),
+  phone: Schema.String
+}).annotations({ identifier: "MobileMoney" })
+/** @since 0.1.0 */
+export interface MobileMoney extends Schema.Schema.Type<typeof MobileMoney> {}
+
+/**
+ * A saved payment method. `type` keeps values this SDK does not know yet; `customer_id` is
+ * `null` once detached.
+ *
+ * @since 0.1.0
+ */
+export const PaymentMethod = Schema.Struct({
+  id: Schema.String,
+  customer_id: Schema.NullOr(Schema.String),
+  type: Schema.Union(Schema.Literal("card", "mobile_money"), Schema.String),
+  card: nullByDefault(Card),
+  mobile_money: nullByDefault(MobileMoney),
+  created_at: Timestamp
+}).annotations({ identifier: "PaymentMethod" })
+/** @since 0.1.0 */
+export interface PaymentMethod extends Schema.Schema.Type<typeof PaymentMethod> {}
+
+const customerFields = {
+  id: Schema.String,
+  email: Schema.String,
+  name: nullByDefault(Schema.String),
+  phone: nullByDefault(Schema.String),
+  currency: Schema.optionalWith(Schema.String, { default: () => "GHS" }),
+  metadata: Schema.optionalWith(Metadata, { default: () => ({}) }),
+  created_at: Timestamp
+}
+
+/**
+ * A customer, as create, update and list answer it.
+ *
+ * @since 0.1.0
+ */
+export const Customer = Schema.Struct(customerFields).annotations({ identifier: "Customer" })
+/** @since 0.1.0 */
+export interface Customer extends Schema.Schema.Type<typeof Customer> {}
+
+/**
+ * A customer with its subscriptions and saved payment methods, as `GET /customers/:id` answers.
+ *
+ * @since 0.1.0
+ */
+export const CustomerDetails = Schema.Struct({
+  ...customerFields,
+  subscriptions: Schema.optionalWith(Schema.Array(Subscription), { default: () => [] }),
+  payment_methods: Schema.optionalWith(Schema.Array(PaymentMethod), { default: () => [] })
+}).annotations({ identifier: "CustomerDetails" })
+/** @since 0.1.0 */
+export interface CustomerDetails extends Schema.Schema.Type<typeof CustomerDetails> {}
+
+/**
+ * What `DELETE /customers/:id` answers.
+ *
+ * @since 0.1.0
+ */
+export const DeletedCustomer = Schema.Struct({
+  id: Schema.String,
+  deleted: Schema.Literal(true)
+}).annotations({ identifier: "DeletedCustomer" })
+/** @since 0.1.0 */
+export interface DeletedCustomer extends Schema.Schema.Type<typeof DeletedCustomer> {}
+
+/**
+ * A setup intent: send the customer to `setup_url` to save a payment method.
+ *
+ * @since 0.1.0
+ */
+export const SetupIntent = Schema.Struct({
+  id: Schema.String,
+  customer_id: Schema.String,
+  setup_url: Schema.String,
+  expires_at: Timestamp
+}).annotations({ identifier: "SetupIntent" })
+/** @since 0.1.0 */
+export interface SetupIntent extends Schema.Schema.Type<typeof SetupIntent> {}
+
+/**
+ * A customer-portal session: send the customer to `url`.
+ *
+ * @since 0.1.0
+ */
+export const PortalSession = Schema.Struct({
+  id: Schema.String,
+  url: Schema.String,
+  expires_at: Timestamp
+}).annotations({ identifier: "PortalSession" })
+/** @since 0.1.0 */
+export interface PortalSession extends Schema.Schema.Type<typeof PortalSession> {}
+
+/**
+ * The `pagination` part of a list answer. `previous_cursor` and `total_count` may be missing.
+ *
+ * @since 0.1.0
+ */
+export const Pagination = Schema.Struct({
+  has_more: Schema.Boolean,
+  next_cursor: nullByDefault(Schema.String),
+  previous_cursor: nullByDefault(Schema.String),
+  total_count: nullByDefault(Schema.Number)
+}).annotations({ identifier: "Pagination" })
+/** @since 0.1.0 */
+export interface Pagination extends Schema.Schema.Type<typeof Pagination> {}
+
+/**
+ * One page of a list.
+ *
+ * @since 0.1.0
+ */
+export interface Page<A> {
+  readonly data: ReadonlyArray<A>
+  readonly pagination: Pagination
+}
+
+/**
+ * The schema of a page of `item`.
+ *
+ * @since 0.1.0
+ */
+export const Page = <A, I>(item: Schema.Schema<A, I>) =>
+  Schema.Struct({ data: Schema.Array(item), pagination: Pagination })
+
+/** @since 0.1.0 */
+export const CustomerPage = Page(Customer).annotations({ identifier: "CustomerPage" })
+/** @since 0.1.0 */
+export const PaymentMethodPage = Page(PaymentMethod).annotations({ identifier: "PaymentMethodPage" })
+
+/**
+ * The error envelope every failed request answers with.
+ *
+ * @since 0.1.0
+ */
+export const ErrorEnvelope = Schema.Struct({
+  error: Schema.Struct({
+    code: Schema.String,
+    message: Schema.String,
+    param: Schema.optionalWith(Schema.NullOr(Schema.String), { default: () => null }),
+    doc_url: Schema.optionalWith(Schema.NullOr(Schema.String), { default: () => null })
+  })
+}).annotations({ identifier: "ErrorEnvelope" })
+/** @since 0.1.0 */
+export interface ErrorEnvelope extends Schema.Schema.Type<typeof ErrorEnvelope> {}
+
+// ---------------------------------------------------------------------------------------------
+// Requests
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * `Customers.create` parameters, the body of `POST /customers`.
+ *
+ * @since 0.1.0
+ */
+export const CustomerCreateParams = Schema.Struct({
+  email: Email,
+  name: Schema.optional(Schema.String),
+  phone: Schema.optional(E164Phone),
+  currency: Schema.optional(CurrencyCode),
+  metadata: Schema.optional(Metadata)
+}).annotations({ identifier: "CustomerCreateParams" })
+/** @since 0.1.0 */
+export interface CustomerCreateParams extends Schema.Schema.Type<typeof CustomerCreateParams> {}
+
+/**
+ * `Customers.update` parameters, the body of `PATCH /customers/:id`. Only the fields sent change;
+ * `null` clears `name` or `phone`; a `metadata` key set to `null` is removed.
+ *
+ * @since 0.1.0
+ */
+export const CustomerUpdateParams = Schema.Struct({
+  email: Schema.optional(Email),
+  name: Schema.optional(Schema.NullOr(Schema.String)),
+  phone: Schema.optional(Schema.NullOr(E164Phone)),
+  currency: Schema.optional(CurrencyCode),
+  metadata: Schema.optional(MetadataPatch)
+}).annotations({ identifier: "CustomerUpdateParams" })
+/** @since 0.1.0 */
+export interface CustomerUpdateParams extends Schema.Schema.Type<typeof CustomerUpdateParams> {}
+
+const pageQueryFields = {
+  limit: Schema.optional(PageLimit),
+  after: Schema.optional(Schema.String),
+  before: Schema.optional(Schema.String)
+}
+
+/**
+ * `Customers.listPage` parameters, the query of `GET /customers`.
+ *
+ * @since 0.1.0
+ */
+export const CustomerListParams = Schema.Struct({
+  email: Schema.optional(Schema.String),
+  ...pageQueryFields
+}).annotations({ identifier: "CustomerListParams" })
+/** @since 0.1.0 */
+export interface CustomerListParams extends Schema.Schema.Type<typeof CustomerListParams> {}
+
+/**
+ * `PaymentMethods.listPage` parameters, the query of `GET /payment-methods`.
+ *
+ * @since 0.1.0
+ */
+export const PaymentMethodListParams = Schema.Struct({
+  customer_id: ObjectId,
+  ...pageQueryFields
+}).annotations({ identifier: "PaymentMethodListParams" })
+/** @since 0.1.0 */
+export interface PaymentMethodListParams extends Schema.Schema.Type<typeof PaymentMethodListParams> {}
+
+/**
+ * What a `list` stream takes beyond one page's parameters.
+ *
+ * @since 0.1.0
+ */
+export interface StreamOptions {
+  /** How many pages to fetch ahead of the consumer, in order. 0 (the default) is fully lazy. */
+  readonly prefetch?: number
+}
+
+/**
+ * `SetupIntents.create` parameters, the body of `POST /setup-intents`.
+ *
+ * @since 0.1.0
+ */
+export const SetupIntentCreateParams = Schema.Struct({
+  customer_id: ObjectId
+}).annotations({ identifier: "SetupIntentCreateParams" })
+/** @since 0.1.0 */
+export interface SetupIntentCreateParams extends Schema.Schema.Type<typeof SetupIntentCreateParams> {}
+
+/**
+ * `CustomerPortal.createSession` parameters, the body of `POST /customer-portal/sessions`.
+ *
+ * @since 0.1.0
+ */
+export const PortalSessionCreateParams = Schema.Struct({
+  customer_id: ObjectId,
+  return_url: HttpUrl
+}).annotations({ identifier: "PortalSessionCreateParams" })
+/** @since 0.1.0 */
+export interface PortalSessionCreateParams extends Schema.Schema.Type<typeof PortalSessionCreateParams> {}

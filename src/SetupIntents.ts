@@ -1,0 +1,42 @@
+/**
+ * Setup intents: the way to save a customer's card or mobile-money wallet.
+ *
+ * @since 0.1.0
+ */
+import { Effect, Schema } from "effect"
+import type { RequestOptions } from "./internal/request.js"
+import { validate } from "./internal/validate.js"
+import { SetupIntent, SetupIntentCreateParams } from "./Schemas.js"
+import { XtopayClient } from "./XtopayClient.js"
+import type { CommonError, IdempotencyConflict, NotFound } from "./XtopayError.js"
+
+/** @since 0.1.0 */
+export type CreateError = CommonError | NotFound | IdempotencyConflict
+
+const decodeSetupIntent = Schema.decodeUnknownEither(SetupIntent)
+const checkCreate = validate(SetupIntentCreateParams)
+
+/**
+ * Creates a setup intent (`POST /setup-intents`); send the customer to its `setup_url`. Fails
+ * with `NotFound` when the customer does not exist.
+ *
+ * @since 0.1.0
+ */
+export const create: (
+  params: SetupIntentCreateParams,
+  options?: RequestOptions
+) => Effect.Effect<SetupIntent, CreateError, XtopayClient> = Effect.fn("Xtopay.setupIntents.create")(
+  function*(params: SetupIntentCreateParams, options?: RequestOptions) {
+    const body = yield* checkCreate(params)
+    const client = yield* XtopayClient
+    return yield* client.execute({
+      method: "POST",
+      route: "/setup-intents",
+      path: "/setup-intents",
+      body,
+      decode: decodeSetupIntent,
+      notFound: true,
+      options
+    })
+  }
+)

@@ -1,0 +1,197 @@
+/**
+ * The `XtopayClient` service: configuration, authentication, the base URL, and the one request
+ * path every endpoint uses. `XtopayLive` builds it from the environment over `fetch`.
+ *
+ * @since 0.1.0
+ */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type { Schedule } from "effect"
+import { Config, ConfigError, Context, Duration, Effect, Either, Layer, Redacted } from "effect"
+import { type ErrorsOf, makeExecute, type Method, type RequestSpec } from "./internal/request.js"
+import { VERSION } from "./internal/version.js"
+import type { XtopayError } from "./XtopayError.js"
+
+export type { RequestOptions } from "./internal/request.js"
+
+/**
+ * Where `XtopayLive` points when `XTOPAY_BASE_URL` is not set.
+ *
+ * @since 0.1.0
+ */
+export const DEFAULT_BASE_URL = "https://api.xtopay.co/v1"
+
+/**
+ * How to build a client.
+ *
+ * @since 0.1.0
+ */
+export interface XtopayClientOptions {
+  /** `cid_test_…` or `cid_live_…`. */
+  readonly clientId: string
+  /** `csk_test_…` or `csk_live_…`, kept `Redacted`. */
+  readonly clientSecret: Redacted.Redacted<string>
+  /** Default `https://api.xtopay.co/v1`. Must be https unless the host is loopback. */
+  readonly baseUrl?: string | undefined
+  /** The per-attempt timeout, covering the body. Default 30 seconds. */
+  readonly timeout?: Duration.DurationInput | undefined
+  /** Retries after the first attempt. Default 2. */
+  readonly maxRetries?: number | undefined
+  /**
+   * Replaces the default backoff (exponential from 500 ms, capped at 8 s, full jitter, honouring
+   * `Retry-After`). Still bounded by `maxRetries`, and still only for retryable failures.
+   */
+  readonly retrySchedule?: Schedule.Schedule<unknown, XtopayError> | undefined
+  /** Send trace-propagation headers (`traceparent`, `b3`) to Xtopay. Default false. */
+  readonly tracePropagation?: boolean | undefined
+  /** Your own middleware over the underlying `HttpClient` (logging, a proxy, …). */
+  readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
+}
+
+/**
+ * The options `layerConfig` reads from `Config`.
+ *
+ * @since 0.1.0
+ */
+export type XtopayClientConfig = Pick<
+  XtopayClientOptions,
+  "clientId" | "clientSecret" | "baseUrl" | "timeout" | "maxRetries" | "tracePropagation"
+>
+
+/**
+ * @since 0.1.0
+ */
+export declare namespace XtopayClient {
+  /**
+   * @since 0.1.0
+   */
+  export interface Service {
+    /** The decorated `HttpClient`: base URL, auth, JSON and User-Agent headers. */
+    readonly httpClient: HttpClient.HttpClient
+    /** The one request path. Endpoint modules call it; users rarely need to. */
+    readonly execute: <A, M extends Method, NF extends boolean>(
+      spec: RequestSpec<A, M, NF>
+    ) => Effect.Effect<A, ErrorsOf<M, NF>>
+    /** The client id this client authenticates as (the secret is never exposed). */
+    readonly clientId: string
+    readonly baseUrl: string
+  }
+}
+
+const LOOPBACK_HOSTS = new Set(["localhost", "[::1]", "::1"])
+
+/** https everywhere, plain http only to this machine. */
+const checkBaseUrl = (baseUrl: string): Either.Either<string, ConfigError.ConfigError> => {
+  if (!URL.canParse(baseUrl)) {
+    return Either.left(ConfigError.InvalidData(["baseUrl"], `Expected an absolute URL, got ${JSON.stringify(baseUrl)}`))
+  }
+  const url = new URL(baseUrl)
+  const loopback = LOOPBACK_HOSTS.has(url.hostname) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(url.hostname)
+  if (url.protocol === "https:" || (url.protocol === "http:" && loopback)) {
+    return Either.right(baseUrl.replace(/\/+$/, ""))
+  }
+  return Either.left(
+    ConfigError.InvalidData(
+      ["baseUrl"],
+      `The Xtopay base URL must use https (plain http is allowed only for a loopback host), got ${url.protocol}//${url.host}`
+    )
+  )
+}
+
+/** `btoa` takes Latin-1 only: go through UTF-8 bytes so any id or secret encodes. */
+const base64 = (text: string): string => {
+  let binary = ""
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte)
+  return btoa(binary)
+}
+
+/**
+ * The `XtopayClient` service.
+ *
+ * @since 0.1.0
+ */
+export class XtopayClient extends Context.Tag("effect-xtopay/XtopayClient")<XtopayClient, XtopayClient.Service>() {
+  /**
+   * A client from explicit options, over the `HttpClient` in context.
+   *
+   * @since 0.1.0
+   */
+  static readonly layer = (
+    options: XtopayClientOptions
+  ): Layer.Layer<XtopayClient, ConfigError.ConfigError, HttpClient.HttpClient> => Layer.effect(XtopayClient, make(options))
+
+  /**
+   * A client from `Config`. Without arguments it reads `XTOPAY_CLIENT_ID`, `XTOPAY_CLIENT_SECRET`
+   * (redacted) and `XTOPAY_BASE_URL` (default `https://api.xtopay.co/v1`).
+   *
+   * @since 0.1.0
+   */
+  static readonly layerConfig = (
+    config: Config.Config.Wrap<XtopayClientConfig> = defaultConfig,
+    extra?: Pick<XtopayClientOptions, "retrySchedule" | "transformClient">
+  ): Layer.Layer<XtopayClient, ConfigError.ConfigError, HttpClient.HttpClient> =>
+    Layer.effect(
+      XtopayClient,
+      Effect.flatMap(Config.unwrap(config), (options) => make({ ...options, ...extra }))
+    )
+}
+
+const defaultConfig: Config.Config.Wrap<XtopayClientConfig> = {
+  clientId: Config.string("XTOPAY_CLIENT_ID"),
+  clientSecret: Config.redacted("XTOPAY_CLIENT_SECRET"),
+  baseUrl: Config.string("XTOPAY_BASE_URL").pipe(Config.withDefault(DEFAULT_BASE_URL))
+}
+
+/**
+ * Builds the service over the `HttpClient` in context.
+ *
+ * @since 0.1.0
+ */
+export const make = (
+  options: XtopayClientOptions
+): Effect.Effect<XtopayClient.Service, ConfigError.ConfigError, HttpClient.HttpClient> =>
+  Effect.gen(function*() {
+    const baseUrl = yield* checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL)
+    const maxRetries = options.maxRetries ?? 2
+    if (!Number.isInteger(maxRetries) || maxRetries < 0) {
+      return yield* Effect.fail(ConfigError.InvalidData(["maxRetries"], `Expected a whole number ≥ 0, got ${maxRetries}`))
+    }
+    // The one line where the secret leaves its Redacted box: the header value, built once.
+    const authorization = `Basic ${base64(`${options.clientId}:${Redacted.value(options.clientSecret)}`)}`
+    const userAgent = `effect-xtopay/${VERSION}`
+    const decorate = HttpClient.mapRequest((request) =>
+      request.pipe(
+        HttpClientRequest.prependUrl(baseUrl),
+        HttpClientRequest.setHeaders({ authorization, accept: "application/json", "user-agent": userAgent })
+      )
+    )
+    const base = yield* HttpClient.HttpClient
+    const transformed = (options.transformClient ?? ((client) => client))(decorate(base))
+    const httpClient = options.tracePropagation === true
+      ? transformed
+      : HttpClient.withTracerPropagation(transformed, false)
+
+    return XtopayClient.of({
+      httpClient,
+      clientId: options.clientId,
+      baseUrl,
+      execute: makeExecute({
+        httpClient,
+        timeout: Duration.decode(options.timeout ?? Duration.seconds(30)),
+        maxRetries,
+        retrySchedule: options.retrySchedule,
+        idempotencyKeyPrefix: "xtopay-effect-"
+      })
+    })
+  })
+
+/**
+ * The client against the real Xtopay (or any `XTOPAY_BASE_URL`), configured from the
+ * environment, over `fetch`. Its only error is a `ConfigError`.
+ *
+ * @since 0.1.0
+ */
+export const XtopayLive: Layer.Layer<XtopayClient, ConfigError.ConfigError> = XtopayClient.layerConfig().pipe(
+  Layer.provide(FetchHttpClient.layer)
+)

@@ -1,0 +1,214 @@
+/**
+ * The tagged errors every endpoint fails with, and the one place that builds them from an answer.
+ *
+ * @since 0.1.0
+ */
+import { Duration, Schema } from "effect"
+import type { ErrorEnvelope } from "./Schemas.js"
+
+const details = {
+  /** The HTTP status, when an answer came. */
+  status: Schema.optional(Schema.Number),
+  /** Xtopay's error code, e.g. `customer_not_found`. */
+  code: Schema.optional(Schema.String),
+  message: Schema.String,
+  /** The request field the error is about, when Xtopay (or the client's own check) names one. */
+  param: Schema.optional(Schema.String),
+  /** A link to Xtopay's page about this error. */
+  docUrl: Schema.optional(Schema.String),
+  /** The `X-Request-Id` of the answer: quote it to Xtopay's support. */
+  requestId: Schema.optional(Schema.String),
+  /** How many attempts the client made before giving up (retries included). */
+  attempts: Schema.optional(Schema.Number)
+}
+
+/**
+ * A 400, a 422 that is not an idempotency mismatch, or bad input the client refused before
+ * sending anything (then `status` is absent and nothing was sent).
+ *
+ * @since 0.1.0
+ */
+export class InvalidRequest extends Schema.TaggedError<InvalidRequest>("effect-xtopay/InvalidRequest")(
+  "InvalidRequest",
+  details
+) {}
+
+/**
+ * A 401: credentials missing or wrong.
+ *
+ * @since 0.1.0
+ */
+export class Unauthorized extends Schema.TaggedError<Unauthorized>("effect-xtopay/Unauthorized")(
+  "Unauthorized",
+  details
+) {}
+
+/**
+ * A 403: the credential lacks the scope, or test and live were mixed.
+ *
+ * @since 0.1.0
+ */
+export class Forbidden extends Schema.TaggedError<Forbidden>("effect-xtopay/Forbidden")("Forbidden", details) {}
+
+/**
+ * A 404: no such object in this environment.
+ *
+ * @since 0.1.0
+ */
+export class NotFound extends Schema.TaggedError<NotFound>("effect-xtopay/NotFound")("NotFound", details) {}
+
+/**
+ * A 409 (the same idempotency key is still being processed) or a 422 `idempotency_key_mismatch`
+ * (the same key was used with another body).
+ *
+ * @since 0.1.0
+ */
+export class IdempotencyConflict extends Schema.TaggedError<IdempotencyConflict>("effect-xtopay/IdempotencyConflict")(
+  "IdempotencyConflict",
+  details
+) {}
+
+/**
+ * A 429. `retryAfter` is how long Xtopay asked to wait, when it said.
+ *
+ * @since 0.1.0
+ */
+export class RateLimited extends Schema.TaggedError<RateLimited>("effect-xtopay/RateLimited")("RateLimited", {
+  ...details,
+  retryAfter: Schema.optional(Schema.DurationFromSelf)
+}) {}
+
+/**
+ * A 5xx from Xtopay.
+ *
+ * @since 0.1.0
+ */
+export class ServerError extends Schema.TaggedError<ServerError>("effect-xtopay/ServerError")(
+  "ServerError",
+  details
+) {}
+
+/**
+ * The request never got a complete answer: the connection failed or was cut, or the attempt
+ * timed out (`reason: "Timeout"`).
+ *
+ * @since 0.1.0
+ */
+export class ConnectionError extends Schema.TaggedError<ConnectionError>("effect-xtopay/ConnectionError")(
+  "ConnectionError",
+  {
+    ...details,
+    reason: Schema.Literal("Transport", "Timeout", "BodyCut")
+  }
+) {}
+
+/**
+ * An answer the client cannot use: a body that is not JSON or not of the expected shape, a
+ * redirect (`location` names where it pointed), or a status this endpoint cannot answer with.
+ *
+ * @since 0.1.0
+ */
+export class UnexpectedResponse extends Schema.TaggedError<UnexpectedResponse>("effect-xtopay/UnexpectedResponse")(
+  "UnexpectedResponse",
+  {
+    ...details,
+    location: Schema.optional(Schema.String)
+  }
+) {}
+
+/**
+ * Any error of this SDK.
+ *
+ * @since 0.1.0
+ */
+export type XtopayError =
+  | InvalidRequest
+  | Unauthorized
+  | Forbidden
+  | NotFound
+  | IdempotencyConflict
+  | RateLimited
+  | ServerError
+  | ConnectionError
+  | UnexpectedResponse
+
+/**
+ * The errors every endpoint can fail with, whatever it does.
+ *
+ * @since 0.1.0
+ */
+export type CommonError =
+  | InvalidRequest
+  | Unauthorized
+  | Forbidden
+  | RateLimited
+  | ServerError
+  | ConnectionError
+  | UnexpectedResponse
+
+/**
+ * Is this value one of this SDK's errors?
+ *
+ * @since 0.1.0
+ */
+export const isXtopayError = (u: unknown): u is XtopayError =>
+  u instanceof InvalidRequest ||
+  u instanceof Unauthorized ||
+  u instanceof Forbidden ||
+  u instanceof NotFound ||
+  u instanceof IdempotencyConflict ||
+  u instanceof RateLimited ||
+  u instanceof ServerError ||
+  u instanceof ConnectionError ||
+  u instanceof UnexpectedResponse
+
+/**
+ * What the client knows of a failed answer, before it picks the tag.
+ *
+ * @since 0.1.0
+ */
+export interface FailedAnswer {
+  readonly status: number
+  readonly envelope: ErrorEnvelope | undefined
+  readonly requestId: string | undefined
+  readonly retryAfter: Duration.Duration | undefined
+  /** The attempt this answer came to (1 for the first). */
+  readonly attempts: number
+}
+
+/**
+ * The status → tag mapping, in one place.
+ *
+ * @since 0.1.0
+ */
+export const fromResponse = (answer: FailedAnswer): XtopayError => {
+  const { envelope, requestId, status } = answer
+  const error = envelope?.error
+  const fields = {
+    status,
+    message: error?.message ?? `Xtopay answered HTTP ${status} without an error body`,
+    ...(error?.code !== undefined ? { code: error.code } : {}),
+    ...(error?.param != null ? { param: error.param } : {}),
+    ...(error?.doc_url != null ? { docUrl: error.doc_url } : {}),
+    ...(requestId !== undefined ? { requestId } : {}),
+    attempts: answer.attempts
+  }
+  if (status === 400) return new InvalidRequest(fields)
+  if (status === 401) return new Unauthorized(fields)
+  if (status === 403) return new Forbidden(fields)
+  if (status === 404) return new NotFound(fields)
+  if (status === 409) return new IdempotencyConflict(fields)
+  if (status === 422) {
+    return error?.code === "idempotency_key_mismatch" ? new IdempotencyConflict(fields) : new InvalidRequest(fields)
+  }
+  if (status === 429) {
+    return new RateLimited(answer.retryAfter !== undefined ? { ...fields, retryAfter: answer.retryAfter } : fields)
+  }
+  if (status >= 500 && status <= 599) return new ServerError(fields)
+  if (status >= 300 && status <= 399) {
+    return new UnexpectedResponse({ ...fields, message: `Xtopay answered with a redirect (HTTP ${status})` })
+  }
+  // 408 and any other 4xx the reference does not list
+  if (status === 408) return new ConnectionError({ ...fields, reason: "Timeout" })
+  return new InvalidRequest(fields)
+}

@@ -1,0 +1,34 @@
+/**
+ * effect-xtopay: the Effect-native client for the Xtopay payments API.
+ *
+ * @since 0.1.0
+ */
+export * as CustomerPortal from "./CustomerPortal.js"
+export * as Customers from "./Customers.js"
+export * as PaymentMethods from "./PaymentMethods.js"
+export * as SetupIntents from "./SetupIntents.js"
+
+export * from "./Schemas.js"
+export { paginate } from "./Pagination.js"
+export {
+  DEFAULT_BASE_URL,
+  type RequestOptions,
+  XtopayClient,
+  type XtopayClientConfig,
+  type XtopayClientOptions,
+  XtopayLive
+} from "./XtopayClient.js"
+export {
+  type CommonError,
+  ConnectionError,
+  Forbidden,
+  IdempotencyConflict,
+  InvalidRequest,
+  isXtopayError,
+  NotFound,
+  RateLimited,
+  ServerError,
+  Unauthorized,
+  UnexpectedResponse,
+  type XtopayError
+} from "./XtopayError.js"

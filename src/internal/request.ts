@@ -1,0 +1,304 @@
+/**
+ * The one request path every endpoint goes through:
+ * build the request → validate the options → execute (retries and a per-attempt timeout that
+ * covers the body) → map the status to a tagged error → decode.
+ */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import type { ParseResult } from "effect"
+import { Clock, Duration, Effect, Either, Option, Schedule, Schema } from "effect"
+import { ErrorEnvelope } from "../Schemas.js"
+import {
+  type CommonError,
+  ConnectionError,
+  fromResponse,
+  type IdempotencyConflict,
+  type NotFound,
+  UnexpectedResponse,
+  type XtopayError
+} from "../XtopayError.js"
+import { defaultDelay, isRetryable, parseWaitHint } from "./retry.js"
+import { validateIdempotencyKey } from "./validate.js"
+
+/**
+ * Per-request options.
+ *
+ * @since 0.1.0
+ */
+export interface RequestOptions {
+  /** The `Idempotency-Key` to send (POST and PATCH). Default: one generated once per call. */
+  readonly idempotencyKey?: string | undefined
+  /** The per-attempt timeout, covering the body. Default: the client's (30 s). */
+  readonly timeout?: Duration.DurationInput | undefined
+  /** Retries after the first attempt. Default: the client's (2). */
+  readonly maxRetries?: number | undefined
+}
+
+export type Method = "GET" | "POST" | "PATCH" | "DELETE"
+
+/** Methods that carry an `Idempotency-Key`, and so may fail with `IdempotencyConflict`. */
+type KeyedMethod = "POST" | "PATCH"
+
+/** The errors a request can fail with, given its method and whether its object can be missing. */
+export type ErrorsOf<M extends Method, NF extends boolean> =
+  | CommonError
+  | (NF extends true ? NotFound : never)
+  | (M extends KeyedMethod ? IdempotencyConflict : never)
+
+export interface RequestSpec<A, M extends Method, NF extends boolean> {
+  readonly method: M
+  /** The route template, for spans and logs (`/customers/:id`): never holds an id. */
+  readonly route: string
+  /** The path, ids already validated and percent-encoded. */
+  readonly path: string
+  readonly urlParams?: Readonly<Record<string, string | number | undefined>> | undefined
+  /** The JSON body, already validated. */
+  readonly body?: unknown
+  readonly decode: (u: unknown) => Either.Either<A, ParseResult.ParseError>
+  /** What a 2xx with no body (e.g. a DELETE answered 204) decodes to; without it, an empty body is unexpected. */
+  readonly onEmpty?: (() => A) | undefined
+  /** Can this request fail with `NotFound`? */
+  readonly notFound: NF
+  readonly options?: RequestOptions | undefined
+}
+
+export interface ClientSettings {
+  readonly httpClient: HttpClient.HttpClient
+  readonly timeout: Duration.Duration
+  readonly maxRetries: number
+  readonly retrySchedule: Schedule.Schedule<unknown, XtopayError> | undefined
+  readonly idempotencyKeyPrefix: string
+}
+
+const decodeEnvelope = Schema.decodeUnknownEither(ErrorEnvelope)
+
+const parseJson = (text: string): Option.Option<unknown> => {
+  try {
+    return Option.some(JSON.parse(text))
+  } catch {
+    return Option.none()
+  }
+}
+
+const describeTransportFailure = (cause: unknown): string => {
+  const inner = (cause as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause
+  if (typeof inner?.code === "string") return inner.code
+  if (typeof inner?.message === "string") return inner.message
+  if (cause instanceof Error) return cause.message
+  return "unknown transport failure"
+}
+
+const newIdempotencyKey = (prefix: string) => `${prefix}${crypto.randomUUID()}`
+
+/** Turns off redirect following for fetch, keeping any other `RequestInit` the user provided. */
+const withoutRedirects = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.flatMap(
+    Effect.serviceOption(FetchHttpClient.RequestInit),
+    (init) =>
+      Effect.provideService(effect, FetchHttpClient.RequestInit, {
+        ...Option.getOrUndefined(init),
+        redirect: "manual"
+      })
+  )
+
+export const makeExecute = (settings: ClientSettings) =>
+<A, M extends Method, NF extends boolean>(spec: RequestSpec<A, M, NF>): Effect.Effect<A, ErrorsOf<M, NF>> =>
+  Effect.gen(function*() {
+    const options = spec.options
+    const keyed = spec.method === "POST" || spec.method === "PATCH"
+    // The key is made once per logical call, before the retry loop, so every attempt reuses it.
+    const idempotencyKey = keyed
+      ? options?.idempotencyKey !== undefined
+        ? yield* validateIdempotencyKey(options.idempotencyKey)
+        : newIdempotencyKey(settings.idempotencyKeyPrefix)
+      : undefined
+    const timeout = options?.timeout !== undefined ? Duration.decode(options.timeout) : settings.timeout
+    const maxRetries = options?.maxRetries ?? settings.maxRetries
+
+    let request = HttpClientRequest.make(spec.method)(spec.path)
+    if (spec.urlParams !== undefined) {
+      for (const [name, value] of Object.entries(spec.urlParams)) {
+        if (value !== undefined) request = HttpClientRequest.setUrlParam(request, name, String(value))
+      }
+    }
+    if (idempotencyKey !== undefined) request = HttpClientRequest.setHeader(request, "idempotency-key", idempotencyKey)
+    if (spec.body !== undefined) request = HttpClientRequest.bodyUnsafeJson(request, spec.body)
+
+    const span = {
+      "xtopay.method": spec.method,
+      "xtopay.route": spec.route,
+      ...(idempotencyKey !== undefined ? { "xtopay.idempotency_key": idempotencyKey } : {})
+    }
+    yield* Effect.annotateCurrentSpan(span)
+
+    let last: { status?: number; requestId?: string; replayed?: boolean } = {}
+
+    const fail = (attempts: number, error: XtopayError): Effect.Effect<never, XtopayError> => {
+      // A status this endpoint cannot answer with is not one of its errors: say so, keep the details.
+      if ((error._tag === "NotFound" && !spec.notFound) || (error._tag === "IdempotencyConflict" && !keyed)) {
+        const { _tag, ...fields } = error
+        return Effect.fail(
+          new UnexpectedResponse({
+            ...fields,
+            message: `Xtopay answered ${spec.method} ${spec.route} with HTTP ${error.status ?? "?"} (${
+              error.code ?? _tag
+            }): ${error.message}`,
+            attempts
+          })
+        )
+      }
+      return Effect.fail(error)
+    }
+
+    const interpret = (response: HttpClientResponse.HttpClientResponse, attempts: number) =>
+      Effect.gen(function*() {
+        const status = response.status
+        const requestId = response.headers["x-request-id"]
+        last = {
+          status,
+          ...(requestId !== undefined ? { requestId } : {}),
+          replayed: response.headers["idempotency-replayed"] === "true"
+        }
+        const known = { status, attempts, ...(requestId !== undefined ? { requestId } : {}) }
+        const readBody = Effect.mapError(response.text, () =>
+          new ConnectionError({
+            ...known,
+            reason: "BodyCut",
+            message: `The connection failed while reading Xtopay's answer to ${spec.method} ${spec.route}`
+          }))
+
+        if (status >= 200 && status < 300) {
+          if (status === 204 && spec.onEmpty !== undefined) return spec.onEmpty()
+          const text = yield* readBody
+          if (text === "" && spec.onEmpty !== undefined) return spec.onEmpty()
+          const json = parseJson(text)
+          if (Option.isNone(json)) {
+            return yield* new UnexpectedResponse({
+              ...known,
+              message: `Xtopay answered ${spec.method} ${spec.route} with HTTP ${status} and a body that is not JSON`
+            })
+          }
+          const decoded = spec.decode(json.value)
+          if (Either.isLeft(decoded)) {
+            return yield* new UnexpectedResponse({
+              ...known,
+              message: `Xtopay's answer to ${spec.method} ${spec.route} has an unexpected shape: ${decoded.left.message}`
+            })
+          }
+          return decoded.right
+        }
+
+        if (status >= 300 && status < 400) {
+          const location = response.headers["location"]
+          yield* Effect.ignore(readBody)
+          return yield* new UnexpectedResponse({
+            ...known,
+            message: `Xtopay answered ${spec.method} ${spec.route} with a redirect (HTTP ${status}${
+              location !== undefined ? ` to ${location}` : ""
+            }); redirects are never followed`,
+            ...(location !== undefined ? { location } : {})
+          })
+        }
+
+        const text = yield* readBody
+        const envelope = Option.flatMap(parseJson(text), (json) => Either.getRight(decodeEnvelope(json)))
+        const now = yield* Clock.currentTimeMillis
+        const error = fromResponse({
+          status,
+          envelope: Option.getOrUndefined(envelope),
+          requestId,
+          retryAfter: status === 429 ? parseWaitHint(response.headers, now) : undefined,
+          attempts
+        })
+        return yield* fail(attempts, error)
+      })
+
+    const attempt = (attempts: number): Effect.Effect<A, XtopayError> =>
+      withoutRedirects(settings.httpClient.execute(request)).pipe(
+        Effect.catchTag("RequestError", (error) =>
+          new ConnectionError({
+            reason: "Transport",
+            attempts,
+            message: `Could not reach Xtopay for ${spec.method} ${spec.route}: ${describeTransportFailure(error.cause)}`
+          })),
+        Effect.catchTag("ResponseError", (error) =>
+          new ConnectionError({
+            reason: "Transport",
+            attempts,
+            status: error.response.status,
+            message: `Xtopay's answer to ${spec.method} ${spec.route} could not be read: ${error.reason}`
+          })),
+        Effect.flatMap((response) => interpret(response, attempts)),
+        // The timeout covers the whole attempt: headers, body and decoding.
+        Effect.timeoutFail({
+          duration: timeout,
+          onTimeout: () =>
+            new ConnectionError({
+              reason: "Timeout",
+              attempts,
+              message: `${spec.method} ${spec.route} timed out after ${Duration.format(timeout)} (attempt ${attempts})`
+            })
+        })
+      )
+
+    // Retries: only requests safe to repeat (GET, DELETE, and keyed POST/PATCH, which reuse their key).
+    const safe = spec.method === "GET" || spec.method === "DELETE" || idempotencyKey !== undefined
+    const driver = settings.retrySchedule !== undefined ? yield* Schedule.driver(settings.retrySchedule) : undefined
+
+    /** Waits before the next attempt; `false` means give up now. */
+    const waitBeforeRetry = (error: XtopayError, attempts: number): Effect.Effect<boolean> => {
+      const log = (message: string, delay?: Duration.Duration) =>
+        Effect.logDebug(message).pipe(
+          Effect.annotateLogs({
+            "xtopay.route": spec.route,
+            "xtopay.method": spec.method,
+            "xtopay.attempt": attempts,
+            "xtopay.reason": `${error._tag}${error.status !== undefined ? ` ${error.status}` : ""}`,
+            ...(delay !== undefined ? { "xtopay.delay_ms": Duration.toMillis(delay) } : {})
+          })
+        )
+      if (driver !== undefined) {
+        return log("Xtopay request failed; retrying on the custom schedule").pipe(
+          Effect.zipRight(Effect.match(driver.next(error), { onFailure: () => false, onSuccess: () => true }))
+        )
+      }
+      return Effect.flatMap(defaultDelay(error, attempts), (delay) =>
+        Option.isNone(delay)
+          ? Effect.succeed(false)
+          : log(`Xtopay request failed; retrying in ${Duration.format(delay.value)}`, delay.value).pipe(
+            Effect.zipRight(Effect.sleep(delay.value)),
+            Effect.as(true)
+          ))
+    }
+
+    let attemptsMade = 0
+    const loop = (attempts: number): Effect.Effect<A, XtopayError> =>
+      Effect.suspend(() => {
+        attemptsMade = attempts
+        return attempt(attempts)
+      }).pipe(
+        Effect.catchAll((error) =>
+          !safe || attempts > maxRetries || !isRetryable(error)
+            ? Effect.fail(error)
+            : Effect.flatMap(
+              waitBeforeRetry(error, attempts),
+              (retry) => retry ? loop(attempts + 1) : Effect.fail(error)
+            )
+        )
+      )
+
+    return yield* loop(1).pipe(
+      Effect.ensuring(
+        Effect.suspend(() =>
+          Effect.annotateCurrentSpan({
+            ...(last.status !== undefined ? { "xtopay.status": last.status } : {}),
+            ...(last.requestId !== undefined ? { "xtopay.request_id": last.requestId } : {}),
+            "xtopay.replayed": last.replayed ?? false,
+            "xtopay.attempts": attemptsMade
+          })
+        )
+      )
+    )
+  }) as Effect.Effect<A, ErrorsOf<M, NF>>

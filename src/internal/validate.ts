@@ -1,0 +1,43 @@
+import { Effect, ParseResult, Schema } from "effect"
+import { IdempotencyKey, ObjectId } from "../Schemas.js"
+import { InvalidRequest } from "../XtopayError.js"
+
+/**
+ * Turns a schema failure on user input into an `InvalidRequest` that names the offending
+ * top-level field, so bad input fails before anything is sent.
+ */
+export const toInvalidRequest = (error: ParseResult.ParseError, paramOverride?: string): InvalidRequest => {
+  const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
+  const first = issues[0]
+  const path = first?.path ?? []
+  const param = paramOverride ?? (path.length > 0 ? String(path[0]) : undefined)
+  const where = path.length > 0 ? path.map(String).join(".") : param
+  const message = first === undefined
+    ? "Invalid request parameters"
+    : where !== undefined
+    ? `Invalid ${where}: ${first.message}`
+    : first.message
+  return new InvalidRequest({
+    code: first?._tag === "Missing" ? "parameter_missing" : "parameter_invalid",
+    message,
+    ...(param !== undefined ? { param } : {})
+  })
+}
+
+/**
+ * Validates `input` against `schema`; the decoded value is what goes on the wire.
+ */
+export const validate = <A, I>(schema: Schema.Schema<A, I>, paramOverride?: string) => {
+  const decode = Schema.decodeUnknown(schema, { errors: "first" })
+  return (input: unknown): Effect.Effect<A, InvalidRequest> =>
+    Effect.mapError(decode(input), (error) => toInvalidRequest(error, paramOverride))
+}
+
+/** Validates an id that goes into a path, and percent-encodes it. */
+export const pathId = (param: string) => {
+  const check = validate(ObjectId, param)
+  return (id: unknown): Effect.Effect<string, InvalidRequest> => Effect.map(check(id), encodeURIComponent)
+}
+
+/** Validates a caller-supplied `Idempotency-Key`. */
+export const validateIdempotencyKey = validate(IdempotencyKey, "idempotencyKey")
