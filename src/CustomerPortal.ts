@@ -1,6 +1,7 @@
 /**
  * Customer-portal sessions: a link where a customer manages their own billing.
  *
+ * @module
  * @since 0.1.0
  */
 import { Effect, Schema } from "effect"
@@ -10,7 +11,11 @@ import { PortalSession, PortalSessionCreateParams } from "./Schemas.js"
 import { XtopayClient } from "./XtopayClient.js"
 import type { CommonError, IdempotencyConflict, NotFound } from "./XtopayError.js"
 
-/** @since 0.1.0 */
+/**
+ * The errors `CustomerPortal.createSession` can fail with (`NotFound`: no such customer).
+ *
+ * @since 0.1.0
+ */
 export type CreateSessionError = CommonError | NotFound | IdempotencyConflict
 
 const decodeSession = Schema.decodeUnknownEither(PortalSession)

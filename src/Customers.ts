@@ -1,6 +1,7 @@
 /**
  * Customers: create, retrieve, update, delete and list.
  *
+ * @module
  * @since 0.1.0
  */
 import { Effect, Schema, Stream } from "effect"
@@ -22,15 +23,35 @@ import { validatePrefetch } from "./internal/listing.js"
 import { XtopayClient } from "./XtopayClient.js"
 import type { CommonError, IdempotencyConflict, NotFound } from "./XtopayError.js"
 
-/** @since 0.1.0 */
+/**
+ * The errors `Customers.create` can fail with.
+ *
+ * @since 0.1.0
+ */
 export type CreateError = CommonError | IdempotencyConflict
-/** @since 0.1.0 */
+/**
+ * The errors `Customers.retrieve` can fail with.
+ *
+ * @since 0.1.0
+ */
 export type RetrieveError = CommonError | NotFound
-/** @since 0.1.0 */
+/**
+ * The errors `Customers.update` can fail with.
+ *
+ * @since 0.1.0
+ */
 export type UpdateError = CommonError | NotFound | IdempotencyConflict
-/** @since 0.1.0 */
+/**
+ * The errors `Customers.delete` can fail with.
+ *
+ * @since 0.1.0
+ */
 export type DeleteError = CommonError | NotFound
-/** @since 0.1.0 */
+/**
+ * The errors `Customers.listPage` and `Customers.list` can fail with.
+ *
+ * @since 0.1.0
+ */
 export type ListError = CommonError
 
 const decodeCustomer = Schema.decodeUnknownEither(Customer)
@@ -175,9 +196,9 @@ export const listPage: (
  * @since 0.1.0
  */
 export const list = (
-  params?: CustomerListParams & StreamOptions
+  params?: Omit<CustomerListParams, "before"> & StreamOptions
 ): Stream.Stream<Customer, ListError, XtopayClient> =>
   Stream.unwrap(
     Effect.map(validatePrefetch(params?.prefetch), (prefetch) =>
-      paginate((after) => listPage({ ...params, after }), { after: params?.after, prefetch }))
+      paginate((after) => listPage({ ...params, before: undefined, after }), { after: params?.after, prefetch }))
   )

@@ -1,9 +1,10 @@
 /**
  * Payment methods: retrieve, list and detach. (They are saved by completing a setup intent.)
  *
+ * @module
  * @since 0.1.0
  */
-import { Effect, Schema, Stream } from "effect"
+import { DateTime, Effect, Schema, Stream } from "effect"
 import { validatePrefetch } from "./internal/listing.js"
 import { pathId, validate } from "./internal/validate.js"
 import { paginate } from "./Pagination.js"
@@ -17,11 +18,23 @@ import {
 import { XtopayClient } from "./XtopayClient.js"
 import type { CommonError, NotFound } from "./XtopayError.js"
 
-/** @since 0.1.0 */
+/**
+ * The errors `PaymentMethods.retrieve` can fail with.
+ *
+ * @since 0.1.0
+ */
 export type RetrieveError = CommonError | NotFound
-/** @since 0.1.0 */
+/**
+ * The errors `PaymentMethods.listPage` and `PaymentMethods.list` can fail with (`NotFound`: no such customer).
+ *
+ * @since 0.1.0
+ */
 export type ListError = CommonError | NotFound
-/** @since 0.1.0 */
+/**
+ * The errors `PaymentMethods.detach` can fail with.
+ *
+ * @since 0.1.0
+ */
 export type DetachError = CommonError | NotFound
 
 const decodePaymentMethod = Schema.decodeUnknownEither(PaymentMethod)
@@ -77,16 +90,18 @@ export const listPage: (
  * @since 0.1.0
  */
 export const list = (
-  params: PaymentMethodListParams & StreamOptions
+  params: Omit<PaymentMethodListParams, "before"> & StreamOptions
 ): Stream.Stream<PaymentMethod, ListError, XtopayClient> =>
   Stream.unwrap(
     Effect.map(validatePrefetch(params.prefetch), (prefetch) =>
-      paginate((after) => listPage({ ...params, after }), { after: params.after, prefetch }))
+      paginate((after) => listPage({ ...params, before: undefined, after }), { after: params.after, prefetch }))
   )
 
 /**
  * Detaches a payment method from its customer (`DELETE /payment-methods/:id`); answers it with
- * `customer_id: null`. Later retrieves are `NotFound`.
+ * `customer_id: null`. Later retrieves are `NotFound`. Should Xtopay answer `204 No Content`
+ * instead, the result holds only what is known — the `id` and `customer_id: null` — with `type`
+ * `"unknown"`, no `card` or `mobile_money`, and `created_at` set to the time of the detach.
  *
  * @since 0.1.0
  */
@@ -95,11 +110,20 @@ export const detach: (id: string) => Effect.Effect<PaymentMethod, DetachError, X
 )(function*(id: string) {
   const encoded = yield* paymentMethodId(id)
   const client = yield* XtopayClient
+  const now = yield* DateTime.now
   return yield* client.execute({
     method: "DELETE",
     route: "/payment-methods/:id",
     path: `/payment-methods/${encoded}`,
     decode: decodePaymentMethod,
+    onEmpty: (): PaymentMethod => ({
+      id,
+      customer_id: null,
+      type: "unknown",
+      card: null,
+      mobile_money: null,
+      created_at: now
+    }),
     notFound: true
   })
 })

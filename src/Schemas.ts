@@ -11,6 +11,9 @@ import { DateTime, ParseResult, Schema } from "effect"
 // Scalars
 // ---------------------------------------------------------------------------------------------
 
+/** A date, optionally with a time (group 1) and an offset (group 2). */
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/
+
 /**
  * An ISO 8601 UTC timestamp on the wire (`2026-05-24T10:00:00Z`), a `DateTime.Utc` in code.
  * Encodes without milliseconds when they are zero, as Xtopay prints them.
@@ -23,7 +26,11 @@ export const Timestamp: Schema.Schema<DateTime.Utc, string> = Schema.transformOr
   {
     strict: true,
     decode: (input, _, ast) => {
-      const millis = Date.parse(input)
+      const iso = ISO_8601.exec(input)
+      // Xtopay prints UTC: a time without an offset is UTC, never this machine's local time.
+      const millis = iso === null
+        ? Number.NaN
+        : Date.parse(iso[1] !== undefined && iso[2] === undefined ? `${input}Z` : input)
       return Number.isNaN(millis)
         ? ParseResult.fail(new ParseResult.Type(ast, input, `Expected an ISO 8601 timestamp, got ${JSON.stringify(input)}`))
         : ParseResult.succeed(DateTime.unsafeMake(millis))
@@ -165,25 +172,45 @@ export const Subscription = Schema.Struct({
   cancel_at_period_end: Schema.optionalWith(Schema.Boolean, { default: () => false }),
   created_at: Timestamp
 }).annotations({ identifier: "Subscription" })
-/** @since 0.1.0 */
+/**
+ * A subscription embedded in a customer, as the `Subscription` schema decodes it.
+ *
+ * @since 0.1.0
+ */
 export interface Subscription extends Schema.Schema.Type<typeof Subscription> {}
 
-/** @since 0.1.0 */
+/**
+ * A card saved as a payment method: brand, last four digits and expiry. Never the full number.
+ *
+ * @since 0.1.0
+ */
 export const Card = Schema.Struct({
   brand: Schema.String,
   last4: Schema.String,
   exp_month: Schema.Number,
   exp_year: Schema.Number
 }).annotations({ identifier: "Card" })
-/** @since 0.1.0 */
+/**
+ * A card's brand, last four digits and expiry, as the `Card` schema decodes it.
+ *
+ * @since 0.1.0
+ */
 export interface Card extends Schema.Schema.Type<typeof Card> {}
 
-/** @since 0.1.0 */
+/**
+ * A mobile-money wallet saved as a payment method. `network` keeps values this SDK does not know yet.
+ *
+ * @since 0.1.0
+ */
 export const MobileMoney = Schema.Struct({
   network: Schema.Union(Schema.Literal("mtn", "telecel", "airteltigo"), Schema.String),
   phone: Schema.String
 }).annotations({ identifier: "MobileMoney" })
-/** @since 0.1.0 */
+/**
+ * A mobile-money wallet's network and phone number, as the `MobileMoney` schema decodes it.
+ *
+ * @since 0.1.0
+ */
 export interface MobileMoney extends Schema.Schema.Type<typeof MobileMoney> {}
 
 /**
@@ -200,7 +227,11 @@ export const PaymentMethod = Schema.Struct({
   mobile_money: nullByDefault(MobileMoney),
   created_at: Timestamp
 }).annotations({ identifier: "PaymentMethod" })
-/** @since 0.1.0 */
+/**
+ * A saved payment method, as the `PaymentMethod` schema decodes it.
+ *
+ * @since 0.1.0
+ */
 export interface PaymentMethod extends Schema.Schema.Type<typeof PaymentMethod> {}
 
 const customerFields = {
@@ -219,7 +250,11 @@ const customerFields = {
  * @since 0.1.0
  */
 export const Customer = Schema.Struct(customerFields).annotations({ identifier: "Customer" })
-/** @since 0.1.0 */
+/**
+ * A customer, as the `Customer` schema decodes it.
+ *
+ * @since 0.1.0
+ */
 export interface Customer extends Schema.Schema.Type<typeof Customer> {}
 
 /**
@@ -232,7 +267,11 @@ export const CustomerDetails = Schema.Struct({
   subscriptions: Schema.optionalWith(Schema.Array(Subscription), { default: () => [] }),
   payment_methods: Schema.optionalWith(Schema.Array(PaymentMethod), { default: () => [] })
 }).annotations({ identifier: "CustomerDetails" })
-/** @since 0.1.0 */
+/**
+ * A customer with its subscriptions and payment methods, as the `CustomerDetails` schema decodes it.
+ *
+ * @since 0.1.0
+ */
 export interface CustomerDetails extends Schema.Schema.Type<typeof CustomerDetails> {}
 
 /**
@@ -244,7 +283,11 @@ export const DeletedCustomer = Schema.Struct({
   id: Schema.String,
   deleted: Schema.Literal(true)
 }).annotations({ identifier: "DeletedCustomer" })
-/** @since 0.1.0 */
+/**
+ * What `Customers.delete` answers, as the `DeletedCustomer` schema decodes it.
+ *
+ * @since 0.1.0
+ */
 export interface DeletedCustomer extends Schema.Schema.Type<typeof DeletedCustomer> {}
 
 /**
@@ -258,7 +301,11 @@ export const SetupIntent = Schema.Struct({
   setup_url: Schema.String,
   expires_at: Timestamp
 }).annotations({ identifier: "SetupIntent" })
-/** @since 0.1.0 */
+/**
+ * A setup intent, as the `SetupIntent` schema decodes it.
+ *
+ * @since 0.1.0
+ */
 export interface SetupIntent extends Schema.Schema.Type<typeof SetupIntent> {}
 
 /**
@@ -271,7 +318,11 @@ export const PortalSession = Schema.Struct({
   url: Schema.String,
   expires_at: Timestamp
 }).annotations({ identifier: "PortalSession" })
-/** @since 0.1.0 */
+/**
+ * A customer-portal session, as the `PortalSession` schema decodes it.
+ *
+ * @since 0.1.0
+ */
 export interface PortalSession extends Schema.Schema.Type<typeof PortalSession> {}
 
 /**
@@ -285,7 +336,11 @@ export const Pagination = Schema.Struct({
   previous_cursor: nullByDefault(Schema.String),
   total_count: nullByDefault(Schema.Number)
 }).annotations({ identifier: "Pagination" })
-/** @since 0.1.0 */
+/**
+ * The `pagination` part of a list answer, as the `Pagination` schema decodes it.
+ *
+ * @since 0.1.0
+ */
 export interface Pagination extends Schema.Schema.Type<typeof Pagination> {}
 
 /**
@@ -294,7 +349,9 @@ export interface Pagination extends Schema.Schema.Type<typeof Pagination> {}
  * @since 0.1.0
  */
 export interface Page<A> {
+  /** The items of this page, in list order. */
   readonly data: ReadonlyArray<A>
+  /** Whether more pages follow, and the cursor to fetch the next one. */
   readonly pagination: Pagination
 }
 
@@ -306,9 +363,17 @@ export interface Page<A> {
 export const Page = <A, I>(item: Schema.Schema<A, I>) =>
   Schema.Struct({ data: Schema.Array(item), pagination: Pagination })
 
-/** @since 0.1.0 */
+/**
+ * The schema of a page of customers, as `GET /customers` answers.
+ *
+ * @since 0.1.0
+ */
 export const CustomerPage = Page(Customer).annotations({ identifier: "CustomerPage" })
-/** @since 0.1.0 */
+/**
+ * The schema of a page of payment methods, as `GET /payment-methods` answers.
+ *
+ * @since 0.1.0
+ */
 export const PaymentMethodPage = Page(PaymentMethod).annotations({ identifier: "PaymentMethodPage" })
 
 /**
@@ -324,7 +389,11 @@ export const ErrorEnvelope = Schema.Struct({
     doc_url: Schema.optionalWith(Schema.NullOr(Schema.String), { default: () => null })
   })
 }).annotations({ identifier: "ErrorEnvelope" })
-/** @since 0.1.0 */
+/**
+ * The error envelope of a failed request, as the `ErrorEnvelope` schema decodes it.
+ *
+ * @since 0.1.0
+ */
 export interface ErrorEnvelope extends Schema.Schema.Type<typeof ErrorEnvelope> {}
 
 // ---------------------------------------------------------------------------------------------
@@ -343,7 +412,11 @@ export const CustomerCreateParams = Schema.Struct({
   currency: Schema.optional(CurrencyCode),
   metadata: Schema.optional(Metadata)
 }).annotations({ identifier: "CustomerCreateParams" })
-/** @since 0.1.0 */
+/**
+ * What `Customers.create` takes.
+ *
+ * @since 0.1.0
+ */
 export interface CustomerCreateParams extends Schema.Schema.Type<typeof CustomerCreateParams> {}
 
 /**
@@ -359,7 +432,11 @@ export const CustomerUpdateParams = Schema.Struct({
   currency: Schema.optional(CurrencyCode),
   metadata: Schema.optional(MetadataPatch)
 }).annotations({ identifier: "CustomerUpdateParams" })
-/** @since 0.1.0 */
+/**
+ * What `Customers.update` takes.
+ *
+ * @since 0.1.0
+ */
 export interface CustomerUpdateParams extends Schema.Schema.Type<typeof CustomerUpdateParams> {}
 
 const pageQueryFields = {
@@ -377,7 +454,11 @@ export const CustomerListParams = Schema.Struct({
   email: Schema.optional(Schema.String),
   ...pageQueryFields
 }).annotations({ identifier: "CustomerListParams" })
-/** @since 0.1.0 */
+/**
+ * What `Customers.listPage` and `Customers.list` take.
+ *
+ * @since 0.1.0
+ */
 export interface CustomerListParams extends Schema.Schema.Type<typeof CustomerListParams> {}
 
 /**
@@ -389,7 +470,11 @@ export const PaymentMethodListParams = Schema.Struct({
   customer_id: ObjectId,
   ...pageQueryFields
 }).annotations({ identifier: "PaymentMethodListParams" })
-/** @since 0.1.0 */
+/**
+ * What `PaymentMethods.listPage` and `PaymentMethods.list` take.
+ *
+ * @since 0.1.0
+ */
 export interface PaymentMethodListParams extends Schema.Schema.Type<typeof PaymentMethodListParams> {}
 
 /**
@@ -410,7 +495,11 @@ export interface StreamOptions {
 export const SetupIntentCreateParams = Schema.Struct({
   customer_id: ObjectId
 }).annotations({ identifier: "SetupIntentCreateParams" })
-/** @since 0.1.0 */
+/**
+ * What `SetupIntents.create` takes.
+ *
+ * @since 0.1.0
+ */
 export interface SetupIntentCreateParams extends Schema.Schema.Type<typeof SetupIntentCreateParams> {}
 
 /**
@@ -422,5 +511,9 @@ export const PortalSessionCreateParams = Schema.Struct({
   customer_id: ObjectId,
   return_url: HttpUrl
 }).annotations({ identifier: "PortalSessionCreateParams" })
-/** @since 0.1.0 */
+/**
+ * What `CustomerPortal.createSession` takes.
+ *
+ * @since 0.1.0
+ */
 export interface PortalSessionCreateParams extends Schema.Schema.Type<typeof PortalSessionCreateParams> {}

@@ -1,6 +1,7 @@
 /**
  * Setup intents: the way to save a customer's card or mobile-money wallet.
  *
+ * @module
  * @since 0.1.0
  */
 import { Effect, Schema } from "effect"
@@ -10,7 +11,11 @@ import { SetupIntent, SetupIntentCreateParams } from "./Schemas.js"
 import { XtopayClient } from "./XtopayClient.js"
 import type { CommonError, IdempotencyConflict, NotFound } from "./XtopayError.js"
 
-/** @since 0.1.0 */
+/**
+ * The errors `SetupIntents.create` can fail with (`NotFound`: no such customer).
+ *
+ * @since 0.1.0
+ */
 export type CreateError = CommonError | NotFound | IdempotencyConflict
 
 const decodeSetupIntent = Schema.decodeUnknownEither(SetupIntent)

@@ -8,7 +8,7 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type { Schedule } from "effect"
-import { Config, ConfigError, Context, Duration, Effect, Either, Layer, Redacted } from "effect"
+import { Config, ConfigError, Context, Duration, Effect, Either, Layer, Option, Redacted } from "effect"
 import { type ErrorsOf, makeExecute, type Method, type RequestSpec } from "./internal/request.js"
 import { VERSION } from "./internal/version.js"
 import type { XtopayError } from "./XtopayError.js"
@@ -60,10 +60,14 @@ export type XtopayClientConfig = Pick<
 >
 
 /**
+ * The types that go with the `XtopayClient` service.
+ *
  * @since 0.1.0
  */
 export declare namespace XtopayClient {
   /**
+   * What the `XtopayClient` service holds: the decorated `HttpClient` and the one request path.
+   *
    * @since 0.1.0
    */
   export interface Service {
@@ -75,28 +79,48 @@ export declare namespace XtopayClient {
     ) => Effect.Effect<A, ErrorsOf<M, NF>>
     /** The client id this client authenticates as (the secret is never exposed). */
     readonly clientId: string
+    /** The base URL every request path is appended to, without a trailing `/`. */
     readonly baseUrl: string
   }
 }
 
-const LOOPBACK_HOSTS = new Set(["localhost", "[::1]", "::1"])
+const LOOPBACK_HOSTS = new Set(["localhost", "[::1]"])
 
-/** https everywhere, plain http only to this machine. */
+/** This machine: `localhost`, `::1`, or any address in 127.0.0.0/8 (the URL parser has normalised the host). */
+const isLoopback = (hostname: string) =>
+  LOOPBACK_HOSTS.has(hostname) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
+
+const invalidBaseUrl = (message: string) => ConfigError.InvalidData(["baseUrl"], message)
+
+/** https everywhere, plain http only to this machine; no credentials, query or fragment in the URL. */
 const checkBaseUrl = (baseUrl: string): Either.Either<string, ConfigError.ConfigError> => {
   if (!URL.canParse(baseUrl)) {
-    return Either.left(ConfigError.InvalidData(["baseUrl"], `Expected an absolute URL, got ${JSON.stringify(baseUrl)}`))
+    return Either.left(invalidBaseUrl(`Expected an absolute URL for the Xtopay base URL, got ${JSON.stringify(baseUrl)}`))
   }
   const url = new URL(baseUrl)
-  const loopback = LOOPBACK_HOSTS.has(url.hostname) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(url.hostname)
-  if (url.protocol === "https:" || (url.protocol === "http:" && loopback)) {
-    return Either.right(baseUrl.replace(/\/+$/, ""))
+  // Credentials in the URL would travel outside the Authorization header (and into span attributes).
+  if (url.username !== "" || url.password !== "") {
+    return Either.left(invalidBaseUrl("The Xtopay base URL must not hold credentials; pass clientId and clientSecret"))
+  }
+  if (url.search !== "" || url.hash !== "") {
+    return Either.left(invalidBaseUrl(`The Xtopay base URL must not have a query or fragment, got ${url.origin}${url.pathname}…`))
+  }
+  if (url.protocol === "https:" || (url.protocol === "http:" && isLoopback(url.hostname))) {
+    return Either.right(`${url.origin}${url.pathname}`.replace(/\/+$/, ""))
   }
   return Either.left(
-    ConfigError.InvalidData(
-      ["baseUrl"],
-      `The Xtopay base URL must use https (plain http is allowed only for a loopback host), got ${url.protocol}//${url.host}`
+    invalidBaseUrl(
+      `The Xtopay base URL must use https (plain http is allowed only for a loopback host: localhost, 127.0.0.0/8, ::1), got ${url.protocol}//${url.host}`
     )
   )
+}
+
+/** The client-wide timeout: a duration above zero. */
+const checkTimeout = (input: Duration.DurationInput): Either.Either<Duration.Duration, ConfigError.ConfigError> => {
+  const decoded = Duration.decodeUnknown(input)
+  return Option.isSome(decoded) && Duration.greaterThan(decoded.value, Duration.zero)
+    ? Either.right(decoded.value)
+    : Either.left(ConfigError.InvalidData(["timeout"], `Expected a duration above zero, got ${String(input)}`))
 }
 
 /** `btoa` takes Latin-1 only: go through UTF-8 bytes so any id or secret encodes. */
@@ -107,7 +131,8 @@ const base64 = (text: string): string => {
 }
 
 /**
- * The `XtopayClient` service.
+ * The `XtopayClient` service, which every endpoint needs. Provide it with `XtopayLive`,
+ * `XtopayClient.layer(options)`, `XtopayClient.layerConfig(config)`, or `XtopayTest`.
  *
  * @since 0.1.0
  */
@@ -153,6 +178,7 @@ export const make = (
 ): Effect.Effect<XtopayClient.Service, ConfigError.ConfigError, HttpClient.HttpClient> =>
   Effect.gen(function*() {
     const baseUrl = yield* checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL)
+    const timeout = yield* checkTimeout(options.timeout ?? Duration.seconds(30))
     const maxRetries = options.maxRetries ?? 2
     if (!Number.isInteger(maxRetries) || maxRetries < 0) {
       return yield* Effect.fail(ConfigError.InvalidData(["maxRetries"], `Expected a whole number ≥ 0, got ${maxRetries}`))
@@ -167,6 +193,7 @@ export const make = (
       )
     )
     const base = yield* HttpClient.HttpClient
+    const requestInit = yield* Effect.serviceOption(FetchHttpClient.RequestInit)
     const transformed = (options.transformClient ?? ((client) => client))(decorate(base))
     const httpClient = options.tracePropagation === true
       ? transformed
@@ -178,10 +205,11 @@ export const make = (
       baseUrl,
       execute: makeExecute({
         httpClient,
-        timeout: Duration.decode(options.timeout ?? Duration.seconds(30)),
+        timeout,
         maxRetries,
         retrySchedule: options.retrySchedule,
-        idempotencyKeyPrefix: "xtopay-effect-"
+        idempotencyKeyPrefix: "xtopay-effect-",
+        requestInit: Option.getOrUndefined(requestInit)
       })
     })
   })

@@ -1,6 +1,7 @@
 /**
  * effect-xtopay: the Effect-native client for the Xtopay payments API.
  *
+ * @module effect-xtopay
  * @since 0.1.0
  */
 export * as CustomerPortal from "./CustomerPortal.js"
@@ -32,3 +33,18 @@ export {
   UnexpectedResponse,
   type XtopayError
 } from "./XtopayError.js"
+export {
+  type Fault,
+  type FaultPlan,
+  type PaymentMethodDetails,
+  type RateLimit,
+  type RecordedRequest,
+  type SeedCustomer,
+  type SeedData,
+  type SeedPaymentMethod,
+  type SeedSubscription,
+  type SeedTime,
+  XtopayControl,
+  XtopayControlError
+} from "./testing/Control.js"
+export { XtopayTest, type XtopayTestOptions, XtopayTestWith } from "./testing/XtopayTest.js"

@@ -4,22 +4,24 @@
  * covers the body) → map the status to a tagged error → decode.
  */
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as Headers from "@effect/platform/Headers"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import type { ParseResult } from "effect"
-import { Clock, Duration, Effect, Either, Option, Schedule, Schema } from "effect"
+import type { ParseResult, Schedule } from "effect"
+import { Clock, Duration, Effect, Either, Option, Schema } from "effect"
 import { ErrorEnvelope } from "../Schemas.js"
 import {
   type CommonError,
   ConnectionError,
   fromResponse,
   type IdempotencyConflict,
+  InvalidRequest,
   type NotFound,
   UnexpectedResponse,
   type XtopayError
 } from "../XtopayError.js"
-import { defaultDelay, isRetryable, parseWaitHint } from "./retry.js"
+import { isRetryable, makePlanner, MAX_RETRY_AFTER_MILLIS, parseWaitHint } from "./retry.js"
 import { validateIdempotencyKey } from "./validate.js"
 
 /**
@@ -70,7 +72,17 @@ export interface ClientSettings {
   readonly maxRetries: number
   readonly retrySchedule: Schedule.Schedule<unknown, XtopayError> | undefined
   readonly idempotencyKeyPrefix: string
+  /** The fetch `RequestInit` in context when the client was built, kept when redirects are turned off. */
+  readonly requestInit: RequestInit | undefined
 }
+
+/** One failed attempt: the error, and how long the server asked to wait before the next one. */
+interface Failure {
+  readonly error: XtopayError
+  readonly hint: Duration.Duration | undefined
+}
+
+const failure = (error: XtopayError, hint?: Duration.Duration): Failure => ({ error, hint })
 
 const decodeEnvelope = Schema.decodeUnknownEither(ErrorEnvelope)
 
@@ -92,213 +104,276 @@ const describeTransportFailure = (cause: unknown): string => {
 
 const newIdempotencyKey = (prefix: string) => `${prefix}${crypto.randomUUID()}`
 
+const invalidOption = (param: string, message: string) =>
+  new InvalidRequest({ code: "parameter_invalid", param, message: `Invalid ${param}: ${message}` })
+
+/** A per-request `maxRetries`: a whole number ≥ 0. */
+const checkMaxRetries = (value: number): Effect.Effect<number, InvalidRequest> =>
+  Number.isInteger(value) && value >= 0
+    ? Effect.succeed(value)
+    : Effect.fail(invalidOption("maxRetries", `expected a whole number ≥ 0, got ${value}`))
+
+/** A per-request `timeout`: a duration above zero. */
+const checkTimeout = (value: Duration.DurationInput): Effect.Effect<Duration.Duration, InvalidRequest> => {
+  const decoded = Duration.decodeUnknown(value)
+  return Option.isSome(decoded) && Duration.greaterThan(decoded.value, Duration.zero)
+    ? Effect.succeed(decoded.value)
+    : Effect.fail(invalidOption("timeout", `expected a duration above zero, got ${String(value)}`))
+}
+
 /** Turns off redirect following for fetch, keeping any other `RequestInit` the user provided. */
-const withoutRedirects = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+const withoutRedirects = (built: RequestInit | undefined) => <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   Effect.flatMap(
     Effect.serviceOption(FetchHttpClient.RequestInit),
     (init) =>
       Effect.provideService(effect, FetchHttpClient.RequestInit, {
+        ...built,
         ...Option.getOrUndefined(init),
         redirect: "manual"
       })
   )
 
-export const makeExecute = (settings: ClientSettings) =>
-<A, M extends Method, NF extends boolean>(spec: RequestSpec<A, M, NF>): Effect.Effect<A, ErrorsOf<M, NF>> =>
-  Effect.gen(function*() {
-    const options = spec.options
-    const keyed = spec.method === "POST" || spec.method === "PATCH"
-    // The key is made once per logical call, before the retry loop, so every attempt reuses it.
-    const idempotencyKey = keyed
-      ? options?.idempotencyKey !== undefined
-        ? yield* validateIdempotencyKey(options.idempotencyKey)
-        : newIdempotencyKey(settings.idempotencyKeyPrefix)
-      : undefined
-    const timeout = options?.timeout !== undefined ? Duration.decode(options.timeout) : settings.timeout
-    const maxRetries = options?.maxRetries ?? settings.maxRetries
+const mentionsAuthorization = (names: ReadonlyArray<string | RegExp>) =>
+  names.some((name) => typeof name === "string" ? name.toLowerCase() === "authorization" : name.test("authorization"))
 
-    let request = HttpClientRequest.make(spec.method)(spec.path)
-    if (spec.urlParams !== undefined) {
-      for (const [name, value] of Object.entries(spec.urlParams)) {
-        if (value !== undefined) request = HttpClientRequest.setUrlParam(request, name, String(value))
+/** The platform's `http.client` span records request headers: keep `Authorization` redacted there whatever the user set. */
+const redactingAuthorization = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.locallyWith(
+    effect,
+    Headers.currentRedactedNames,
+    (names) => mentionsAuthorization(names) ? names : [...names, "authorization"]
+  )
+
+export const makeExecute = (settings: ClientSettings) => {
+  const noRedirects = withoutRedirects(settings.requestInit)
+  return <A, M extends Method, NF extends boolean>(spec: RequestSpec<A, M, NF>): Effect.Effect<A, ErrorsOf<M, NF>> =>
+    Effect.gen(function*() {
+      const options = spec.options
+      const keyed = spec.method === "POST" || spec.method === "PATCH"
+      // The key is made once per logical call, before the retry loop, so every attempt reuses it.
+      const idempotencyKey = keyed
+        ? options?.idempotencyKey !== undefined
+          ? yield* validateIdempotencyKey(options.idempotencyKey)
+          : newIdempotencyKey(settings.idempotencyKeyPrefix)
+        : undefined
+      const timeout = options?.timeout !== undefined ? yield* checkTimeout(options.timeout) : settings.timeout
+      const maxRetries = options?.maxRetries !== undefined
+        ? yield* checkMaxRetries(options.maxRetries)
+        : settings.maxRetries
+
+      let request = HttpClientRequest.make(spec.method)(spec.path)
+      if (spec.urlParams !== undefined) {
+        for (const [name, value] of Object.entries(spec.urlParams)) {
+          if (value !== undefined) request = HttpClientRequest.setUrlParam(request, name, String(value))
+        }
       }
-    }
-    if (idempotencyKey !== undefined) request = HttpClientRequest.setHeader(request, "idempotency-key", idempotencyKey)
-    if (spec.body !== undefined) request = HttpClientRequest.bodyUnsafeJson(request, spec.body)
+      if (idempotencyKey !== undefined) {
+        request = HttpClientRequest.setHeader(request, "idempotency-key", idempotencyKey)
+      }
+      if (spec.body !== undefined) request = HttpClientRequest.bodyUnsafeJson(request, spec.body)
 
-    const span = {
-      "xtopay.method": spec.method,
-      "xtopay.route": spec.route,
-      ...(idempotencyKey !== undefined ? { "xtopay.idempotency_key": idempotencyKey } : {})
-    }
-    yield* Effect.annotateCurrentSpan(span)
+      yield* Effect.annotateCurrentSpan({
+        "xtopay.method": spec.method,
+        "xtopay.route": spec.route,
+        ...(idempotencyKey !== undefined ? { "xtopay.idempotency_key": idempotencyKey } : {})
+      })
 
-    let last: { status?: number; requestId?: string; replayed?: boolean } = {}
+      // What the span reports at the end: the last attempt's answer, if it got one.
+      let last: { status?: number; requestId?: string; replayed?: boolean } = {}
+      let attemptsMade = 0
 
-    const fail = (attempts: number, error: XtopayError): Effect.Effect<never, XtopayError> => {
-      // A status this endpoint cannot answer with is not one of its errors: say so, keep the details.
-      if ((error._tag === "NotFound" && !spec.notFound) || (error._tag === "IdempotencyConflict" && !keyed)) {
-        const { _tag, ...fields } = error
-        return Effect.fail(
-          new UnexpectedResponse({
+      const endpointError = (attempts: number, error: XtopayError): XtopayError => {
+        // A status this endpoint cannot answer with is not one of its errors: say so, keep the details.
+        if ((error._tag === "NotFound" && !spec.notFound) || (error._tag === "IdempotencyConflict" && !keyed)) {
+          const { _tag, ...fields } = error
+          return new UnexpectedResponse({
             ...fields,
             message: `Xtopay answered ${spec.method} ${spec.route} with HTTP ${error.status ?? "?"} (${
               error.code ?? _tag
             }): ${error.message}`,
             attempts
           })
-        )
+        }
+        return error
       }
-      return Effect.fail(error)
-    }
 
-    const interpret = (response: HttpClientResponse.HttpClientResponse, attempts: number) =>
-      Effect.gen(function*() {
-        const status = response.status
-        const requestId = response.headers["x-request-id"]
-        last = {
-          status,
-          ...(requestId !== undefined ? { requestId } : {}),
-          replayed: response.headers["idempotency-replayed"] === "true"
-        }
-        const known = { status, attempts, ...(requestId !== undefined ? { requestId } : {}) }
-        const readBody = Effect.mapError(response.text, () =>
-          new ConnectionError({
-            ...known,
-            reason: "BodyCut",
-            message: `The connection failed while reading Xtopay's answer to ${spec.method} ${spec.route}`
-          }))
+      const interpret = (
+        response: HttpClientResponse.HttpClientResponse,
+        attempts: number
+      ): Effect.Effect<A, Failure> =>
+        Effect.gen(function*() {
+          const status = response.status
+          const requestId = response.headers["x-request-id"]
+          last = {
+            status,
+            ...(requestId !== undefined ? { requestId } : {}),
+            replayed: response.headers["idempotency-replayed"] === "true"
+          }
+          const known = { status, attempts, ...(requestId !== undefined ? { requestId } : {}) }
+          const readBody = Effect.mapError(response.text, () =>
+            failure(
+              new ConnectionError({
+                ...known,
+                reason: "BodyCut",
+                message: `The connection failed while reading Xtopay's answer to ${spec.method} ${spec.route}`
+              })
+            ))
 
-        if (status >= 200 && status < 300) {
-          if (status === 204 && spec.onEmpty !== undefined) return spec.onEmpty()
+          if (status >= 200 && status < 300) {
+            if (status === 204 && spec.onEmpty !== undefined) return spec.onEmpty()
+            const text = yield* readBody
+            if (text === "" && spec.onEmpty !== undefined) return spec.onEmpty()
+            const json = parseJson(text)
+            if (Option.isNone(json)) {
+              return yield* Effect.fail(failure(
+                new UnexpectedResponse({
+                  ...known,
+                  message: `Xtopay answered ${spec.method} ${spec.route} with HTTP ${status} and a body that is not JSON`
+                })
+              ))
+            }
+            const decoded = spec.decode(json.value)
+            if (Either.isLeft(decoded)) {
+              return yield* Effect.fail(failure(
+                new UnexpectedResponse({
+                  ...known,
+                  message: `Xtopay's answer to ${spec.method} ${spec.route} has an unexpected shape: ${decoded.left.message}`
+                })
+              ))
+            }
+            return decoded.right
+          }
+
+          if (status >= 300 && status < 400) {
+            const location = response.headers["location"]
+            yield* Effect.ignore(readBody)
+            return yield* Effect.fail(failure(
+              new UnexpectedResponse({
+                ...known,
+                message: `Xtopay answered ${spec.method} ${spec.route} with a redirect (HTTP ${status}${
+                  location !== undefined ? ` to ${location}` : ""
+                }); redirects are never followed`,
+                ...(location !== undefined ? { location } : {})
+              })
+            ))
+          }
+
           const text = yield* readBody
-          if (text === "" && spec.onEmpty !== undefined) return spec.onEmpty()
-          const json = parseJson(text)
-          if (Option.isNone(json)) {
-            return yield* new UnexpectedResponse({
-              ...known,
-              message: `Xtopay answered ${spec.method} ${spec.route} with HTTP ${status} and a body that is not JSON`
-            })
-          }
-          const decoded = spec.decode(json.value)
-          if (Either.isLeft(decoded)) {
-            return yield* new UnexpectedResponse({
-              ...known,
-              message: `Xtopay's answer to ${spec.method} ${spec.route} has an unexpected shape: ${decoded.left.message}`
-            })
-          }
-          return decoded.right
-        }
-
-        if (status >= 300 && status < 400) {
-          const location = response.headers["location"]
-          yield* Effect.ignore(readBody)
-          return yield* new UnexpectedResponse({
-            ...known,
-            message: `Xtopay answered ${spec.method} ${spec.route} with a redirect (HTTP ${status}${
-              location !== undefined ? ` to ${location}` : ""
-            }); redirects are never followed`,
-            ...(location !== undefined ? { location } : {})
+          const envelope = Option.flatMap(parseJson(text), (json) => Either.getRight(decodeEnvelope(json)))
+          const hint = parseWaitHint(response.headers, yield* Clock.currentTimeMillis)
+          const error = fromResponse({
+            status,
+            envelope: Option.getOrUndefined(envelope),
+            requestId,
+            retryAfter: hint,
+            attempts
           })
-        }
-
-        const text = yield* readBody
-        const envelope = Option.flatMap(parseJson(text), (json) => Either.getRight(decodeEnvelope(json)))
-        const now = yield* Clock.currentTimeMillis
-        const error = fromResponse({
-          status,
-          envelope: Option.getOrUndefined(envelope),
-          requestId,
-          retryAfter: status === 429 ? parseWaitHint(response.headers, now) : undefined,
-          attempts
+          return yield* Effect.fail(failure(endpointError(attempts, error), hint))
         })
-        return yield* fail(attempts, error)
-      })
 
-    const attempt = (attempts: number): Effect.Effect<A, XtopayError> =>
-      withoutRedirects(settings.httpClient.execute(request)).pipe(
-        Effect.catchTag("RequestError", (error) =>
-          new ConnectionError({
-            reason: "Transport",
-            attempts,
-            message: `Could not reach Xtopay for ${spec.method} ${spec.route}: ${describeTransportFailure(error.cause)}`
-          })),
-        Effect.catchTag("ResponseError", (error) =>
-          new ConnectionError({
-            reason: "Transport",
-            attempts,
-            status: error.response.status,
-            message: `Xtopay's answer to ${spec.method} ${spec.route} could not be read: ${error.reason}`
-          })),
-        Effect.flatMap((response) => interpret(response, attempts)),
-        // The timeout covers the whole attempt: headers, body and decoding.
-        Effect.timeoutFail({
-          duration: timeout,
-          onTimeout: () =>
-            new ConnectionError({
-              reason: "Timeout",
-              attempts,
-              message: `${spec.method} ${spec.route} timed out after ${Duration.format(timeout)} (attempt ${attempts})`
-            })
-        })
-      )
+      const attempt = (attempts: number): Effect.Effect<A, Failure> =>
+        redactingAuthorization(noRedirects(settings.httpClient.execute(request))).pipe(
+          Effect.catchTags({
+            RequestError: (error) =>
+              Effect.fail(failure(
+                new ConnectionError({
+                  reason: "Transport",
+                  attempts,
+                  message: `Could not reach Xtopay for ${spec.method} ${spec.route}: ${
+                    describeTransportFailure(error.cause)
+                  }`
+                })
+              )),
+            ResponseError: (error) =>
+              Effect.fail(failure(
+                new ConnectionError({
+                  reason: "Transport",
+                  attempts,
+                  status: error.response.status,
+                  message: `Xtopay's answer to ${spec.method} ${spec.route} could not be read: ${error.reason}`
+                })
+              ))
+          }),
+          Effect.flatMap((response) => interpret(response, attempts)),
+          // The timeout covers the whole attempt: headers, body and decoding. Interrupting the
+          // body read aborts the underlying request, so a stalled connection is released.
+          Effect.timeoutFail({
+            duration: timeout,
+            onTimeout: () =>
+              failure(
+                new ConnectionError({
+                  reason: "Timeout",
+                  attempts,
+                  message: `${spec.method} ${spec.route} timed out after ${
+                    Duration.format(timeout)
+                  } (attempt ${attempts})`
+                })
+              )
+          })
+        )
 
-    // Retries: only requests safe to repeat (GET, DELETE, and keyed POST/PATCH, which reuse their key).
-    const safe = spec.method === "GET" || spec.method === "DELETE" || idempotencyKey !== undefined
-    const driver = settings.retrySchedule !== undefined ? yield* Schedule.driver(settings.retrySchedule) : undefined
+      // Only requests safe to repeat are retried: GET, DELETE, and POST/PATCH, which carry the same key each time.
+      const safe = spec.method === "GET" || spec.method === "DELETE" || idempotencyKey !== undefined
+      const plan = makePlanner(settings.retrySchedule)
 
-    /** Waits before the next attempt; `false` means give up now. */
-    const waitBeforeRetry = (error: XtopayError, attempts: number): Effect.Effect<boolean> => {
-      const log = (message: string, delay?: Duration.Duration) =>
+      const logRetry = (message: string, error: XtopayError, attempts: number, delay: Duration.Duration) =>
         Effect.logDebug(message).pipe(
           Effect.annotateLogs({
-            "xtopay.route": spec.route,
             "xtopay.method": spec.method,
+            "xtopay.route": spec.route,
             "xtopay.attempt": attempts,
-            "xtopay.reason": `${error._tag}${error.status !== undefined ? ` ${error.status}` : ""}`,
-            ...(delay !== undefined ? { "xtopay.delay_ms": Duration.toMillis(delay) } : {})
+            "xtopay.reason": [error._tag, error.status, error.code].filter((part) => part !== undefined).join(" "),
+            "xtopay.delay_ms": Duration.toMillis(delay)
           })
         )
-      if (driver !== undefined) {
-        return log("Xtopay request failed; retrying on the custom schedule").pipe(
-          Effect.zipRight(Effect.match(driver.next(error), { onFailure: () => false, onSuccess: () => true }))
-        )
-      }
-      return Effect.flatMap(defaultDelay(error, attempts), (delay) =>
-        Option.isNone(delay)
-          ? Effect.succeed(false)
-          : log(`Xtopay request failed; retrying in ${Duration.format(delay.value)}`, delay.value).pipe(
-            Effect.zipRight(Effect.sleep(delay.value)),
-            Effect.as(true)
-          ))
-    }
 
-    let attemptsMade = 0
-    const loop = (attempts: number): Effect.Effect<A, XtopayError> =>
-      Effect.suspend(() => {
-        attemptsMade = attempts
-        return attempt(attempts)
-      }).pipe(
-        Effect.catchAll((error) =>
-          !safe || attempts > maxRetries || !isRetryable(error)
-            ? Effect.fail(error)
-            : Effect.flatMap(
-              waitBeforeRetry(error, attempts),
-              (retry) => retry ? loop(attempts + 1) : Effect.fail(error)
-            )
-        )
-      )
-
-    return yield* loop(1).pipe(
-      Effect.ensuring(
-        Effect.suspend(() =>
-          Effect.annotateCurrentSpan({
-            ...(last.status !== undefined ? { "xtopay.status": last.status } : {}),
-            ...(last.requestId !== undefined ? { "xtopay.request_id": last.requestId } : {}),
-            "xtopay.replayed": last.replayed ?? false,
-            "xtopay.attempts": attemptsMade
+      const loop = (attempts: number): Effect.Effect<A, XtopayError> =>
+        Effect.suspend(() => {
+          attemptsMade = attempts
+          last = {}
+          return attempt(attempts)
+        }).pipe(
+          Effect.catchAll(({ error, hint }) => {
+            if (!safe || attempts > maxRetries || !isRetryable(error)) return Effect.fail(error)
+            return Effect.flatMap(plan(error, hint, attempts), (next) => {
+              switch (next._tag) {
+                case "Wait":
+                  return logRetry(
+                    `Xtopay request failed; retrying in ${Duration.format(next.delay)}`,
+                    error,
+                    attempts,
+                    next.delay
+                  ).pipe(
+                    Effect.zipRight(Effect.sleep(next.delay)),
+                    Effect.zipRight(loop(attempts + 1))
+                  )
+                case "HintTooLong":
+                  return logRetry(
+                    `Xtopay asked to wait ${Duration.format(next.hint)}, above the ${
+                      Duration.format(Duration.millis(MAX_RETRY_AFTER_MILLIS))
+                    } cap; not retrying`,
+                    error,
+                    attempts,
+                    next.hint
+                  ).pipe(Effect.zipRight(Effect.fail(error)))
+                case "ScheduleDone":
+                  return Effect.fail(error)
+              }
+            })
           })
         )
+
+      return yield* loop(1).pipe(
+        Effect.ensuring(
+          Effect.suspend(() =>
+            Effect.annotateCurrentSpan({
+              ...(last.status !== undefined ? { "xtopay.status": last.status } : {}),
+              ...(last.requestId !== undefined ? { "xtopay.request_id": last.requestId } : {}),
+              "xtopay.replayed": last.replayed ?? false,
+              "xtopay.attempts": attemptsMade
+            })
+          )
+        )
       )
-    )
-  }) as Effect.Effect<A, ErrorsOf<M, NF>>
+    }) as Effect.Effect<A, ErrorsOf<M, NF>>
+}

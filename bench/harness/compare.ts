@@ -1,0 +1,82 @@
+/**
+ * One request against its raw-fetch baseline: latency at concurrency 1 and throughput at
+ * concurrency 64, alternating subject and baseline round by round. Used by the retrieve and
+ * create scenarios alike.
+ */
+import { alternate, type Call, latencies, median, type Summary, summarize, throughput } from "./measure.js"
+import type { Row } from "./scenario.js"
+
+export interface CallSizes {
+  /** Untimed calls of each side before measuring. */
+  readonly warmup: number
+  /** Timed calls of each side at concurrency 1, split over the rounds. */
+  readonly samples: number
+  readonly rounds: number
+  /** Calls of each side per throughput round. */
+  readonly throughputCalls: number
+  readonly concurrency: number
+}
+
+export const callSizes = (quick: boolean): CallSizes =>
+  quick
+    ? { warmup: 100, samples: 400, rounds: 2, throughputCalls: 640, concurrency: 64 }
+    : { warmup: 500, samples: 2_000, rounds: 4, throughputCalls: 3_200, concurrency: 64 }
+
+export interface CallComparison {
+  readonly latency: { readonly subject: Summary; readonly baseline: Summary }
+  readonly throughput: {
+    readonly subject: number
+    readonly baseline: number
+    readonly rounds: { readonly subject: ReadonlyArray<number>; readonly baseline: ReadonlyArray<number> }
+  }
+}
+
+/** Measures `subject` against `baseline` (in a child process: see `Context.inChild`). */
+export const compareCalls = async (subject: Call, baseline: Call, sizes: CallSizes): Promise<CallComparison> => {
+  await latencies(subject, sizes.warmup)
+  await latencies(baseline, sizes.warmup)
+  const perRound = Math.ceil(sizes.samples / sizes.rounds)
+  const latency = await alternate(sizes.rounds, {
+    subject: () => latencies(subject, perRound),
+    baseline: () => latencies(baseline, perRound)
+  })
+  const rate = await alternate(sizes.rounds, {
+    subject: () => throughput(subject, sizes.throughputCalls, sizes.concurrency),
+    baseline: () => throughput(baseline, sizes.throughputCalls, sizes.concurrency)
+  })
+  return {
+    latency: { subject: summarize(latency.subject.flat()), baseline: summarize(latency.baseline.flat()) },
+    throughput: { subject: median(rate.subject), baseline: median(rate.baseline), rounds: rate }
+  }
+}
+
+/** The rows of a comparison, with the issue's targets: median ≤ 1.25× raw fetch, throughput ≥ 0.8×. */
+export const callRows = (id: string, name: string, result: CallComparison, sizes: CallSizes): Array<Row> => {
+  const { latency, throughput: rate } = result
+  const baseline = "raw fetch + JSON.parse"
+  return [
+    {
+      id: `${id}.median`,
+      figure: `${name} median latency, concurrency 1 (${latency.subject.count} calls)`,
+      value: latency.subject.median,
+      unit: "ms",
+      baseline: { label: baseline, value: latency.baseline.median },
+      target: { kind: "ratio-at-most", limit: 1.25 }
+    },
+    {
+      id: `${id}.p99`,
+      figure: `${name} p99 latency, concurrency 1`,
+      value: latency.subject.p99,
+      unit: "ms",
+      baseline: { label: baseline, value: latency.baseline.p99 }
+    },
+    {
+      id: `${id}.throughput`,
+      figure: `${name} throughput, concurrency ${sizes.concurrency} (median of ${rate.rounds.subject.length} rounds)`,
+      value: rate.subject,
+      unit: "calls/s",
+      baseline: { label: baseline, value: rate.baseline },
+      target: { kind: "ratio-at-least", limit: 0.8 }
+    }
+  ]
+}

@@ -1,0 +1,144 @@
+/**
+ * (c) Every customer through `Customers.list` (page size 100) for 10k, 100k and 1M seeded
+ * customers, against a hand-written fetch loop over the same pages: wall time, and the peak heap
+ * and RSS of the walking process (one fresh process per walk, so peaks never mix).
+ */
+import { Effect, Stream } from "effect"
+import * as Customers from "../../src/Customers.js"
+import { clientRuntime, customersPageUrl, raw, type RawPage } from "../harness/client.js"
+import { MB, memorySampler, settleHeap, timed } from "../harness/measure.js"
+import type { Row, Scenario } from "../harness/scenario.js"
+
+const LIMIT = 100
+
+type Side = "client" | "raw"
+
+interface Input {
+  readonly baseUrl: string
+  readonly side: Side
+}
+
+interface Walk {
+  readonly items: number
+  readonly wallMs: number
+  /** Heap and RSS after start-up, before the walk. */
+  readonly startHeapMB: number
+  readonly startRssMB: number
+  readonly peakHeapMB: number
+  readonly peakRssMB: number
+}
+
+/** The hand-written loop: fetch a page, JSON.parse it, follow `next_cursor`. */
+const rawWalk = async (baseUrl: string, onItem: () => void) => {
+  let after: string | null = null
+  do {
+    const page = (await raw.get(customersPageUrl(baseUrl, LIMIT, after))) as RawPage
+    for (let i = 0; i < page.data.length; i++) onItem()
+    after = page.pagination.has_more ? page.pagination.next_cursor : null
+  } while (after !== null)
+}
+
+/** The client, used as documented: one `Stream`, one effect per customer. */
+const clientWalk = async (baseUrl: string, onItem: () => void) => {
+  const runtime = clientRuntime(baseUrl)
+  await runtime.runPromise(Stream.runForEach(Customers.list({ limit: LIMIT }), () => Effect.sync(onItem)))
+  await runtime.dispose()
+}
+
+export const measure = async ({ baseUrl, side }: Input): Promise<Walk> => {
+  settleHeap()
+  const start = process.memoryUsage()
+  const memory = memorySampler()
+  let items = 0
+  const onItem = () => {
+    items += 1
+    if (items % LIMIT === 0) memory.sample()
+  }
+  const wallMs = await timed(() => (side === "client" ? clientWalk : rawWalk)(baseUrl, onItem))
+  const peaks = memory.stop()
+  return {
+    items,
+    wallMs,
+    startHeapMB: start.heapUsed / MB,
+    startRssMB: start.rss / MB,
+    peakHeapMB: peaks.heapUsed / MB,
+    peakRssMB: peaks.rss / MB
+  }
+}
+
+const label = (n: number) => (n >= 1_000_000 ? `${n / 1_000_000}M` : `${n / 1_000}k`)
+
+const sizeRows = (n: number, client: Walk, base: Walk): Array<Row> => {
+  const baseline = "hand-written fetch loop"
+  return [
+    {
+      id: `stream.${label(n)}.throughput`,
+      figure: `Customers.list, ${label(n)} customers: throughput`,
+      value: client.items / (client.wallMs / 1000),
+      unit: "customers/s",
+      baseline: { label: baseline, value: base.items / (base.wallMs / 1000) },
+      target: { kind: "ratio-at-least", limit: 0.7 },
+      note: `wall ${(client.wallMs / 1000).toFixed(2)} s vs ${(base.wallMs / 1000).toFixed(2)} s`
+    },
+    {
+      id: `stream.${label(n)}.heap`,
+      figure: `Customers.list, ${label(n)} customers: peak heap used`,
+      value: client.peakHeapMB,
+      unit: "MB",
+      baseline: { label: baseline, value: base.peakHeapMB },
+      note: `${client.startHeapMB.toFixed(1)} MB before the walk`
+    },
+    {
+      id: `stream.${label(n)}.rss`,
+      figure: `Customers.list, ${label(n)} customers: peak RSS`,
+      value: client.peakRssMB,
+      unit: "MB",
+      baseline: { label: baseline, value: base.peakRssMB },
+      note: `${client.startRssMB.toFixed(1)} MB before the walk`
+    }
+  ]
+}
+
+export const scenario: Scenario = {
+  id: "stream",
+  title: "Streaming every customer (Customers.list, page size 100)",
+  run: async ({ startServer, inChild, log, quick }) => {
+    const sizes = quick ? [10_000, 50_000] : [10_000, 100_000, 1_000_000]
+    const walks = new Map<number, { readonly client: Walk; readonly raw: Walk }>()
+    for (const n of sizes) {
+      const server = await startServer({ seedCustomers: n })
+      // Untimed: the server encodes each customer on its first listing and caches it; warm it for both sides.
+      await rawWalk(server.baseUrl, () => {})
+      const walk = (side: Side) => inChild<Input, Walk>(import.meta.url, { baseUrl: server.baseUrl, side })
+      const base = await walk("raw")
+      const client = await walk("client")
+      await server.stop()
+      for (const w of [client, base]) {
+        if (w.items !== n) throw new Error(`walked ${w.items} customers of ${n}`)
+      }
+      log(`${label(n)}: client ${(client.wallMs / 1000).toFixed(1)} s, raw ${(base.wallMs / 1000).toFixed(1)} s`)
+      walks.set(n, { client, raw: base })
+    }
+    const smallest = walks.get(sizes[0]!)!
+    const largest = walks.get(sizes[sizes.length - 1]!)!
+    const largestLabel = label(sizes[sizes.length - 1]!)
+    return [
+      ...sizes.flatMap((n) => sizeRows(n, walks.get(n)!.client, walks.get(n)!.raw)),
+      {
+        id: "stream.heap-flat",
+        figure: `Customers.list peak heap, ${largestLabel} customers vs 10k`,
+        value: largest.client.peakHeapMB,
+        unit: "MB",
+        baseline: { label: "client, 10k customers", value: smallest.client.peakHeapMB },
+        target: { kind: "ratio-at-most", limit: 1.5 }
+      },
+      {
+        id: "stream.rss-flat",
+        figure: `Customers.list peak RSS, ${largestLabel} customers vs 10k`,
+        value: largest.client.peakRssMB,
+        unit: "MB",
+        baseline: { label: "client, 10k customers", value: smallest.client.peakRssMB }
+      }
+    ]
+  }
+}

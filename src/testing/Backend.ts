@@ -1,0 +1,368 @@
+/**
+ * The in-memory Xtopay: state, routes, auth, idempotency, faults and a rate limit, behind one
+ * transport-independent function from `WireRequest` to `WireOutcome`. `XtopayTest` reaches it
+ * through an in-memory `HttpClient`; the mock server over real HTTP.
+ *
+ * @since 0.1.0
+ */
+import { Clock, DateTime, Duration, Effect, Fiber, Schema } from "effect"
+import { CurrencyCode, type CustomerDetails, E164Phone, Email, IdempotencyKey, Metadata, ObjectId, type PaymentMethod, type Subscription } from "../Schemas.js"
+import { defaultCode, errorAnswer, rateLimitedAnswer } from "./answers.js"
+import { checkCredentials, isAuthFailure, parseBasic } from "./auth.js"
+import {
+  DEFAULT_ACCOUNT,
+  type Fault,
+  type FaultPlan,
+  type PaymentMethodDetails,
+  type RateLimit,
+  type SeedCustomer,
+  type SeedData,
+  type SeedPaymentMethod,
+  type SeedSubscription,
+  type SeedTime,
+  XtopayControl,
+  XtopayControlError
+} from "./Control.js"
+import { FaultQueue, RateLimiter } from "./faults.js"
+import { IdempotencyStore } from "./idempotency.js"
+import { makeIdGenerator } from "./ids.js"
+import { RequestLog } from "./requestLog.js"
+import { type MatchedRoute, matchRoute } from "./routes.js"
+import { type Account, type CustomerRecord, State } from "./state.js"
+import type { WireAnswer, WireOutcome, WireRequest } from "./wire.js"
+
+/**
+ * @since 0.1.0
+ */
+export interface BackendOptions {
+  /** Seeds the id generator: the same seed and the same requests give the same ids. Default 1. */
+  readonly idSeed?: number
+  readonly rateLimit?: RateLimit
+  readonly seed?: SeedData
+  readonly faults?: ReadonlyArray<FaultPlan>
+  /** How many of the most recent requests `XtopayControl.requests` keeps. Default 10,000. */
+  readonly maxRecordedRequests?: number
+}
+
+/**
+ * @since 0.1.0
+ */
+export interface Backend {
+  readonly handle: (request: WireRequest) => Effect.Effect<WireOutcome>
+  readonly control: XtopayControl.Service
+}
+
+const DEFAULT_ID_SEED = 1
+const KEYED_METHODS = new Set(["POST", "PATCH"])
+const isValidKey = Schema.is(IdempotencyKey)
+const isEmail = Schema.is(Email)
+const isPhone = Schema.is(E164Phone)
+const isCurrency = Schema.is(CurrencyCode)
+const isMetadata = Schema.is(Metadata)
+const isObjectId = Schema.is(ObjectId)
+
+const withHeaders = (answer: WireAnswer, headers: Readonly<Record<string, string>>): WireAnswer => ({
+  ...answer,
+  headers: { ...answer.headers, ...headers }
+})
+
+/** A correctly framed answer whose JSON stops half-way. */
+const truncate = (answer: WireAnswer): WireAnswer => ({
+  ...answer,
+  body: answer.body.slice(0, Math.max(1, Math.floor(answer.body.length / 2)))
+})
+
+const controlError = (message: string) => new XtopayControlError({ message })
+
+/**
+ * A fresh in-memory Xtopay. Time comes from the Effect `Clock` (so `TestClock` moves it), ids
+ * from a generator seeded with `idSeed`.
+ *
+ * @since 0.1.0
+ */
+export const makeBackend = (options: BackendOptions = {}): Effect.Effect<Backend> =>
+  Effect.gen(function*() {
+    const idSeed = options.idSeed ?? DEFAULT_ID_SEED
+    const state = new State(makeIdGenerator(idSeed))
+    // Request ids have their own stream, so object ids depend only on the objects made.
+    const requestIds = makeIdGenerator((idSeed ^ 0x5bd1e995) >>> 0)
+    const faults = new FaultQueue()
+    faults.add(options.faults ?? [])
+    const limiter = new RateLimiter(options.rateLimit)
+    const idempotency = new IdempotencyStore()
+    const log = new RequestLog(options.maxRecordedRequests ?? 10_000)
+
+    /** The account of valid test credentials, or the answer refusing them. */
+    const authenticate = (header: string | undefined): Account | WireAnswer => {
+      const checked = checkCredentials(header)
+      if (isAuthFailure(checked)) return errorAnswer(checked.status, checked.code, checked.message)
+      const account = state.account(checked.clientId)
+      if (account.secret === undefined) account.secret = checked.secret
+      else if (account.secret !== checked.secret) {
+        return errorAnswer(401, "invalid_credentials", "Invalid client id or client secret")
+      }
+      return account
+    }
+
+    /** The answer to a request, before any delivery fault. */
+    const answerTo = (
+      request: WireRequest,
+      method: string,
+      matched: MatchedRoute | undefined,
+      fault: Fault | undefined,
+      now: number
+    ): WireAnswer | Effect.Effect<WireAnswer> => {
+      if (fault?._tag === "Status") {
+        const code = fault.code ?? defaultCode(fault.status)
+        return errorAnswer(fault.status, code, fault.message ?? `Injected fault: HTTP ${fault.status} ${code}`)
+      }
+      if (fault?._tag === "RateLimit") return rateLimitedAnswer(fault.retryAfterSeconds)
+
+      const account = authenticate(request.headers["authorization"])
+      if ("_tag" in account) return account
+      const wait = limiter.check(account.id, now)
+      if (wait !== undefined) return rateLimitedAnswer(wait)
+      if (matched === undefined) {
+        return errorAnswer(404, "resource_not_found", `Unrecognized request URL (${method} ${request.path})`)
+      }
+
+      const key = KEYED_METHODS.has(method) ? request.headers["idempotency-key"] : undefined
+      if (key !== undefined) {
+        if (!isValidKey(key)) {
+          return errorAnswer(
+            400,
+            "parameter_invalid",
+            "Invalid Idempotency-Key: it must be 1 to 255 printable ASCII characters, with no leading or trailing space",
+            "Idempotency-Key"
+          )
+        }
+        const begun = idempotency.begin(account.id, key, { method, path: request.path, body: request.body }, now)
+        switch (begun._tag) {
+          case "Replay": {
+            const original = begun.answer
+            const status = original.status >= 200 && original.status < 300 ? 200 : original.status
+            return withHeaders({ ...original, status }, { "idempotency-replayed": "true" })
+          }
+          case "Mismatch":
+            return errorAnswer(
+              422,
+              "idempotency_key_mismatch",
+              "This Idempotency-Key was already used with another request: use a new key for a new request"
+            )
+          case "InUse":
+            return errorAnswer(
+              409,
+              "idempotency_key_in_use",
+              "A request with this Idempotency-Key is still being processed: retry later"
+            )
+          case "Fresh":
+            break
+        }
+      }
+
+      const run = (at: number): WireAnswer => {
+        const answer = matched.route.run({ state, account, request, id: matched.id, now: at })
+        // A refused input did nothing: the key stays free for a corrected request.
+        if (key !== undefined) idempotency.finish(account.id, key, answer.status === 400 ? undefined : answer)
+        return answer
+      }
+      if (fault?._tag !== "Delay") return run(now)
+      // The work goes on if the caller stops waiting, as it would on a real server.
+      return Effect.forkDaemon(
+        Effect.zipRight(Effect.sleep(Duration.millis(fault.millis)), Effect.map(Clock.currentTimeMillis, run))
+      ).pipe(Effect.flatMap(Fiber.join))
+    }
+
+    /** Stamps the request id and applies a delivery fault. */
+    const deliver = (answer: WireAnswer, fault: Fault | undefined, requestId: string): WireOutcome => {
+      const stamped = withHeaders(answer, { "x-request-id": requestId })
+      switch (fault?._tag) {
+        case "Drop":
+          return { _tag: "Drop", when: fault.when, answer: stamped }
+        case "Stall":
+          return { _tag: "Stall", answer: stamped }
+        case "TruncatedJson":
+          return truncate(stamped)
+        default:
+          return stamped
+      }
+    }
+
+    const handle = (request: WireRequest): Effect.Effect<WireOutcome> =>
+      Effect.clockWith((clock) => {
+        const requestId = requestIds.next("req_")
+        const now = clock.unsafeCurrentTimeMillis()
+        const method = request.method.toUpperCase()
+        const matched = matchRoute(method, request.path)
+        const template = matched?.route.template
+        log.add(request, `${method} ${template ?? request.path}`, parseBasic(request.headers["authorization"])?.clientId)
+        const fault = faults.take(method, template, request.path)
+        const answer = answerTo(request, method, matched, fault, now)
+        return Effect.isEffect(answer)
+          ? Effect.map(answer, (delayed) => deliver(delayed, fault, requestId))
+          : Effect.succeed(deliver(answer, fault, requestId))
+      })
+
+    const control = makeControl(state, faults, limiter, log)
+    if (options.seed !== undefined) yield* Effect.orDie(control.seed(options.seed))
+    return { handle, control }
+  })
+
+const seedMillis = (time: SeedTime | undefined, now: number, field: string): Effect.Effect<number, XtopayControlError> => {
+  if (time === undefined) return Effect.succeed(now)
+  const millis = typeof time === "number" ? time : typeof time === "string" ? Date.parse(time) : DateTime.toEpochMillis(time)
+  return Number.isFinite(millis)
+    ? Effect.succeed(millis)
+    : Effect.fail(controlError(`${field}: expected a DateTime, epoch milliseconds or an ISO 8601 string, got ${String(time)}`))
+}
+
+/** A fresh id, or the one given when it is valid and unused. */
+const seedId = (state: State, given: string | undefined, prefix: string): Effect.Effect<string, XtopayControlError> => {
+  if (given === undefined) return Effect.succeed(state.ids.next(prefix))
+  if (!isObjectId(given)) return Effect.fail(controlError(`Invalid id ${JSON.stringify(given)}`))
+  if (state.isIdTaken(given)) return Effect.fail(controlError(`The id ${given} is already in use`))
+  return Effect.succeed(given)
+}
+
+/** Fills in a payment method's details as a completed checkout would. */
+const paymentMethodFrom = (
+  owner: CustomerRecord,
+  details: PaymentMethodDetails,
+  id: string,
+  millis: number
+): Omit<PaymentMethod, "customer_id"> => {
+  const given = details as {
+    readonly type: string
+    readonly card?: { readonly brand?: string; readonly last4?: string; readonly exp_month?: number; readonly exp_year?: number }
+    readonly mobile_money?: { readonly network?: string; readonly phone?: string }
+  }
+  const created_at = DateTime.unsafeMake(millis)
+  const card = given.type === "card"
+    ? {
+      brand: given.card?.brand ?? "visa",
+      last4: given.card?.last4 ?? "4242",
+      exp_month: given.card?.exp_month ?? 12,
+      exp_year: given.card?.exp_year ?? DateTime.getPartUtc(created_at, "year") + 3
+    }
+    : null
+  const mobile_money = given.type === "mobile_money"
+    ? {
+      network: given.mobile_money?.network ?? "mtn",
+      phone: given.mobile_money?.phone ?? owner.customer.phone ?? "+233244000000"
+    }
+    : null
+  return { id, type: given.type, card, mobile_money, created_at }
+}
+
+const detailsOf = (state: State, record: CustomerRecord): CustomerDetails => ({
+  ...record.customer,
+  subscriptions: state.subscriptionsOf(record),
+  payment_methods: state.paymentMethodsOf(record)
+})
+
+const makeControl = (state: State, faults: FaultQueue, limiter: RateLimiter, log: RequestLog): XtopayControl.Service => {
+  const customerById = (id: string): Effect.Effect<CustomerRecord, XtopayControlError> => {
+    const record = state.customers.get(id)
+    return record === undefined ? Effect.fail(controlError(`No such customer: '${id}'`)) : Effect.succeed(record)
+  }
+
+  const addSubscription = (record: CustomerRecord, seed: SeedSubscription, now: number) =>
+    Effect.gen(function*() {
+      const id = yield* seedId(state, seed.id, "sub_")
+      const created = yield* seedMillis(seed.created_at, now, "created_at")
+      const periodEnd = seed.current_period_end === null
+        ? null
+        : yield* seedMillis(seed.current_period_end ?? created + 30 * 24 * 60 * 60 * 1000, now, "current_period_end")
+      const subscription: Subscription = {
+        id,
+        status: seed.status ?? "active",
+        plan_id: seed.plan_id,
+        current_period_end: periodEnd === null ? null : DateTime.unsafeMake(periodEnd),
+        cancel_at_period_end: seed.cancel_at_period_end ?? false,
+        created_at: DateTime.unsafeMake(created)
+      }
+      state.addSubscription(record, subscription)
+      return subscription
+    })
+
+  const addPaymentMethod = (record: CustomerRecord, seed: SeedPaymentMethod, now: number) =>
+    Effect.gen(function*() {
+      const id = yield* seedId(state, seed.id, "pm_")
+      const created = yield* seedMillis(seed.created_at, now, "created_at")
+      return state.attachPaymentMethod(record, paymentMethodFrom(record, seed, id, created)).method
+    })
+
+  const addCustomer = (account: Account, seed: SeedCustomer, now: number) =>
+    Effect.gen(function*() {
+      if (!isEmail(seed.email)) return yield* Effect.fail(controlError(`Invalid email ${JSON.stringify(seed.email)}`))
+      if (seed.phone != null && !isPhone(seed.phone)) {
+        return yield* Effect.fail(controlError(`Invalid phone ${JSON.stringify(seed.phone)}: expected E.164`))
+      }
+      if (seed.currency !== undefined && !isCurrency(seed.currency)) {
+        return yield* Effect.fail(controlError(`Invalid currency ${JSON.stringify(seed.currency)}`))
+      }
+      if (seed.metadata !== undefined && !isMetadata(seed.metadata)) {
+        return yield* Effect.fail(controlError("Invalid metadata: values must be strings"))
+      }
+      const id = yield* seedId(state, seed.id, "cus_")
+      const created = yield* seedMillis(seed.created_at, now, "created_at")
+      const record = state.createCustomer(account, { ...seed, id }, created)
+      for (const subscription of seed.subscriptions ?? []) yield* addSubscription(record, subscription, now)
+      for (const method of seed.payment_methods ?? []) yield* addPaymentMethod(record, method, now)
+      return detailsOf(state, record)
+    })
+
+  const seedCustomers = (accountOrCount: string | number, maybeCount?: number): Effect.Effect<number> =>
+    Effect.map(Clock.currentTimeMillis, (now) => {
+      const [accountId, count] = typeof accountOrCount === "number"
+        ? [DEFAULT_ACCOUNT, accountOrCount]
+        : [accountOrCount, maybeCount ?? 0]
+      const account = state.account(accountId)
+      if (count > 0) state.seedCustomers(account, Math.floor(count), now)
+      return account.customers.size
+    })
+
+  return XtopayControl.of({
+    seed: (data) =>
+      Effect.gen(function*() {
+        const now = yield* Clock.currentTimeMillis
+        const account = state.account(data.account ?? DEFAULT_ACCOUNT)
+        const seeded: Array<CustomerDetails> = []
+        for (const customer of data.customers ?? []) seeded.push(yield* addCustomer(account, customer, now))
+        if (data.syntheticCustomers !== undefined) yield* seedCustomers(account.id, data.syntheticCustomers)
+        return seeded
+      }),
+    seedCustomers,
+    seedSubscription: (customerId, subscription) =>
+      Effect.flatMap(
+        Effect.zip(customerById(customerId), Clock.currentTimeMillis),
+        ([record, now]) => addSubscription(record, subscription, now)
+      ),
+    seedPaymentMethod: (customerId, method) =>
+      Effect.flatMap(
+        Effect.zip(customerById(customerId), Clock.currentTimeMillis),
+        ([record, now]) => addPaymentMethod(record, method, now)
+      ),
+    completeSetupIntent: (setupIntentId, details) =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) => {
+        const intent = state.setupIntents.get(setupIntentId)
+        if (intent === undefined) return Effect.fail(controlError(`No such setup intent: '${setupIntentId}'`))
+        if (intent.completed) return Effect.fail(controlError(`The setup intent ${setupIntentId} was already completed`))
+        if (now >= intent.intent.expires_at.epochMillis) {
+          return Effect.fail(controlError(`The setup intent ${setupIntentId} expired`))
+        }
+        const owner = state.findCustomer(intent.account, intent.intent.customer_id)
+        if (owner === undefined) {
+          return Effect.fail(controlError(`The customer of setup intent ${setupIntentId} was deleted`))
+        }
+        intent.completed = true
+        const method = paymentMethodFrom(owner, details, state.ids.next("pm_"), now)
+        return Effect.succeed(state.attachPaymentMethod(owner, method).method)
+      }),
+    requests: Effect.sync(() => log.snapshot()),
+    clearRequests: Effect.sync(() => log.clear()),
+    injectFaults: (...plans) => Effect.sync(() => faults.add(plans)),
+    clearFaults: Effect.sync(() => faults.clear()),
+    setRateLimit: (limit) => Effect.sync(() => limiter.set(limit))
+  })
+}

@@ -1,0 +1,222 @@
+/**
+ * `XtopayControl`: the back door of the in-memory Xtopay. Seed data, complete setup intents,
+ * read the requests it received, inject faults and set a rate limit — what a test needs and the
+ * real API does not offer.
+ *
+ * @since 0.1.0
+ */
+import type { DateTime, Duration, Effect } from "effect"
+import { Context, Data } from "effect"
+import type { CustomerDetails, PaymentMethod, Subscription } from "../Schemas.js"
+import type { WireRequest } from "./wire.js"
+
+/**
+ * The account every `XtopayTest` client uses unless told otherwise.
+ *
+ * @since 0.1.0
+ */
+export const DEFAULT_ACCOUNT = "cid_test_default"
+
+/**
+ * What a fault does to a request.
+ *
+ * - `Status`: answers `status` with the reference's error body (`code` defaults from the status);
+ *   the request is not processed.
+ * - `RateLimit`: answers 429 `rate_limit_exceeded` with `Retry-After: retryAfterSeconds`; not processed.
+ * - `Drop`: the request IS processed, then the connection fails before the headers or mid-body
+ *   (the case idempotency keys exist for).
+ * - `Stall`: processed; the headers and part of the body are sent, then nothing more.
+ * - `Delay`: waits `millis` on the Effect `Clock` before processing (an idempotency key stays
+ *   "in use" meanwhile).
+ * - `TruncatedJson`: processed; a complete, correctly framed answer whose JSON is cut short.
+ *
+ * @since 0.1.0
+ */
+export type Fault =
+  | { readonly _tag: "Status"; readonly status: number; readonly code?: string; readonly message?: string }
+  | { readonly _tag: "RateLimit"; readonly retryAfterSeconds: number }
+  | { readonly _tag: "Drop"; readonly when: "before-headers" | "mid-body" }
+  | { readonly _tag: "Stall" }
+  | { readonly _tag: "Delay"; readonly millis: number }
+  | { readonly _tag: "TruncatedJson" }
+
+/**
+ * Apply `fault` to the next `times` requests (to `route` only, when given). `route` is a method
+ * and a route template or a concrete path: `"POST /customers"`, `"GET /customers/:id"`,
+ * `"GET /customers/cus_…"`. Plans are consumed in the order they were injected.
+ *
+ * @since 0.1.0
+ */
+export interface FaultPlan {
+  readonly times: number
+  readonly route?: string
+  readonly fault: Fault
+}
+
+/**
+ * At most `requests` requests per `window`, per account; beyond, 429 `rate_limit_exceeded` with
+ * `Retry-After` (whole seconds until the window ends).
+ *
+ * @since 0.1.0
+ */
+export interface RateLimit {
+  readonly requests: number
+  readonly window: Duration.DurationInput
+}
+
+/**
+ * A time as seed data takes it: a `DateTime`, epoch milliseconds, or an ISO 8601 string.
+ *
+ * @since 0.1.0
+ */
+export type SeedTime = DateTime.DateTime | number | string
+
+/**
+ * A subscription to seed (embedded in its customer).
+ *
+ * @since 0.1.0
+ */
+export interface SeedSubscription {
+  readonly id?: string
+  readonly status?: string
+  readonly plan_id: string
+  readonly current_period_end?: SeedTime | null
+  readonly cancel_at_period_end?: boolean
+  readonly created_at?: SeedTime
+}
+
+/**
+ * The details of a saved payment method: a card or mobile money (or any other `type`, with neither).
+ *
+ * @since 0.1.0
+ */
+export type PaymentMethodDetails =
+  | {
+    readonly type: "card"
+    readonly card?: {
+      readonly brand?: string
+      readonly last4?: string
+      readonly exp_month?: number
+      readonly exp_year?: number
+    }
+  }
+  | {
+    readonly type: "mobile_money"
+    readonly mobile_money?: { readonly network?: string; readonly phone?: string }
+  }
+  | { readonly type: string }
+
+/**
+ * A payment method to seed.
+ *
+ * @since 0.1.0
+ */
+export type SeedPaymentMethod = PaymentMethodDetails & {
+  readonly id?: string
+  readonly created_at?: SeedTime
+}
+
+/**
+ * A customer to seed. Omitted fields take the API's defaults; `id` and `created_at` default to a
+ * fresh id and the current `Clock` time.
+ *
+ * @since 0.1.0
+ */
+export interface SeedCustomer {
+  readonly id?: string
+  readonly email: string
+  readonly name?: string | null
+  readonly phone?: string | null
+  readonly currency?: string
+  readonly metadata?: Readonly<Record<string, string>>
+  readonly created_at?: SeedTime
+  readonly subscriptions?: ReadonlyArray<SeedSubscription>
+  readonly payment_methods?: ReadonlyArray<SeedPaymentMethod>
+}
+
+/**
+ * Data to seed into one account (default `cid_test_default`).
+ *
+ * @since 0.1.0
+ */
+export interface SeedData {
+  readonly account?: string
+  readonly customers?: ReadonlyArray<SeedCustomer>
+  /** This many synthetic customers besides (see `seedCustomers`). */
+  readonly syntheticCustomers?: number
+}
+
+/**
+ * A request the in-memory Xtopay received, its `authorization` header redacted.
+ *
+ * @since 0.1.0
+ */
+export interface RecordedRequest extends WireRequest {
+  /** The route template it matched, e.g. `"GET /customers/:id"` (the concrete path when none). */
+  readonly route: string
+  /** The account the credentials named, when they could be read. */
+  readonly account: string | undefined
+}
+
+/**
+ * A control operation that could not be done (no such setup intent, an expired one, a duplicate id…).
+ *
+ * @since 0.1.0
+ */
+export class XtopayControlError extends Data.TaggedError("XtopayControlError")<{ readonly message: string }> {}
+
+/**
+ * @since 0.1.0
+ */
+export declare namespace XtopayControl {
+  /**
+   * @since 0.1.0
+   */
+  export interface Service {
+    /** Seeds customers (with their subscriptions and payment methods) into an account. */
+    readonly seed: (data: SeedData) => Effect.Effect<ReadonlyArray<CustomerDetails>, XtopayControlError>
+    /**
+     * Seeds `count` synthetic customers (`customer{i}@example.com`) into `account` (default
+     * `cid_test_default`), all created at the current `Clock` time — fast: a million take a few
+     * seconds. Returns how many customers the account holds.
+     */
+    readonly seedCustomers: {
+      (count: number): Effect.Effect<number>
+      (account: string, count: number): Effect.Effect<number>
+    }
+    /** Adds a subscription to an existing customer (of any account). */
+    readonly seedSubscription: (
+      customerId: string,
+      subscription: SeedSubscription
+    ) => Effect.Effect<Subscription, XtopayControlError>
+    /** Saves a payment method on an existing customer without a setup intent. */
+    readonly seedPaymentMethod: (
+      customerId: string,
+      paymentMethod: SeedPaymentMethod
+    ) => Effect.Effect<PaymentMethod, XtopayControlError>
+    /**
+     * What the customer does in a browser at `setup_url`: saves a payment method on the setup
+     * intent's customer. Fails if the intent is unknown, expired, already completed, or its
+     * customer was deleted.
+     */
+    readonly completeSetupIntent: (
+      setupIntentId: string,
+      details: PaymentMethodDetails
+    ) => Effect.Effect<PaymentMethod, XtopayControlError>
+    /** Requests received so far, oldest first (the most recent `maxRecordedRequests`). */
+    readonly requests: Effect.Effect<ReadonlyArray<RecordedRequest>>
+    readonly clearRequests: Effect.Effect<void>
+    /** Adds fault plans, after any already pending. */
+    readonly injectFaults: (...plans: ReadonlyArray<FaultPlan>) => Effect.Effect<void>
+    readonly clearFaults: Effect.Effect<void>
+    /** Sets (or with `undefined` removes) the rate limit; counting starts afresh. */
+    readonly setRateLimit: (limit: RateLimit | undefined) => Effect.Effect<void>
+  }
+}
+
+/**
+ * The control service of an in-memory Xtopay. `XtopayTest` provides it beside `XtopayClient`.
+ *
+ * @since 0.1.0
+ */
+export class XtopayControl extends Context.Tag("effect-xtopay/XtopayControl")<XtopayControl, XtopayControl.Service>() {}

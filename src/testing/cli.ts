@@ -1,0 +1,168 @@
+/**
+ * `xtopay-mock`: the mock server as a command.
+ *
+ * ```
+ * npx xtopay-mock [--port 12111] [--host 127.0.0.1] [--seed-customers N] [--client-id cid_test_…]
+ * ```
+ *
+ * Prints its base URL (e.g. `http://127.0.0.1:12111/v1`) on stdout once it is ready, and stops on
+ * SIGINT or SIGTERM.
+ *
+ * @since 0.1.0
+ */
+import { Duration, Effect, Schedule } from "effect"
+import { parseArgs } from "node:util"
+import { DEFAULT_ACCOUNT } from "./Control.js"
+import { isMissingPlatformNode, missingPlatformNodeMessage } from "./platformNode.js"
+import { make } from "./server.js"
+
+/**
+ * The port `xtopay-mock` listens on unless told otherwise.
+ *
+ * @since 0.1.0
+ */
+export const DEFAULT_PORT = 12111
+
+const USAGE = `Usage: xtopay-mock [options]
+
+Serves an in-memory Xtopay over HTTP, under /v1 like https://api.xtopay.co/v1.
+Credentials: any cid_test_… client id with a csk_test_… secret; each client id is its own account.
+
+Options:
+  --port <n>             port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
+  --host <address>       address to listen on (default 127.0.0.1)
+  --seed-customers <n>   seed n customers (customer{i}@example.com) at start
+  --client-id <id>       the account --seed-customers seeds (default ${DEFAULT_ACCOUNT})
+  -h, --help             show this help
+
+Prints the base URL on stdout when ready; stops on Ctrl-C (SIGINT) or SIGTERM.`
+
+/**
+ * What the command line asked for.
+ *
+ * @since 0.1.0
+ */
+export interface CliOptions {
+  readonly port: number
+  readonly host: string
+  readonly seedCustomers: number
+  readonly clientId: string
+}
+
+const wholeNumber = (name: string, text: string, max: number): number => {
+  const n = Number(text)
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n > max) {
+    throw new Error(`--${name} expects a whole number from 0 to ${max}, got ${JSON.stringify(text)}`)
+  }
+  return n
+}
+
+/**
+ * Reads the arguments; `"help"` when help was asked for. Throws an `Error` with a one-line message
+ * on bad input.
+ *
+ * @since 0.1.0
+ */
+export const parseCli = (argv: ReadonlyArray<string>): CliOptions | "help" => {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      port: { type: "string" },
+      host: { type: "string" },
+      "seed-customers": { type: "string" },
+      "client-id": { type: "string" },
+      help: { type: "boolean", short: "h" }
+    },
+    strict: true,
+    allowPositionals: false
+  })
+  if (values.help === true) return "help"
+  const clientId = values["client-id"] ?? DEFAULT_ACCOUNT
+  if (!/^cid_test_\S+$/.test(clientId)) {
+    throw new Error(`--client-id expects a test client id (cid_test_…), got ${JSON.stringify(clientId)}`)
+  }
+  return {
+    port: values.port === undefined ? DEFAULT_PORT : wholeNumber("port", values.port, 65535),
+    host: values.host ?? "127.0.0.1",
+    seedCustomers: values["seed-customers"] === undefined
+      ? 0
+      : wholeNumber("seed-customers", values["seed-customers"], 10_000_000),
+    clientId
+  }
+}
+
+const say = (line: string) => Effect.sync(() => process.stderr.write(`xtopay-mock: ${line}\n`))
+
+/**
+ * `npx` (npm exec) does not pass SIGTERM on to the command it runs: when started through it, stop
+ * once it is gone rather than live on as an orphan.
+ */
+const untilParentExits = (parent: number) =>
+  Effect.repeat(Effect.sync(() => process.ppid !== parent), {
+    until: (gone) => gone,
+    schedule: Schedule.spaced("500 millis")
+  }).pipe(Effect.zipRight(say("the npx that started this server exited; stopping")))
+
+/**
+ * Runs the server until interrupted. The base URL is the one line written to stdout.
+ *
+ * @since 0.1.0
+ */
+export const serve = (options: CliOptions): Effect.Effect<void> =>
+  Effect.gen(function*() {
+    const parent = process.ppid
+    const server = yield* make({ port: options.port, host: options.host })
+    if (options.seedCustomers > 0) {
+      const [took] = yield* Effect.timed(server.control.seedCustomers(options.clientId, options.seedCustomers))
+      const seconds = (Duration.toMillis(took) / 1000).toFixed(1)
+      yield* say(`seeded ${options.seedCustomers} customers into ${options.clientId} in ${seconds} s`)
+    }
+    yield* Effect.sync(() => process.stdout.write(`${server.baseUrl}\n`))
+    yield* say("credentials: any cid_test_… client id with a csk_test_… secret. Ctrl-C stops.")
+    return yield* process.env["npm_command"] === "exec" ? untilParentExits(parent) : Effect.never
+  }).pipe(
+    Effect.scoped,
+    Effect.catchTag("ServeError", (error) =>
+      Effect.zipRight(
+        say(`cannot listen on ${options.host}:${options.port}: ${describe(error.cause)}`),
+        Effect.sync(() => void (process.exitCode = 1))
+      ))
+  )
+
+const describe = (cause: unknown): string => {
+  const code = (cause as { code?: unknown } | null)?.code
+  if (code === "EADDRINUSE") return "the port is in use (pick another with --port, or --port 0 for a free one)"
+  if (code === "EADDRNOTAVAIL") return "no such address on this machine (try --host 127.0.0.1)"
+  if (code === "EACCES") return "permission denied (ports below 1024 need privileges)"
+  return cause instanceof Error ? cause.message : String(cause)
+}
+
+/**
+ * The command: parses `argv` (without `node` and the script) and serves until SIGINT or SIGTERM.
+ *
+ * @since 0.1.0
+ */
+export const main = async (argv: ReadonlyArray<string>): Promise<void> => {
+  let options: CliOptions | "help"
+  try {
+    options = parseCli(argv)
+  } catch (error) {
+    process.stderr.write(`xtopay-mock: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}\n`)
+    process.exitCode = 2
+    return
+  }
+  if (options === "help") {
+    process.stdout.write(`${USAGE}\n`)
+    return
+  }
+  let NodeRuntime: typeof import("@effect/platform-node/NodeRuntime")
+  try {
+    NodeRuntime = await import("@effect/platform-node/NodeRuntime")
+  } catch (error) {
+    if (!isMissingPlatformNode(error)) throw error
+    process.stderr.write(`xtopay-mock: ${missingPlatformNodeMessage}\n`)
+    process.exitCode = 1
+    return
+  }
+  NodeRuntime.runMain(serve(options))
+}

@@ -1,0 +1,66 @@
+/**
+ * Fault plans and the rate limit of the in-memory Xtopay.
+ */
+import { Duration } from "effect"
+import type { Fault, FaultPlan, RateLimit } from "./Control.js"
+
+/** Pending fault plans, consumed in the order they were injected. */
+export class FaultQueue {
+  private plans: Array<{ readonly route: string | undefined; readonly fault: Fault; remaining: number }> = []
+
+  add(plans: ReadonlyArray<FaultPlan>): void {
+    for (const plan of plans) {
+      if (plan.times > 0) this.plans.push({ route: plan.route?.trim(), fault: plan.fault, remaining: plan.times })
+    }
+  }
+
+  clear(): void {
+    this.plans = []
+  }
+
+  /** The fault for this request, if a plan matches it (`"METHOD /template"` or `"METHOD /path"`); uses one of its times. */
+  take(method: string, template: string | undefined, path: string): Fault | undefined {
+    if (this.plans.length === 0) return undefined
+    const byTemplate = template === undefined ? undefined : `${method} ${template}`
+    const byPath = `${method} ${path}`
+    const index = this.plans.findIndex((plan) =>
+      plan.route === undefined || plan.route === byTemplate || plan.route === byPath
+    )
+    if (index < 0) return undefined
+    const plan = this.plans[index]!
+    plan.remaining -= 1
+    if (plan.remaining <= 0) this.plans.splice(index, 1)
+    return plan.fault
+  }
+}
+
+/** A fixed window per account: at most `requests` in each `window`. */
+export class RateLimiter {
+  private limit: { readonly requests: number; readonly windowMillis: number } | undefined
+  private readonly windows = new Map<string, { start: number; count: number }>()
+
+  constructor(limit: RateLimit | undefined) {
+    this.set(limit)
+  }
+
+  set(limit: RateLimit | undefined): void {
+    this.windows.clear()
+    this.limit = limit === undefined
+      ? undefined
+      : { requests: limit.requests, windowMillis: Math.max(1, Duration.toMillis(Duration.decode(limit.window))) }
+  }
+
+  /** Counts the request; when over the limit, the whole seconds to wait (at least 1). */
+  check(account: string, now: number): number | undefined {
+    const limit = this.limit
+    if (limit === undefined) return undefined
+    let window = this.windows.get(account)
+    if (window === undefined || now >= window.start + limit.windowMillis) {
+      window = { start: now, count: 0 }
+      this.windows.set(account, window)
+    }
+    window.count += 1
+    if (window.count <= limit.requests) return undefined
+    return Math.max(1, Math.ceil((window.start + limit.windowMillis - now) / 1000))
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * An `HttpClient` that hands each request to the in-memory Xtopay, with no network: the client's
+ * real encoding, status mapping and decoding run on top of it. Transport faults become what a
+ * real transport gives: a `RequestError` for a connection dropped before the answer, a body that
+ * fails part-way, or a body that never ends.
+ */
+import * as Cookies from "@effect/platform/Cookies"
+import * as Headers from "@effect/platform/Headers"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
+import * as UrlParams from "@effect/platform/UrlParams"
+import { Chunk, Effect, Inspectable, Option, Stream } from "effect"
+import type { WireAnswer, WireOutcome, WireRequest } from "./wire.js"
+
+/** How the body of an answer arrives. */
+type Delivery = "Complete" | "CutMidBody" | "Stalls"
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()
+
+/** The part of a body sent before a cut or a stall. */
+const firstHalf = (body: string): string => body.slice(0, Math.floor(body.length / 2))
+
+class MemoryResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
+  readonly [HttpIncomingMessage.TypeId]: HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId
+  readonly [HttpClientResponse.TypeId]: HttpClientResponse.TypeId = HttpClientResponse.TypeId
+  readonly status: number
+  readonly headers: Headers.Headers
+  readonly remoteAddress: Option.Option<string> = Option.none()
+  readonly cookies: Cookies.Cookies = Cookies.empty
+
+  constructor(
+    readonly request: HttpClientRequest.HttpClientRequest,
+    private readonly answer: WireAnswer,
+    private readonly delivery: Delivery
+  ) {
+    super()
+    this.status = answer.status
+    this.headers = Headers.fromInput(answer.headers)
+  }
+
+  private cut(): HttpClientError.ResponseError {
+    return new HttpClientError.ResponseError({
+      request: this.request,
+      response: this,
+      reason: "Decode",
+      description: "the connection was reset while the body was being read (injected fault)",
+      cause: new Error("connection reset mid-body", { cause: { code: "ECONNRESET" } })
+    })
+  }
+
+  get text(): Effect.Effect<string, HttpClientError.ResponseError> {
+    switch (this.delivery) {
+      case "Complete":
+        return Effect.succeed(this.answer.body)
+      case "CutMidBody":
+        return Effect.fail(this.cut())
+      case "Stalls":
+        return Effect.never
+    }
+  }
+
+  get stream(): Stream.Stream<Uint8Array, HttpClientError.ResponseError> {
+    switch (this.delivery) {
+      case "Complete":
+        return Stream.succeed(encoder.encode(this.answer.body))
+      case "CutMidBody":
+        return Stream.concat(Stream.succeed(encoder.encode(firstHalf(this.answer.body))), Stream.fail(this.cut()))
+      case "Stalls":
+        return Stream.concat(Stream.succeed(encoder.encode(firstHalf(this.answer.body))), Stream.never)
+    }
+  }
+
+  get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
+    return Effect.flatMap(this.text, (text) =>
+      Effect.try({
+        try: () => (text === "" ? null : JSON.parse(text)) as unknown,
+        catch: (cause) =>
+          new HttpClientError.ResponseError({ request: this.request, response: this, reason: "Decode", cause })
+      }))
+  }
+
+  get urlParamsBody(): Effect.Effect<UrlParams.UrlParams, HttpClientError.ResponseError> {
+    return Effect.map(this.text, (text) => UrlParams.fromInput(new URLSearchParams(text)))
+  }
+
+  get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> {
+    return Effect.map(this.text, (text) => encoder.encode(text).buffer as ArrayBuffer)
+  }
+
+  get formData(): Effect.Effect<FormData, HttpClientError.ResponseError> {
+    return Effect.fail(
+      new HttpClientError.ResponseError({
+        request: this.request,
+        response: this,
+        reason: "Decode",
+        description: "the in-memory Xtopay answers JSON, not form data"
+      })
+    )
+  }
+
+  toJSON(): unknown {
+    return { _id: "@effect/platform/HttpClientResponse", request: this.request.toJSON(), status: this.status }
+  }
+}
+
+/** The body as text: at once for the bodies `bodyUnsafeJson` and `bodyText` make, by reading for a stream. */
+const bodyText = (
+  request: HttpClientRequest.HttpClientRequest
+): string | Effect.Effect<string, HttpClientError.RequestError> => {
+  const body = request.body
+  switch (body._tag) {
+    case "Empty":
+      return ""
+    case "Uint8Array":
+      return decoder.decode(body.body)
+    case "Raw":
+      return typeof body.body === "string"
+        ? body.body
+        : body.body instanceof Uint8Array
+        ? decoder.decode(body.body)
+        : String(body.body)
+    case "Stream":
+      return Stream.runCollect(body.stream).pipe(
+        Effect.map((chunks) => {
+          const parts = Chunk.toReadonlyArray(chunks)
+          const bytes = new Uint8Array(parts.reduce((n, part) => n + part.length, 0))
+          let offset = 0
+          for (const part of parts) {
+            bytes.set(part, offset)
+            offset += part.length
+          }
+          return decoder.decode(bytes)
+        }),
+        Effect.mapError((cause) => new HttpClientError.RequestError({ request, reason: "Encode", cause }))
+      )
+    case "FormData":
+      return Effect.fail(
+        new HttpClientError.RequestError({
+          request,
+          reason: "Encode",
+          description: "the in-memory Xtopay takes JSON bodies, not form data"
+        })
+      )
+  }
+}
+
+const toResponse = (
+  request: HttpClientRequest.HttpClientRequest,
+  outcome: WireOutcome
+): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError> => {
+  switch (outcome._tag) {
+    case "Answer":
+      return Effect.succeed(new MemoryResponse(request, outcome, "Complete"))
+    case "Stall":
+      return Effect.succeed(new MemoryResponse(request, outcome.answer, "Stalls"))
+    case "Drop":
+      if (outcome.when === "mid-body" && outcome.answer !== undefined) {
+        return Effect.succeed(new MemoryResponse(request, outcome.answer, "CutMidBody"))
+      }
+      return Effect.fail(
+        new HttpClientError.RequestError({
+          request,
+          reason: "Transport",
+          description: "the connection was reset before the answer (injected fault)",
+          cause: new Error("connection reset before the answer", { cause: { code: "ECONNRESET" } })
+        })
+      )
+  }
+}
+
+/**
+ * An `HttpClient` over `handle`. Paths are taken below `basePath` (the base URL's path, e.g. `/v1`).
+ */
+export const makeMemoryHttpClient = (
+  handle: (request: WireRequest) => Effect.Effect<WireOutcome>,
+  basePath: string
+): HttpClient.HttpClient =>
+  HttpClient.make((request, url) => {
+    const pathname = url.pathname
+    const path = basePath !== "" && (pathname === basePath || pathname.startsWith(`${basePath}/`))
+      ? pathname.slice(basePath.length)
+      : pathname
+    const headers: Record<string, string> = {}
+    for (const name of Object.keys(request.headers)) headers[name] = request.headers[name]!
+    const send = (body: string) =>
+      Effect.flatMap(
+        handle({ method: request.method, path, query: new URLSearchParams(url.searchParams), headers, body }),
+        (outcome) => toResponse(request, outcome)
+      )
+    const body = bodyText(request)
+    return typeof body === "string" ? send(body) : Effect.flatMap(body, send)
+  })

@@ -1,0 +1,53 @@
+/**
+ * The requests the in-memory Xtopay received (the oldest dropped first when full), with the
+ * `authorization` header redacted when read.
+ */
+import type { RecordedRequest } from "./Control.js"
+import type { WireRequest } from "./wire.js"
+
+export const REDACTED = "<redacted>"
+
+interface Entry {
+  readonly request: WireRequest
+  readonly route: string
+  readonly account: string | undefined
+}
+
+const redact = ({ account, request, route }: Entry): RecordedRequest => ({
+  method: request.method,
+  path: request.path,
+  query: new URLSearchParams(request.query),
+  headers: request.headers["authorization"] === undefined
+    ? { ...request.headers }
+    : { ...request.headers, authorization: REDACTED },
+  body: request.body,
+  route,
+  account
+})
+
+export class RequestLog {
+  private entries: Array<Entry> = []
+  private head = 0
+
+  constructor(private readonly capacity: number) {}
+
+  add(request: WireRequest, route: string, account: string | undefined): void {
+    if (this.capacity <= 0) return
+    this.entries.push({ request, route, account })
+    // Drop the oldest in batches, so keeping the log is O(1) amortized.
+    if (this.entries.length - this.head > this.capacity) this.head++
+    if (this.head > 1024 && this.head * 2 > this.entries.length) {
+      this.entries = this.entries.slice(this.head)
+      this.head = 0
+    }
+  }
+
+  snapshot(): ReadonlyArray<RecordedRequest> {
+    return this.entries.slice(this.head).map(redact)
+  }
+
+  clear(): void {
+    this.entries = []
+    this.head = 0
+  }
+}

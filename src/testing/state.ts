@@ -1,0 +1,319 @@
+/**
+ * The data of the in-memory Xtopay: accounts, customers (kept sorted per account, and per email
+ * once anyone filters by email), payment methods, subscriptions and setup intents. Plain mutable
+ * data, changed only by whole synchronous steps, so no request ever sees a half-made change.
+ */
+import { DateTime } from "effect"
+import type { Customer, PaymentMethod, SetupIntent, Subscription } from "../Schemas.js"
+import type { IdGenerator } from "./ids.js"
+import { type Keyed, type PageOf, type PageQuery, readPage, SortedIndex } from "./store.js"
+
+export interface Account {
+  readonly id: string
+  /** The secret this client id was first used with. */
+  secret: string | undefined
+  readonly customers: SortedIndex<CustomerRecord>
+  /** Built on the first list by email, then kept up to date. */
+  byEmail: EmailIndex | undefined
+  /** How many synthetic customers were seeded, to number the next ones. */
+  synthetic: number
+}
+
+/** Customers by email: the one customer with that email, or an index when several share it (rare, and cheaper so). */
+type EmailIndex = Map<string, CustomerRecord | SortedIndex<CustomerRecord>>
+
+export interface CustomerRecord extends Keyed {
+  readonly account: Account
+  customer: Customer
+  /** The customer as encoded for the wire, cached until it changes. */
+  encoded: unknown
+  subscriptions: Array<Subscription> | undefined
+  paymentMethods: SortedIndex<PaymentMethodRecord> | undefined
+}
+
+export interface PaymentMethodRecord extends Keyed {
+  readonly account: Account
+  method: PaymentMethod
+  owner: CustomerRecord
+}
+
+export interface SetupIntentRecord {
+  readonly account: Account
+  readonly intent: SetupIntent
+  completed: boolean
+}
+
+/** The fields of a new customer. */
+export interface NewCustomer {
+  readonly id?: string | undefined
+  readonly email: string
+  readonly name?: string | null | undefined
+  readonly phone?: string | null | undefined
+  readonly currency?: string | undefined
+  readonly metadata?: Readonly<Record<string, string>> | undefined
+}
+
+/** The fields of an update: `undefined` leaves a field alone; a `null` metadata value removes the key. */
+export interface CustomerPatch {
+  readonly email?: string | undefined
+  readonly name?: string | null | undefined
+  readonly phone?: string | null | undefined
+  readonly currency?: string | undefined
+  readonly metadata?: Readonly<Record<string, string | null>> | undefined
+}
+
+const EMPTY_METADATA: Readonly<Record<string, string>> = Object.freeze({})
+
+export const PAYMENT_METHOD_DETAILS_DEFAULTS = {
+  card: { brand: "visa", last4: "4242", exp_month: 12 },
+  mobileMoney: { network: "mtn", phone: "+233244000000" }
+} as const
+
+export class State {
+  readonly accounts = new Map<string, Account>()
+  readonly customers = new Map<string, CustomerRecord>()
+  readonly paymentMethods = new Map<string, PaymentMethodRecord>()
+  readonly setupIntents = new Map<string, SetupIntentRecord>()
+  private lastTime: DateTime.Utc | undefined
+
+  constructor(readonly ids: IdGenerator) {}
+
+  /** One `DateTime` per distinct millisecond in a row, so a million records made at once share one. */
+  time(millis: number): DateTime.Utc {
+    const last = this.lastTime
+    if (last !== undefined && last.epochMillis === millis) return last
+    return (this.lastTime = DateTime.unsafeMake(millis))
+  }
+
+  account(id: string): Account {
+    let account = this.accounts.get(id)
+    if (account === undefined) {
+      account = { id, secret: undefined, customers: new SortedIndex(), byEmail: undefined, synthetic: 0 }
+      this.accounts.set(id, account)
+    }
+    return account
+  }
+
+  isIdTaken(id: string): boolean {
+    return this.customers.has(id) || this.paymentMethods.has(id) || this.setupIntents.has(id)
+  }
+
+  // -- customers -------------------------------------------------------------------------------
+
+  private makeCustomerRecord(account: Account, fields: NewCustomer, millis: number): CustomerRecord {
+    const id = fields.id ?? this.ids.next("cus_")
+    return {
+      id,
+      millis,
+      account,
+      customer: {
+        id,
+        email: fields.email,
+        name: fields.name ?? null,
+        phone: fields.phone ?? null,
+        currency: fields.currency ?? "GHS",
+        metadata: fields.metadata ?? EMPTY_METADATA,
+        created_at: this.time(millis)
+      },
+      encoded: undefined,
+      subscriptions: undefined,
+      paymentMethods: undefined
+    }
+  }
+
+  createCustomer(account: Account, fields: NewCustomer, millis: number): CustomerRecord {
+    const record = this.makeCustomerRecord(account, fields, millis)
+    this.customers.set(record.id, record)
+    account.customers.insert(record)
+    if (account.byEmail !== undefined) this.indexEmail(account.byEmail, record)
+    return record
+  }
+
+  /** `count` synthetic customers made at `millis`, as fast as plain objects allow. */
+  seedCustomers(account: Account, count: number, millis: number): void {
+    const created_at = this.time(millis)
+    const batch: Array<CustomerRecord> = new Array(count)
+    const start = account.synthetic
+    for (let i = 0; i < count; i++) {
+      const id = this.ids.next("cus_")
+      const record: CustomerRecord = {
+        id,
+        millis,
+        account,
+        customer: {
+          id,
+          email: `customer${start + i + 1}@example.com`,
+          name: null,
+          phone: null,
+          currency: "GHS",
+          metadata: EMPTY_METADATA,
+          created_at
+        },
+        encoded: undefined,
+        subscriptions: undefined,
+        paymentMethods: undefined
+      }
+      batch[i] = record
+      this.customers.set(id, record)
+    }
+    account.synthetic = start + count
+    account.customers.insertMany(batch)
+    if (account.byEmail !== undefined) for (const record of batch) this.indexEmail(account.byEmail, record)
+  }
+
+  /** A customer of this account, or `undefined` (another account's customer is as good as missing). */
+  findCustomer(account: Account, id: string): CustomerRecord | undefined {
+    const record = this.customers.get(id)
+    return record !== undefined && record.account === account ? record : undefined
+  }
+
+  updateCustomer(record: CustomerRecord, patch: CustomerPatch): void {
+    const before = record.customer
+    let metadata = before.metadata
+    if (patch.metadata !== undefined) {
+      const merged: Record<string, string> = { ...before.metadata }
+      for (const [key, value] of Object.entries(patch.metadata)) {
+        if (value === null) delete merged[key]
+        else merged[key] = value
+      }
+      metadata = merged
+    }
+    const after: Customer = {
+      ...before,
+      ...(patch.email !== undefined ? { email: patch.email } : {}),
+      ...(patch.name !== undefined ? { name: patch.name } : {}),
+      ...(patch.phone !== undefined ? { phone: patch.phone } : {}),
+      ...(patch.currency !== undefined ? { currency: patch.currency } : {}),
+      metadata
+    }
+    const byEmail = record.account.byEmail
+    if (byEmail !== undefined && after.email !== before.email) {
+      this.unindexEmail(byEmail, record)
+      record.customer = after
+      this.indexEmail(byEmail, record)
+    }
+    record.customer = after
+    record.encoded = undefined
+  }
+
+  /** Removes the customer, cancelling its subscriptions and removing its payment methods. */
+  deleteCustomer(record: CustomerRecord): void {
+    const account = record.account
+    this.customers.delete(record.id)
+    account.customers.remove(record)
+    if (account.byEmail !== undefined) this.unindexEmail(account.byEmail, record)
+    if (record.subscriptions !== undefined) {
+      record.subscriptions = record.subscriptions.map((subscription) => ({ ...subscription, status: "cancelled" }))
+    }
+    const methods = record.paymentMethods
+    if (methods !== undefined) {
+      for (let i = 0; i < methods.size; i++) this.paymentMethods.delete(methods.get(i)!.id)
+      record.paymentMethods = undefined
+    }
+  }
+
+  listCustomers(account: Account, email: string | undefined, query: PageQuery): PageOf<CustomerRecord> {
+    if (email === undefined) return readPage(account.customers, query)
+    const found = this.emailIndex(account).get(email)
+    if (found === undefined || found instanceof SortedIndex) return readPage(found, query)
+    const single = new SortedIndex<CustomerRecord>()
+    single.insert(found)
+    return readPage(single, query)
+  }
+
+  private emailIndex(account: Account): EmailIndex {
+    if (account.byEmail === undefined) {
+      const byEmail: EmailIndex = new Map()
+      for (let i = 0; i < account.customers.size; i++) this.indexEmail(byEmail, account.customers.get(i)!)
+      account.byEmail = byEmail
+    }
+    return account.byEmail
+  }
+
+  private indexEmail(byEmail: EmailIndex, record: CustomerRecord): void {
+    const email = record.customer.email
+    const found = byEmail.get(email)
+    if (found === undefined) {
+      byEmail.set(email, record)
+    } else if (found instanceof SortedIndex) {
+      found.insert(record)
+    } else {
+      const index = new SortedIndex<CustomerRecord>()
+      index.insert(found)
+      index.insert(record)
+      byEmail.set(email, index)
+    }
+  }
+
+  private unindexEmail(byEmail: EmailIndex, record: CustomerRecord): void {
+    const email = record.customer.email
+    const found = byEmail.get(email)
+    if (found === record) {
+      byEmail.delete(email)
+    } else if (found instanceof SortedIndex) {
+      found.remove(record)
+      if (found.size === 1) byEmail.set(email, found.get(0)!)
+    }
+  }
+
+  // -- subscriptions and payment methods -------------------------------------------------------
+
+  addSubscription(record: CustomerRecord, subscription: Subscription): void {
+    record.subscriptions = [...(record.subscriptions ?? []), subscription]
+  }
+
+  /** The customer's subscriptions, newest first. */
+  subscriptionsOf(record: CustomerRecord): ReadonlyArray<Subscription> {
+    const subscriptions = record.subscriptions
+    if (subscriptions === undefined || subscriptions.length === 0) return []
+    return [...subscriptions].sort((a, b) =>
+      b.created_at.epochMillis - a.created_at.epochMillis || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)
+    )
+  }
+
+  attachPaymentMethod(owner: CustomerRecord, method: Omit<PaymentMethod, "customer_id">): PaymentMethodRecord {
+    const pm: PaymentMethodRecord = {
+      id: method.id,
+      millis: method.created_at.epochMillis,
+      account: owner.account,
+      method: { ...method, customer_id: owner.id },
+      owner
+    }
+    this.paymentMethods.set(pm.id, pm)
+    ;(owner.paymentMethods ??= new SortedIndex()).insert(pm)
+    return pm
+  }
+
+  findPaymentMethod(account: Account, id: string): PaymentMethodRecord | undefined {
+    const record = this.paymentMethods.get(id)
+    return record !== undefined && record.account === account ? record : undefined
+  }
+
+  /** The customer's payment methods, newest first. */
+  paymentMethodsOf(record: CustomerRecord): ReadonlyArray<PaymentMethod> {
+    const methods = record.paymentMethods
+    if (methods === undefined) return []
+    const out: Array<PaymentMethod> = []
+    for (let i = methods.size - 1; i >= 0; i--) out.push(methods.get(i)!.method)
+    return out
+  }
+
+  listPaymentMethods(record: CustomerRecord, query: PageQuery): PageOf<PaymentMethodRecord> {
+    return readPage(record.paymentMethods, query)
+  }
+
+  /** Detaches the method: it answers once more with `customer_id: null`, then is gone. */
+  detachPaymentMethod(pm: PaymentMethodRecord): PaymentMethod {
+    this.paymentMethods.delete(pm.id)
+    pm.owner.paymentMethods?.remove(pm)
+    return { ...pm.method, customer_id: null }
+  }
+
+  // -- setup intents ---------------------------------------------------------------------------
+
+  createSetupIntent(owner: CustomerRecord, intent: SetupIntent): SetupIntentRecord {
+    const record: SetupIntentRecord = { account: owner.account, intent, completed: false }
+    this.setupIntents.set(intent.id, record)
+    return record
+  }
+}

@@ -1,0 +1,208 @@
+/**
+ * What a call leaves behind for operators: one span per public call with the request's
+ * attributes, and a Debug log line per retry with its reason and delay.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Exit, Layer, Option, Random } from "effect"
+import { CustomerPortal, Customers, PaymentMethods, SetupIntents, type XtopayClient, type XtopayError } from "../../src/index.js"
+import {
+  apiError,
+  customer,
+  customerDetails,
+  json,
+  makeRecordingLogger,
+  makeRecordingTracer,
+  type RecordedSpan,
+  runOnTestClock,
+  scripted,
+  type Step
+} from "./support.js"
+
+const SEED = 7
+
+const paymentMethod = {
+  id: "pm_q7r8s9",
+  customer_id: "cus_a1b2c3",
+  type: "mobile_money",
+  card: null,
+  mobile_money: { network: "mtn", phone: "+233244000000" },
+  created_at: "2026-05-24T10:00:00Z"
+}
+const page = (item: unknown) => ({
+  data: [item],
+  pagination: { has_more: false, next_cursor: null, previous_cursor: null, total_count: 1 }
+})
+
+/** Runs `program` over `steps` with a recording tracer and a Debug-level recording logger. */
+const observe = <A>(steps: ReadonlyArray<Step>, program: Effect.Effect<A, XtopayError, XtopayClient>) =>
+  Effect.gen(function*() {
+    const script = scripted(steps)
+    const { spans, tracer } = makeRecordingTracer()
+    const logs = makeRecordingLogger()
+    const exit = yield* runOnTestClock(
+      program.pipe(
+        Effect.provide(Layer.merge(script.layer, logs.layer)),
+        Effect.withTracer(tracer),
+        Effect.withRandom(Random.make(SEED))
+      )
+    )
+    // The runtime also logs, at Debug, the end of the forked fiber of a failed call: not ours.
+    const ours = logs.lines.filter((line) => line.annotations["xtopay.route"] !== undefined)
+    return { exit, spans, logs: ours, allLogs: logs.lines, requests: script.requests }
+  })
+
+const only = (spans: ReadonlyArray<RecordedSpan>, name: string): RecordedSpan => {
+  const named = spans.filter((span) => span.name === name)
+  assert.strictEqual(named.length, 1, `exactly one ${name} span, got ${spans.map((span) => span.name).join(", ")}`)
+  return named[0]!
+}
+
+describe("one span per public call", () => {
+  const calls: ReadonlyArray<readonly [string, string, string, Step, Effect.Effect<unknown, XtopayError, XtopayClient>]> = [
+    ["Xtopay.customers.create", "POST", "/customers", json(201, customer()), Customers.create({ email: "ama@example.com" })],
+    ["Xtopay.customers.retrieve", "GET", "/customers/:id", json(200, customerDetails()), Customers.retrieve("cus_a1b2c3")],
+    ["Xtopay.customers.update", "PATCH", "/customers/:id", json(200, customer()), Customers.update("cus_a1b2c3", { name: "Ama" })],
+    ["Xtopay.customers.delete", "DELETE", "/customers/:id", json(200, { id: "cus_a1b2c3", deleted: true }), Customers.delete("cus_a1b2c3")],
+    ["Xtopay.customers.listPage", "GET", "/customers", json(200, page(customer())), Customers.listPage({ email: "ama@example.com" })],
+    ["Xtopay.paymentMethods.retrieve", "GET", "/payment-methods/:id", json(200, paymentMethod), PaymentMethods.retrieve("pm_q7r8s9")],
+    ["Xtopay.paymentMethods.listPage", "GET", "/payment-methods", json(200, page(paymentMethod)), PaymentMethods.listPage({ customer_id: "cus_a1b2c3" })],
+    ["Xtopay.paymentMethods.detach", "DELETE", "/payment-methods/:id", json(200, { ...paymentMethod, customer_id: null }), PaymentMethods.detach("pm_q7r8s9")],
+    [
+      "Xtopay.setupIntents.create",
+      "POST",
+      "/setup-intents",
+      json(201, { id: "si_x1", customer_id: "cus_a1b2c3", setup_url: "https://checkout.xtopay.co/setup/tok_1", expires_at: "2026-05-24T10:30:00Z" }),
+      SetupIntents.create({ customer_id: "cus_a1b2c3" })
+    ],
+    [
+      "Xtopay.customerPortal.createSession",
+      "POST",
+      "/customer-portal/sessions",
+      json(201, { id: "cps_x1", url: "https://billing.xtopay.co/portal/sess_1", expires_at: "2026-05-24T10:30:00Z" }),
+      CustomerPortal.createSession({ customer_id: "cus_a1b2c3", return_url: "https://shop.example/account" })
+    ]
+  ]
+
+  for (const [name, method, route, step, program] of calls) {
+    it.effect(`${name}: method ${method}, route ${route}, and no id in its attributes`, () =>
+      Effect.gen(function*() {
+        const { exit, spans } = yield* observe([step], program)
+        assert.isTrue(Exit.isSuccess(exit), String(exit))
+        const span = only(spans, name)
+        assert.strictEqual(span.attributes.get("xtopay.method"), method)
+        assert.strictEqual(span.attributes.get("xtopay.route"), route)
+        assert.strictEqual(span.attributes.get("xtopay.attempts"), 1)
+        for (const value of span.attributes.values()) {
+          assert.notMatch(String(value), /(cus|pm)_[a-z0-9]{6}/, "route templates hold no ids")
+        }
+        // The platform's http.client span is this call's child.
+        const client = spans.filter((s) => s.name.startsWith("http.client"))
+        assert.strictEqual(client.length, 1)
+        assert.strictEqual(Option.getOrUndefined(client[0]!.parent)?.spanId, span.spanId)
+      }))
+  }
+})
+
+describe("span attributes", () => {
+  it.effect("a retried retrieve reports the last status, the attempt count and the request id", () =>
+    Effect.gen(function*() {
+      const { exit, spans } = yield* observe(
+        [apiError(503, "api_error", { "x-request-id": "req_first" }), json(200, customerDetails(), { "x-request-id": "req_second" })],
+        Customers.retrieve("cus_a1b2c3")
+      )
+      assert.isTrue(Exit.isSuccess(exit))
+      const span = only(spans, "Xtopay.customers.retrieve")
+      assert.strictEqual(span.attributes.get("xtopay.status"), 200)
+      assert.strictEqual(span.attributes.get("xtopay.attempts"), 2)
+      assert.strictEqual(span.attributes.get("xtopay.request_id"), "req_second")
+      assert.strictEqual(span.attributes.get("xtopay.replayed"), false)
+      assert.isFalse(span.attributes.has("xtopay.idempotency_key"), "a GET has no key")
+      assert.strictEqual(spans.filter((s) => s.name.startsWith("http.client")).length, 2, "one client span per attempt")
+    }))
+
+  it.effect("a create reports the Idempotency-Key it sent, and whether the answer was a replay", () =>
+    Effect.gen(function*() {
+      const { exit, requests, spans } = yield* observe(
+        [json(200, customer(), { "idempotency-replayed": "true", "x-request-id": "req_replay" })],
+        Customers.create({ email: "ama@example.com" })
+      )
+      assert.isTrue(Exit.isSuccess(exit))
+      const span = only(spans, "Xtopay.customers.create")
+      assert.strictEqual(span.attributes.get("xtopay.idempotency_key"), requests[0]?.headers["idempotency-key"])
+      assert.strictEqual(span.attributes.get("xtopay.replayed"), true)
+      assert.strictEqual(span.attributes.get("xtopay.status"), 200)
+    }))
+
+  it.effect("a failed call reports its status and attempts, and its span ends failed", () =>
+    Effect.gen(function*() {
+      const { exit, spans } = yield* observe(
+        [apiError(404, "customer_not_found", { "x-request-id": "req_404" })],
+        Customers.retrieve("cus_a1b2c3")
+      )
+      assert.isTrue(Exit.isFailure(exit))
+      const span = only(spans, "Xtopay.customers.retrieve")
+      assert.strictEqual(span.attributes.get("xtopay.status"), 404)
+      assert.strictEqual(span.attributes.get("xtopay.attempts"), 1)
+      assert.strictEqual(span.attributes.get("xtopay.request_id"), "req_404")
+      assert.isTrue(span.status._tag === "Ended" && Exit.isFailure(span.status.exit))
+    }))
+
+  it.effect("a call that never got an answer reports no status", () =>
+    Effect.gen(function*() {
+      const { spans } = yield* observe(
+        [apiError(503, "api_error"), { _tag: "NetworkFailure", message: "ECONNRESET" }, {
+          _tag: "NetworkFailure",
+          message: "ECONNRESET"
+        }],
+        Customers.retrieve("cus_a1b2c3")
+      )
+      const span = only(spans, "Xtopay.customers.retrieve")
+      assert.isFalse(span.attributes.has("xtopay.status"), "the 503 was not the last attempt's answer")
+      assert.strictEqual(span.attributes.get("xtopay.attempts"), 3)
+    }))
+})
+
+describe("retry logs", () => {
+  it.effect("each retry is logged at Debug with its reason and delay", () =>
+    Effect.gen(function*() {
+      const jitter = yield* Effect.withRandom(Random.next, Random.make(SEED))
+      const { exit, logs } = yield* observe(
+        [
+          apiError(503, "api_error"),
+          apiError(429, "rate_limit_exceeded", { "retry-after": "2" }),
+          json(200, customerDetails())
+        ],
+        Customers.retrieve("cus_a1b2c3")
+      )
+      assert.isTrue(Exit.isSuccess(exit))
+      assert.strictEqual(logs.length, 2)
+      const [first, second] = logs
+      assert.strictEqual(first?.level, "DEBUG")
+      assert.strictEqual(first?.annotations["xtopay.reason"], "ServerError 503 api_error")
+      assert.strictEqual(first?.annotations["xtopay.delay_ms"], Math.floor(jitter * 500))
+      assert.strictEqual(first?.annotations["xtopay.attempt"], 1)
+      assert.strictEqual(first?.annotations["xtopay.route"], "/customers/:id")
+      assert.include(first?.message ?? "", "retrying")
+      assert.strictEqual(second?.level, "DEBUG")
+      assert.strictEqual(second?.annotations["xtopay.reason"], "RateLimited 429 rate_limit_exceeded")
+      assert.strictEqual(second?.annotations["xtopay.delay_ms"], 2_000)
+      assert.strictEqual(second?.annotations["xtopay.attempt"], 2)
+    }))
+
+  it.effect("a call that succeeds at once logs nothing", () =>
+    Effect.gen(function*() {
+      const { allLogs } = yield* observe([json(200, customerDetails())], Customers.retrieve("cus_a1b2c3"))
+      assert.deepStrictEqual(allLogs, [])
+    }))
+
+  it.effect("giving up on a wait above the cap is logged at Debug too", () =>
+    Effect.gen(function*() {
+      const { logs } = yield* observe(
+        [apiError(429, "rate_limit_exceeded", { "retry-after": "120" })],
+        Customers.retrieve("cus_a1b2c3")
+      )
+      assert.strictEqual(logs.length, 1)
+      assert.include(logs[0]?.message ?? "", "not retrying")
+      assert.strictEqual(logs[0]?.annotations["xtopay.delay_ms"], 120_000)
+    }))
+})
