@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { Effect, Schema, Stream } from "effect"
-import type { RequestOptions } from "./internal/request.js"
+import type { ReadOptions, RequestOptions } from "./internal/request.js"
 import { pathId, validate } from "./internal/validate.js"
 import { paginate } from "./Pagination.js"
 import {
@@ -96,9 +96,12 @@ export const create: (
  *
  * @since 0.1.0
  */
-export const retrieve: (id: string) => Effect.Effect<CustomerDetails, RetrieveError, XtopayClient> = Effect.fn(
+export const retrieve: (
+  id: string,
+  options?: ReadOptions
+) => Effect.Effect<CustomerDetails, RetrieveError, XtopayClient> = Effect.fn(
   "Xtopay.customers.retrieve"
-)(function*(id: string) {
+)(function*(id: string, options?: ReadOptions) {
   const encoded = yield* customerId(id)
   const client = yield* XtopayClient
   return yield* client.execute({
@@ -106,7 +109,8 @@ export const retrieve: (id: string) => Effect.Effect<CustomerDetails, RetrieveEr
     route: "/customers/:id",
     path: `/customers/${encoded}`,
     decode: decodeDetails,
-    notFound: true
+    notFound: true,
+    options
   })
 })
 
@@ -143,9 +147,12 @@ export const update: (
  *
  * @since 0.1.0
  */
-export const del: (id: string) => Effect.Effect<DeletedCustomer, DeleteError, XtopayClient> = Effect.fn(
+export const del: (
+  id: string,
+  options?: ReadOptions
+) => Effect.Effect<DeletedCustomer, DeleteError, XtopayClient> = Effect.fn(
   "Xtopay.customers.delete"
-)(function*(id: string) {
+)(function*(id: string, options?: ReadOptions) {
   const encoded = yield* customerId(id)
   const client = yield* XtopayClient
   return yield* client.execute({
@@ -154,7 +161,8 @@ export const del: (id: string) => Effect.Effect<DeletedCustomer, DeleteError, Xt
     path: `/customers/${encoded}`,
     decode: decodeDeleted,
     onEmpty: (): DeletedCustomer => ({ id, deleted: true }),
-    notFound: true
+    notFound: true,
+    options
   })
 })
 
@@ -169,9 +177,10 @@ export {
  * @since 0.1.0
  */
 export const listPage: (
-  params?: CustomerListParams
+  params?: CustomerListParams,
+  options?: ReadOptions
 ) => Effect.Effect<Page<Customer>, ListError, XtopayClient> = Effect.fn("Xtopay.customers.listPage")(
-  function*(params?: CustomerListParams) {
+  function*(params?: CustomerListParams, options?: ReadOptions) {
     const query = yield* checkList(params ?? {})
     const client = yield* XtopayClient
     return yield* client.execute({
@@ -180,7 +189,8 @@ export const listPage: (
       path: "/customers",
       urlParams: query,
       decode: decodePage,
-      notFound: false
+      notFound: false,
+      options
     })
   }
 )
@@ -196,9 +206,10 @@ export const listPage: (
  * @since 0.1.0
  */
 export const list = (
-  params?: Omit<CustomerListParams, "before"> & StreamOptions
+  params?: Omit<CustomerListParams, "before"> & StreamOptions,
+  options?: ReadOptions
 ): Stream.Stream<Customer, ListError, XtopayClient> =>
   Stream.unwrap(
     Effect.map(validatePrefetch(params?.prefetch), (prefetch) =>
-      paginate((after) => listPage({ ...params, before: undefined, after }), { after: params?.after, prefetch }))
+      paginate((after) => listPage({ ...params, before: undefined, after }, options), { after: params?.after, prefetch }))
   )

@@ -6,6 +6,7 @@
  */
 import { DateTime, Effect, Schema, Stream } from "effect"
 import { validatePrefetch } from "./internal/listing.js"
+import type { ReadOptions } from "./internal/request.js"
 import { pathId, validate } from "./internal/validate.js"
 import { paginate } from "./Pagination.js"
 import {
@@ -47,9 +48,12 @@ const paymentMethodId = pathId("id")
  *
  * @since 0.1.0
  */
-export const retrieve: (id: string) => Effect.Effect<PaymentMethod, RetrieveError, XtopayClient> = Effect.fn(
+export const retrieve: (
+  id: string,
+  options?: ReadOptions
+) => Effect.Effect<PaymentMethod, RetrieveError, XtopayClient> = Effect.fn(
   "Xtopay.paymentMethods.retrieve"
-)(function*(id: string) {
+)(function*(id: string, options?: ReadOptions) {
   const encoded = yield* paymentMethodId(id)
   const client = yield* XtopayClient
   return yield* client.execute({
@@ -57,7 +61,8 @@ export const retrieve: (id: string) => Effect.Effect<PaymentMethod, RetrieveErro
     route: "/payment-methods/:id",
     path: `/payment-methods/${encoded}`,
     decode: decodePaymentMethod,
-    notFound: true
+    notFound: true,
+    options
   })
 })
 
@@ -68,9 +73,10 @@ export const retrieve: (id: string) => Effect.Effect<PaymentMethod, RetrieveErro
  * @since 0.1.0
  */
 export const listPage: (
-  params: PaymentMethodListParams
+  params: PaymentMethodListParams,
+  options?: ReadOptions
 ) => Effect.Effect<Page<PaymentMethod>, ListError, XtopayClient> = Effect.fn("Xtopay.paymentMethods.listPage")(
-  function*(params: PaymentMethodListParams) {
+  function*(params: PaymentMethodListParams, options?: ReadOptions) {
     const query = yield* checkList(params)
     const client = yield* XtopayClient
     return yield* client.execute({
@@ -79,7 +85,8 @@ export const listPage: (
       path: "/payment-methods",
       urlParams: query,
       decode: decodePage,
-      notFound: true
+      notFound: true,
+      options
     })
   }
 )
@@ -90,11 +97,12 @@ export const listPage: (
  * @since 0.1.0
  */
 export const list = (
-  params: Omit<PaymentMethodListParams, "before"> & StreamOptions
+  params: Omit<PaymentMethodListParams, "before"> & StreamOptions,
+  options?: ReadOptions
 ): Stream.Stream<PaymentMethod, ListError, XtopayClient> =>
   Stream.unwrap(
     Effect.map(validatePrefetch(params.prefetch), (prefetch) =>
-      paginate((after) => listPage({ ...params, before: undefined, after }), { after: params.after, prefetch }))
+      paginate((after) => listPage({ ...params, before: undefined, after }, options), { after: params.after, prefetch }))
   )
 
 /**
@@ -105,9 +113,12 @@ export const list = (
  *
  * @since 0.1.0
  */
-export const detach: (id: string) => Effect.Effect<PaymentMethod, DetachError, XtopayClient> = Effect.fn(
+export const detach: (
+  id: string,
+  options?: ReadOptions
+) => Effect.Effect<PaymentMethod, DetachError, XtopayClient> = Effect.fn(
   "Xtopay.paymentMethods.detach"
-)(function*(id: string) {
+)(function*(id: string, options?: ReadOptions) {
   const encoded = yield* paymentMethodId(id)
   const client = yield* XtopayClient
   const now = yield* DateTime.now
@@ -124,6 +135,7 @@ export const detach: (id: string) => Effect.Effect<PaymentMethod, DetachError, X
       mobile_money: null,
       created_at: now
     }),
-    notFound: true
+    notFound: true,
+    options
   })
 })

@@ -13,7 +13,7 @@ import { type ErrorsOf, makeExecute, type Method, type RequestSpec } from "./int
 import { VERSION } from "./internal/version.js"
 import type { XtopayError } from "./XtopayError.js"
 
-export type { RequestOptions } from "./internal/request.js"
+export type { ReadOptions, RequestOptions } from "./internal/request.js"
 
 /**
  * Where `XtopayLive` points when `XTOPAY_BASE_URL` is not set.
@@ -95,7 +95,9 @@ const invalidBaseUrl = (message: string) => ConfigError.InvalidData(["baseUrl"],
 /** https everywhere, plain http only to this machine; no credentials, query or fragment in the URL. */
 const checkBaseUrl = (baseUrl: string): Either.Either<string, ConfigError.ConfigError> => {
   if (!URL.canParse(baseUrl)) {
-    return Either.left(invalidBaseUrl(`Expected an absolute URL for the Xtopay base URL, got ${JSON.stringify(baseUrl)}`))
+    return Either.left(
+      invalidBaseUrl(`Expected an absolute URL for the Xtopay base URL, got ${JSON.stringify(baseUrl)}`)
+    )
   }
   const url = new URL(baseUrl)
   // Credentials in the URL would travel outside the Authorization header (and into span attributes).
@@ -103,14 +105,17 @@ const checkBaseUrl = (baseUrl: string): Either.Either<string, ConfigError.Config
     return Either.left(invalidBaseUrl("The Xtopay base URL must not hold credentials; pass clientId and clientSecret"))
   }
   if (url.search !== "" || url.hash !== "") {
-    return Either.left(invalidBaseUrl(`The Xtopay base URL must not have a query or fragment, got ${url.origin}${url.pathname}…`))
+    return Either.left(
+      invalidBaseUrl(`The Xtopay base URL must not have a query or fragment, got ${url.origin}${url.pathname}…`)
+    )
   }
   if (url.protocol === "https:" || (url.protocol === "http:" && isLoopback(url.hostname))) {
     return Either.right(`${url.origin}${url.pathname}`.replace(/\/+$/, ""))
   }
   return Either.left(
     invalidBaseUrl(
-      `The Xtopay base URL must use https (plain http is allowed only for a loopback host: localhost, 127.0.0.0/8, ::1), got ${url.protocol}//${url.host}`
+      "The Xtopay base URL must use https (plain http is allowed only for a loopback host: localhost, " +
+        `127.0.0.0/8, ::1), got ${url.protocol}//${url.host}`
     )
   )
 }

@@ -13,6 +13,7 @@ export * from "./Schemas.js"
 export { paginate } from "./Pagination.js"
 export {
   DEFAULT_BASE_URL,
+  type ReadOptions,
   type RequestOptions,
   XtopayClient,
   type XtopayClientConfig,

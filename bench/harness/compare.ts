@@ -3,7 +3,7 @@
  * concurrency 64, alternating subject and baseline round by round. Used by the retrieve and
  * create scenarios alike.
  */
-import { alternate, type Call, latencies, median, type Summary, summarize, throughput } from "./measure.js"
+import { alternate, type Call, latencies, median, type Summary, summarize, throughput, withCpu } from "./measure.js"
 import type { Row } from "./scenario.js"
 
 export interface CallSizes {
@@ -24,6 +24,8 @@ export const callSizes = (quick: boolean): CallSizes =>
 
 export interface CallComparison {
   readonly latency: { readonly subject: Summary; readonly baseline: Summary }
+  /** CPU time (µs) the calling process spent per call at concurrency 1: what the client itself costs. */
+  readonly cpuPerCall: { readonly subject: number; readonly baseline: number }
   readonly throughput: {
     readonly subject: number
     readonly baseline: number
@@ -37,22 +39,28 @@ export const compareCalls = async (subject: Call, baseline: Call, sizes: CallSiz
   await latencies(baseline, sizes.warmup)
   const perRound = Math.ceil(sizes.samples / sizes.rounds)
   const latency = await alternate(sizes.rounds, {
-    subject: () => latencies(subject, perRound),
-    baseline: () => latencies(baseline, perRound)
+    subject: () => withCpu(() => latencies(subject, perRound)),
+    baseline: () => withCpu(() => latencies(baseline, perRound))
   })
+  const cpuPerCall = (rounds: ReadonlyArray<{ readonly cpuMicros: number }>) =>
+    rounds.reduce((sum, round) => sum + round.cpuMicros, 0) / (rounds.length * perRound)
   const rate = await alternate(sizes.rounds, {
     subject: () => throughput(subject, sizes.throughputCalls, sizes.concurrency),
     baseline: () => throughput(baseline, sizes.throughputCalls, sizes.concurrency)
   })
   return {
-    latency: { subject: summarize(latency.subject.flat()), baseline: summarize(latency.baseline.flat()) },
+    latency: {
+      subject: summarize(latency.subject.flatMap((round) => round.result)),
+      baseline: summarize(latency.baseline.flatMap((round) => round.result))
+    },
+    cpuPerCall: { subject: cpuPerCall(latency.subject), baseline: cpuPerCall(latency.baseline) },
     throughput: { subject: median(rate.subject), baseline: median(rate.baseline), rounds: rate }
   }
 }
 
 /** The rows of a comparison, with the issue's targets: median ≤ 1.25× raw fetch, throughput ≥ 0.8×. */
 export const callRows = (id: string, name: string, result: CallComparison, sizes: CallSizes): Array<Row> => {
-  const { latency, throughput: rate } = result
+  const { cpuPerCall, latency, throughput: rate } = result
   const baseline = "raw fetch + JSON.parse"
   return [
     {
@@ -69,6 +77,13 @@ export const callRows = (id: string, name: string, result: CallComparison, sizes
       value: latency.subject.p99,
       unit: "ms",
       baseline: { label: baseline, value: latency.baseline.p99 }
+    },
+    {
+      id: `${id}.cpu`,
+      figure: `${name}: CPU time of the calling process per call, concurrency 1`,
+      value: cpuPerCall.subject,
+      unit: "µs",
+      baseline: { label: baseline, value: cpuPerCall.baseline }
     },
     {
       id: `${id}.throughput`,

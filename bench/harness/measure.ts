@@ -41,6 +41,14 @@ export const timed = async (run: () => Promise<unknown>): Promise<number> => {
   return performance.now() - start
 }
 
+/** What `run` gives, with the CPU time (user + system, µs) this process spent meanwhile. */
+export const withCpu = async <T>(run: () => Promise<T>): Promise<{ readonly result: T; readonly cpuMicros: number }> => {
+  const start = process.cpuUsage()
+  const result = await run()
+  const used = process.cpuUsage(start)
+  return { result, cpuMicros: used.user + used.system }
+}
+
 /** A counter shared by every loop, so each call gets a fresh index however the loops interleave. */
 let nextIndex = 0
 
@@ -124,6 +132,12 @@ export const settleHeap = () => {
     gc()
     gc()
   }
+}
+
+/** `heapUsed` right after a full GC (needs `--expose-gc`, as every measuring child has): what is still held. */
+export const settledHeapUsed = (): number => {
+  settleHeap()
+  return process.memoryUsage().heapUsed
 }
 
 export const MB = 1024 * 1024

@@ -6,7 +6,7 @@
 import { Effect, Stream } from "effect"
 import * as Customers from "../../src/Customers.js"
 import { clientRuntime, customersPageUrl, raw, type RawPage } from "../harness/client.js"
-import { MB, memorySampler, settleHeap, timed } from "../harness/measure.js"
+import { MB, memorySampler, settledHeapUsed, settleHeap, timed } from "../harness/measure.js"
 import type { Row, Scenario } from "../harness/scenario.js"
 
 const LIMIT = 100
@@ -16,6 +16,8 @@ type Side = "client" | "raw"
 interface Input {
   readonly baseUrl: string
   readonly side: Side
+  /** How many customers the server holds. */
+  readonly customers: number
 }
 
 interface Walk {
@@ -24,8 +26,11 @@ interface Walk {
   /** Heap and RSS after start-up, before the walk. */
   readonly startHeapMB: number
   readonly startRssMB: number
+  /** Peak `heapUsed` as sampled: live objects plus garbage V8 has not collected yet. */
   readonly peakHeapMB: number
   readonly peakRssMB: number
+  /** `heapUsed` after a forced full GC while the last customer is handled: what the walk still holds. */
+  readonly heldHeapMB: number
 }
 
 /** The hand-written loop: fetch a page, JSON.parse it, follow `next_cursor`. */
@@ -45,18 +50,25 @@ const clientWalk = async (baseUrl: string, onItem: () => void) => {
   await runtime.dispose()
 }
 
-export const measure = async ({ baseUrl, side }: Input): Promise<Walk> => {
+export const measure = async ({ baseUrl, side, customers }: Input): Promise<Walk> => {
   settleHeap()
   const start = process.memoryUsage()
   const memory = memorySampler()
   let items = 0
+  let held = Number.NaN
   const onItem = () => {
     items += 1
     if (items % LIMIT === 0) memory.sample()
+    if (items === customers) {
+      // After the peak is taken: the one forced GC of the walk, while the stream is still open.
+      memory.sample()
+      held = settledHeapUsed()
+    }
   }
   const wallMs = await timed(() => (side === "client" ? clientWalk : rawWalk)(baseUrl, onItem))
   const peaks = memory.stop()
   return {
+    heldHeapMB: held / MB,
     items,
     wallMs,
     startHeapMB: start.heapUsed / MB,
@@ -89,6 +101,13 @@ const sizeRows = (n: number, client: Walk, base: Walk): Array<Row> => {
       note: `${client.startHeapMB.toFixed(1)} MB before the walk`
     },
     {
+      id: `stream.${label(n)}.held`,
+      figure: `Customers.list, ${label(n)} customers: heap still held at the last customer (after a forced full GC)`,
+      value: client.heldHeapMB,
+      unit: "MB",
+      baseline: { label: baseline, value: base.heldHeapMB }
+    },
+    {
       id: `stream.${label(n)}.rss`,
       figure: `Customers.list, ${label(n)} customers: peak RSS`,
       value: client.peakRssMB,
@@ -109,7 +128,7 @@ export const scenario: Scenario = {
       const server = await startServer({ seedCustomers: n })
       // Untimed: the server encodes each customer on its first listing and caches it; warm it for both sides.
       await rawWalk(server.baseUrl, () => {})
-      const walk = (side: Side) => inChild<Input, Walk>(import.meta.url, { baseUrl: server.baseUrl, side })
+      const walk = (side: Side) => inChild<Input, Walk>(import.meta.url, { baseUrl: server.baseUrl, side, customers: n })
       const base = await walk("raw")
       const client = await walk("client")
       await server.stop()
@@ -131,6 +150,13 @@ export const scenario: Scenario = {
         unit: "MB",
         baseline: { label: "client, 10k customers", value: smallest.client.peakHeapMB },
         target: { kind: "ratio-at-most", limit: 1.5 }
+      },
+      {
+        id: "stream.held-flat",
+        figure: `Customers.list heap held at the last customer, ${largestLabel} customers vs 10k`,
+        value: largest.client.heldHeapMB,
+        unit: "MB",
+        baseline: { label: "client, 10k customers", value: smallest.client.heldHeapMB }
       },
       {
         id: "stream.rss-flat",

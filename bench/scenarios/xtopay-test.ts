@@ -52,7 +52,7 @@ export const scenario: Scenario = {
   title: "XtopayTest (in-memory Xtopay)",
   run: async ({ inChild, quick }) => {
     const result = await inChild<Input, Awaited<ReturnType<typeof measure>>>(import.meta.url, {
-      operations: quick ? 3_000 : 30_000,
+      operations: quick ? 3_000 : 12_000,
       rounds: quick ? 2 : 5,
       builds: quick ? 100 : 500
     })

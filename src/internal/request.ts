@@ -38,6 +38,13 @@ export interface RequestOptions {
   readonly maxRetries?: number | undefined
 }
 
+/**
+ * Per-request options of a call that sends no body (GET, DELETE): no idempotency key to give.
+ *
+ * @since 0.1.0
+ */
+export type ReadOptions = Pick<RequestOptions, "timeout" | "maxRetries">
+
 export type Method = "GET" | "POST" | "PATCH" | "DELETE"
 
 /** Methods that carry an `Idempotency-Key`, and so may fail with `IdempotencyConflict`. */

@@ -17,8 +17,10 @@ export const toInvalidRequest = (error: ParseResult.ParseError, paramOverride?: 
     : where !== undefined
     ? `Invalid ${where}: ${first.message}`
     : first.message
+  // The reference gives a bad phone number its own code; the in-memory Xtopay answers the same.
+  const code = first?._tag === "Missing" ? "parameter_missing" : param === "phone" ? "invalid_phone" : "parameter_invalid"
   return new InvalidRequest({
-    code: first?._tag === "Missing" ? "parameter_missing" : "parameter_invalid",
+    code,
     message,
     ...(param !== undefined ? { param } : {})
   })

@@ -32,6 +32,8 @@ import { type Account, type CustomerRecord, State } from "./state.js"
 import type { WireAnswer, WireOutcome, WireRequest } from "./wire.js"
 
 /**
+ * How to start an in-memory Xtopay: seed data, fault plans, a rate limit, the id seed.
+ *
  * @since 0.1.0
  */
 export interface BackendOptions {
@@ -45,6 +47,8 @@ export interface BackendOptions {
 }
 
 /**
+ * An in-memory Xtopay: `handle` answers a request as Xtopay would; `control` drives its state.
+ *
  * @since 0.1.0
  */
 export interface Backend {
@@ -92,9 +96,26 @@ export const makeBackend = (options: BackendOptions = {}): Effect.Effect<Backend
     const idempotency = new IdempotencyStore()
     const log = new RequestLog(options.maxRecordedRequests ?? 10_000)
 
+    // Clients send the same header on every request: check each distinct one once.
+    const checkedHeaders = new Map<string, ReturnType<typeof checkCredentials>>()
+    const check = (header: string | undefined): ReturnType<typeof checkCredentials> => {
+      if (header === undefined) return checkCredentials(header)
+      let checked = checkedHeaders.get(header)
+      if (checked === undefined) {
+        if (checkedHeaders.size >= 1024) checkedHeaders.clear()
+        checked = checkCredentials(header)
+        checkedHeaders.set(header, checked)
+      }
+      return checked
+    }
+    const clientIdOf = (header: string | undefined): string | undefined => {
+      const checked = check(header)
+      return isAuthFailure(checked) ? parseBasic(header)?.clientId : checked.clientId
+    }
+
     /** The account of valid test credentials, or the answer refusing them. */
     const authenticate = (header: string | undefined): Account | WireAnswer => {
-      const checked = checkCredentials(header)
+      const checked = check(header)
       if (isAuthFailure(checked)) return errorAnswer(checked.status, checked.code, checked.message)
       const account = state.account(checked.clientId)
       if (account.secret === undefined) account.secret = checked.secret
@@ -195,7 +216,7 @@ export const makeBackend = (options: BackendOptions = {}): Effect.Effect<Backend
         const method = request.method.toUpperCase()
         const matched = matchRoute(method, request.path)
         const template = matched?.route.template
-        log.add(request, `${method} ${template ?? request.path}`, parseBasic(request.headers["authorization"])?.clientId)
+        log.add(request, `${method} ${template ?? request.path}`, clientIdOf(request.headers["authorization"]))
         const fault = faults.take(method, template, request.path)
         const answer = answerTo(request, method, matched, fault, now)
         return Effect.isEffect(answer)

@@ -166,10 +166,15 @@ export interface RecordedRequest extends WireRequest {
 export class XtopayControlError extends Data.TaggedError("XtopayControlError")<{ readonly message: string }> {}
 
 /**
+ * The types that go with the `XtopayControl` service.
+ *
  * @since 0.1.0
  */
 export declare namespace XtopayControl {
   /**
+   * What a test can do to the in-memory Xtopay behind the client: seed data, complete setup
+   * intents, read the requests it received, inject faults and set a rate limit.
+   *
    * @since 0.1.0
    */
   export interface Service {

@@ -18,6 +18,14 @@ export const jsonAnswer = (
   headers: Readonly<Record<string, string>> = JSON_HEADERS
 ): WireAnswer => ({ _tag: "Answer", status, headers, body: JSON.stringify(encoded) })
 
+/** A JSON answer of JSON text already made. */
+export const jsonTextAnswer = (status: number, json: string): WireAnswer => ({
+  _tag: "Answer",
+  status,
+  headers: JSON_HEADERS,
+  body: json
+})
+
 const encodeEnvelope = Schema.encodeSync(ErrorEnvelope)
 
 /** An error answer with the reference's body: `{ "error": { code, message, param, doc_url } }`. */

@@ -2,7 +2,7 @@
  * `xtopay-mock`: the mock server as a command.
  *
  * ```
- * npx xtopay-mock [--port 12111] [--host 127.0.0.1] [--seed-customers N] [--client-id cid_test_…]
+ * npx xtopay-mock [--port 12111] [--host 127.0.0.1] [--seed-customers N] [--client-id cid_test_…] [--latency-ms N]
  * ```
  *
  * Prints its base URL (e.g. `http://127.0.0.1:12111/v1`) on stdout once it is ready, and stops on
@@ -33,6 +33,7 @@ Options:
   --host <address>       address to listen on (default 127.0.0.1)
   --seed-customers <n>   seed n customers (customer{i}@example.com) at start
   --client-id <id>       the account --seed-customers seeds (default ${DEFAULT_ACCOUNT})
+  --latency-ms <n>       wait n ms before answering each request, like a distant API (default 0)
   -h, --help             show this help
 
 Prints the base URL on stdout when ready; stops on Ctrl-C (SIGINT) or SIGTERM.`
@@ -47,6 +48,8 @@ export interface CliOptions {
   readonly host: string
   readonly seedCustomers: number
   readonly clientId: string
+  /** Milliseconds every request waits before it is answered (absent: none). */
+  readonly latencyMs?: number
 }
 
 const wholeNumber = (name: string, text: string, max: number): number => {
@@ -71,6 +74,7 @@ export const parseCli = (argv: ReadonlyArray<string>): CliOptions | "help" => {
       host: { type: "string" },
       "seed-customers": { type: "string" },
       "client-id": { type: "string" },
+      "latency-ms": { type: "string" },
       help: { type: "boolean", short: "h" }
     },
     strict: true,
@@ -87,7 +91,8 @@ export const parseCli = (argv: ReadonlyArray<string>): CliOptions | "help" => {
     seedCustomers: values["seed-customers"] === undefined
       ? 0
       : wholeNumber("seed-customers", values["seed-customers"], 10_000_000),
-    clientId
+    clientId,
+    ...(values["latency-ms"] !== undefined ? { latencyMs: wholeNumber("latency-ms", values["latency-ms"], 60_000) } : {})
   }
 }
 
@@ -116,6 +121,10 @@ export const serve = (options: CliOptions): Effect.Effect<void> =>
       const [took] = yield* Effect.timed(server.control.seedCustomers(options.clientId, options.seedCustomers))
       const seconds = (Duration.toMillis(took) / 1000).toFixed(1)
       yield* say(`seeded ${options.seedCustomers} customers into ${options.clientId} in ${seconds} s`)
+    }
+    if (options.latencyMs !== undefined && options.latencyMs > 0) {
+      // The in-memory Xtopay's own Delay fault, on every request for as long as the server runs.
+      yield* server.control.injectFaults({ times: Number.MAX_SAFE_INTEGER, fault: { _tag: "Delay", millis: options.latencyMs } })
     }
     yield* Effect.sync(() => process.stdout.write(`${server.baseUrl}\n`))
     yield* say("credentials: any cid_test_… client id with a csk_test_… secret. Ctrl-C stops.")

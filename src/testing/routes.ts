@@ -19,7 +19,7 @@ import {
   SetupIntent,
   SetupIntentCreateParams
 } from "../Schemas.js"
-import { errorAnswer, jsonAnswer } from "./answers.js"
+import { errorAnswer, jsonAnswer, jsonTextAnswer } from "./answers.js"
 import type { Account, CustomerRecord, PaymentMethodRecord, State } from "./state.js"
 import { type Boundary, decodeCursor, type PageOf, type PageQuery } from "./store.js"
 import type { WireAnswer, WireRequest } from "./wire.js"
@@ -57,27 +57,26 @@ const encodeSetupIntent = Schema.encodeSync(SetupIntent)
 const encodePortalSession = Schema.encodeSync(PortalSession)
 const encodePagination = Schema.encodeSync(Pagination)
 
-const customerWire = (record: CustomerRecord): unknown => (record.encoded ??= encodeCustomer(record.customer))
+/** Records keep their JSON text, so a list answer joins texts instead of encoding every item again. */
+const customerJson = (record: CustomerRecord): string =>
+  (record.json ??= JSON.stringify(encodeCustomer(record.customer)))
 
-const pageAnswer = <A>(page: PageOf<A>, encode: (item: A) => unknown): WireAnswer =>
-  jsonAnswer(200, {
-    data: page.items.map(encode),
-    pagination: encodePagination({
-      has_more: page.nextCursor !== null,
-      next_cursor: page.nextCursor,
-      previous_cursor: page.previousCursor,
-      total_count: page.totalCount
-    })
-  })
+const pageAnswer = <A>(page: PageOf<A>, json: (item: A) => string): WireAnswer => {
+  const pagination = JSON.stringify(encodePagination({
+    has_more: page.nextCursor !== null,
+    next_cursor: page.nextCursor,
+    previous_cursor: page.previousCursor,
+    total_count: page.totalCount
+  }))
+  return jsonTextAnswer(200, `{"data":[${page.items.map(json).join(",")}],"pagination":${pagination}}`)
+}
 
 // -- input -------------------------------------------------------------------------------------
 
-/** A 400 naming the field, with the codes of the reference (`invalid_phone` for a bad phone). */
+/** A 400 naming the field, with the same code and message the client gives before sending. */
 const invalid = (error: ParseResult.ParseError): WireAnswer => {
   const refusal = toInvalidRequest(error)
-  const param = refusal.param ?? null
-  const code = refusal.code === "parameter_invalid" && param === "phone" ? "invalid_phone" : refusal.code ?? "parameter_invalid"
-  return errorAnswer(400, code, refusal.message, param)
+  return errorAnswer(400, refusal.code ?? "parameter_invalid", refusal.message, refusal.param ?? null)
 }
 
 type Decoded<A> = Either.Either<A, WireAnswer>
@@ -157,14 +156,14 @@ const createCustomer: Route = {
   template: "/customers",
   run: ({ account, now, request, state }) =>
     respond(Either.map(decodeCreate(request), (params) =>
-      jsonAnswer(201, customerWire(state.createCustomer(account, params, now)))))
+      jsonTextAnswer(201, customerJson(state.createCustomer(account, params, now)))))
 }
 
 const listCustomers: Route = {
   template: "/customers",
   run: ({ account, request, state }) =>
     respond(Either.map(decodeCustomerList(request), ({ page, params }) =>
-      pageAnswer(state.listCustomers(account, params.email, page), customerWire)))
+      pageAnswer(state.listCustomers(account, params.email, page), customerJson)))
 }
 
 const retrieveCustomer: Route = {
@@ -172,13 +171,13 @@ const retrieveCustomer: Route = {
   run: ({ account, id, state }) => {
     const record = state.findCustomer(account, id)
     if (record === undefined) return customerNotFound(id)
-    return jsonAnswer(
+    return jsonTextAnswer(
       200,
-      encodeDetails({
+      record.detailsJson ??= JSON.stringify(encodeDetails({
         ...record.customer,
         subscriptions: state.subscriptionsOf(record),
         payment_methods: state.paymentMethodsOf(record)
-      })
+      }))
     )
   }
 }
@@ -190,7 +189,7 @@ const updateCustomer: Route = {
       const record = state.findCustomer(account, id)
       if (record === undefined) return customerNotFound(id)
       state.updateCustomer(record, patch)
-      return jsonAnswer(200, customerWire(record))
+      return jsonTextAnswer(200, customerJson(record))
     }))
 }
 
@@ -220,7 +219,7 @@ const createSetupIntent: Route = {
     }))
 }
 
-const paymentMethodWire = (record: PaymentMethodRecord): unknown => encodePaymentMethod(record.method)
+const paymentMethodJson = (record: PaymentMethodRecord): string => JSON.stringify(encodePaymentMethod(record.method))
 
 const listPaymentMethods: Route = {
   template: "/payment-methods",
@@ -228,7 +227,7 @@ const listPaymentMethods: Route = {
     respond(Either.map(decodePaymentMethodList(request), ({ page, params }) => {
       const owner = state.findCustomer(account, params.customer_id)
       if (owner === undefined) return customerNotFound(params.customer_id, "customer_id")
-      return pageAnswer(state.listPaymentMethods(owner, page), paymentMethodWire)
+      return pageAnswer(state.listPaymentMethods(owner, page), paymentMethodJson)
     }))
 }
 
@@ -236,7 +235,7 @@ const retrievePaymentMethod: Route = {
   template: "/payment-methods/:id",
   run: ({ account, id, state }) => {
     const record = state.findPaymentMethod(account, id)
-    return record === undefined ? paymentMethodNotFound(id) : jsonAnswer(200, paymentMethodWire(record))
+    return record === undefined ? paymentMethodNotFound(id) : jsonTextAnswer(200, paymentMethodJson(record))
   }
 }
 

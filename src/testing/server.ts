@@ -308,10 +308,14 @@ export const serveWire = (
 export interface MockServerOptions extends ListenOptions, BackendOptions {}
 
 /**
+ * The types that go with the `MockServer` service.
+ *
  * @since 0.1.0
  */
 export declare namespace MockServer {
   /**
+   * A running mock server: where it listens, and the control service of its in-memory Xtopay.
+   *
    * @since 0.1.0
    */
   export interface Service extends Listening {

@@ -25,8 +25,10 @@ type EmailIndex = Map<string, CustomerRecord | SortedIndex<CustomerRecord>>
 export interface CustomerRecord extends Keyed {
   readonly account: Account
   customer: Customer
-  /** The customer as encoded for the wire, cached until it changes. */
-  encoded: unknown
+  /** The customer's JSON as create, update and lists answer it, cached until it changes. */
+  json: string | undefined
+  /** The JSON of `GET /customers/:id` (with subscriptions and payment methods), cached until any of them changes. */
+  detailsJson: string | undefined
   subscriptions: Array<Subscription> | undefined
   paymentMethods: SortedIndex<PaymentMethodRecord> | undefined
 }
@@ -115,7 +117,8 @@ export class State {
         metadata: fields.metadata ?? EMPTY_METADATA,
         created_at: this.time(millis)
       },
-      encoded: undefined,
+      json: undefined,
+      detailsJson: undefined,
       subscriptions: undefined,
       paymentMethods: undefined
     }
@@ -149,7 +152,8 @@ export class State {
           metadata: EMPTY_METADATA,
           created_at
         },
-        encoded: undefined,
+        json: undefined,
+      detailsJson: undefined,
         subscriptions: undefined,
         paymentMethods: undefined
       }
@@ -193,7 +197,8 @@ export class State {
       this.indexEmail(byEmail, record)
     }
     record.customer = after
-    record.encoded = undefined
+    record.json = undefined
+    record.detailsJson = undefined
   }
 
   /** Removes the customer, cancelling its subscriptions and removing its payment methods. */
@@ -260,6 +265,7 @@ export class State {
 
   addSubscription(record: CustomerRecord, subscription: Subscription): void {
     record.subscriptions = [...(record.subscriptions ?? []), subscription]
+    record.detailsJson = undefined
   }
 
   /** The customer's subscriptions, newest first. */
@@ -281,6 +287,7 @@ export class State {
     }
     this.paymentMethods.set(pm.id, pm)
     ;(owner.paymentMethods ??= new SortedIndex()).insert(pm)
+    owner.detailsJson = undefined
     return pm
   }
 
@@ -306,6 +313,7 @@ export class State {
   detachPaymentMethod(pm: PaymentMethodRecord): PaymentMethod {
     this.paymentMethods.delete(pm.id)
     pm.owner.paymentMethods?.remove(pm)
+    pm.owner.detailsJson = undefined
     return { ...pm.method, customer_id: null }
   }
 

@@ -7,7 +7,7 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import { assert, describe, it } from "@effect/vitest"
 import { Chunk, DateTime, Duration, Effect, Layer, Redacted, Stream } from "effect"
 import { ConnectionError, CustomerPortal, Customers, PaymentMethods, SetupIntents } from "../../src/index.js"
-import type { Fault, XtopayControl } from "../../src/testing/Control.js"
+import { type Fault, XtopayControl } from "../../src/testing/Control.js"
 import { MockServer, type MockServerOptions } from "../../src/testing/server.js"
 import type { MockClientOptions } from "../../src/testing/server.js"
 import { answered, assertErrorAnswer, rawFetch } from "./support.js"
@@ -63,15 +63,17 @@ describe("every endpoint over HTTP", () => {
 
   it.live("customers: the list stream walks every page, newest first, one request per page", () =>
     Effect.gen(function*() {
-      const server = yield* MockServer
-      yield* server.control.seedCustomers("cid_test_default", 45)
+      // MockServer.layer provides the server's control service as XtopayControl too.
+      const control = yield* XtopayControl
+      assert.strictEqual(control, (yield* MockServer).control)
+      yield* control.seedCustomers("cid_test_default", 45)
       const newest = yield* Customers.create({ email: "newest@example.com" })
-      yield* server.control.clearRequests
+      yield* control.clearRequests
       const all = Chunk.toReadonlyArray(yield* Stream.runCollect(Customers.list({ limit: 20 })))
       assert.strictEqual(all.length, 46)
       assert.strictEqual(all[0]?.id, newest.id)
       assert.strictEqual(new Set(all.map((c) => c.id)).size, 46)
-      const pages = yield* requestsTo(server.control, "GET /customers")
+      const pages = yield* requestsTo(control, "GET /customers")
       assert.deepStrictEqual(pages.map((r) => r.query.get("limit")), ["20", "20", "20"])
       assert.deepStrictEqual(pages.map((r) => r.query.has("after")), [false, true, true])
     }).pipe(Effect.provide(Mock())))

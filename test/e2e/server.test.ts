@@ -5,6 +5,7 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Fiber, Logger, LogLevel, Ref } from "effect"
+import { connect } from "node:net"
 import { MAX_BODY_BYTES, serveWire } from "../../src/testing/server.js"
 import type { WireAnswer, WireOutcome, WireRequest } from "../../src/testing/wire.js"
 import { answered, assertErrorAnswer, rawFetch } from "./support.js"
@@ -121,6 +122,21 @@ describe("mock server plumbing", () => {
       assertErrorAnswer(yield* rawFetch(`${server.baseUrl}/boom`), 500, "api_error")
       assert.strictEqual(answered(yield* rawFetch(`${server.baseUrl}/customers`)).status, 201)
     }).pipe(Logger.withMinimumLogLevel(LogLevel.None)))
+
+  it.scopedLive("bytes that are not HTTP get a 400 from Node and close; the server goes on", () =>
+    Effect.gen(function*() {
+      const server = yield* scripted(answer)
+      const reply = yield* Effect.async<string>((resume) => {
+        let text = ""
+        const socket = connect(server.port, "127.0.0.1", () => socket.write("NOT HTTP AT ALL\r\n\r\n"))
+        socket.setEncoding("utf8").on("data", (chunk: string) => void (text += chunk))
+        socket.on("close", () => resume(Effect.succeed(text)))
+        socket.on("error", () => undefined)
+      }).pipe(Effect.timeout("5 seconds"))
+      assert.match(reply, /^HTTP\/1\.1 400/)
+      assert.strictEqual(answered(yield* rawFetch(`${server.baseUrl}/customers`)).status, 201)
+      assert.strictEqual((yield* server.seen).length, 1)
+    }))
 
   it.scopedLive("Drop before-headers resets the connection without any answer", () =>
     Effect.gen(function*() {

@@ -67,6 +67,15 @@ const withLock = async <A>(lock: string, f: () => Promise<A>): Promise<A> => {
   }
 }
 
+/** Builds of earlier sources, an hour old or more (a younger one may be in use by another run). */
+const removeOldBuilds = async (base: string, keep: string): Promise<void> => {
+  for (const entry of await readdir(base)) {
+    const path = join(base, entry)
+    const age = await stat(path).then((s) => Date.now() - s.mtimeMs, () => 0)
+    if (entry !== keep && !entry.endsWith(".lock") && age > 60 * 60_000) await rm(path, { recursive: true, force: true })
+  }
+}
+
 let current: Promise<Packed> | undefined
 
 /** Builds and packs the source (once per content hash; once per test file, even while it changes). */
@@ -87,6 +96,7 @@ const packOnce = async (): Promise<Packed> => {
     // `npm pack` runs `prepack`, which is `npm run build`.
     const result = await pack(directory, join(directory, "out"))
     await writeFile(done, JSON.stringify(result))
+    await removeOldBuilds(base, hash)
     return result
   })
 }

@@ -126,7 +126,9 @@ describe("timeouts over fetch", () => {
       assert.isAtLeast(elapsed, 290)
       assert.isBelow(elapsed, 3_000)
       // The client aborted the request: the server sees its socket close without closing it itself.
-      yield* Effect.promise(() => socketClosed).pipe(Effect.timeoutFail({ duration: "3 seconds", onTimeout: () => "socket still open" }))
+      yield* Effect.promise(() => socketClosed).pipe(
+        Effect.timeoutFail({ duration: "3 seconds", onTimeout: () => "socket still open" })
+      )
     }), { timeout: 20_000 })
 
   it.scopedLive("a refused connection is a ConnectionError saying why", () =>

@@ -3,6 +3,7 @@
  * attributes, and a Debug log line per retry with its reason and delay.
  */
 import { assert, describe, it } from "@effect/vitest"
+import * as HttpClient from "@effect/platform/HttpClient"
 import { Effect, Exit, Layer, Option, Random } from "effect"
 import { CustomerPortal, Customers, PaymentMethods, SetupIntents, type XtopayClient, type XtopayError } from "../../src/index.js"
 import {
@@ -34,7 +35,10 @@ const page = (item: unknown) => ({
 })
 
 /** Runs `program` over `steps` with a recording tracer and a Debug-level recording logger. */
-const observe = <A>(steps: ReadonlyArray<Step>, program: Effect.Effect<A, XtopayError, XtopayClient>) =>
+const observe = <A>(
+  steps: ReadonlyArray<Step>,
+  program: Effect.Effect<A, XtopayError, XtopayClient>
+) =>
   Effect.gen(function*() {
     const script = scripted(steps)
     const { spans, tracer } = makeRecordingTracer()
@@ -58,32 +62,82 @@ const only = (spans: ReadonlyArray<RecordedSpan>, name: string): RecordedSpan =>
 }
 
 describe("one span per public call", () => {
-  const calls: ReadonlyArray<readonly [string, string, string, Step, Effect.Effect<unknown, XtopayError, XtopayClient>]> = [
-    ["Xtopay.customers.create", "POST", "/customers", json(201, customer()), Customers.create({ email: "ama@example.com" })],
-    ["Xtopay.customers.retrieve", "GET", "/customers/:id", json(200, customerDetails()), Customers.retrieve("cus_a1b2c3")],
-    ["Xtopay.customers.update", "PATCH", "/customers/:id", json(200, customer()), Customers.update("cus_a1b2c3", { name: "Ama" })],
-    ["Xtopay.customers.delete", "DELETE", "/customers/:id", json(200, { id: "cus_a1b2c3", deleted: true }), Customers.delete("cus_a1b2c3")],
-    ["Xtopay.customers.listPage", "GET", "/customers", json(200, page(customer())), Customers.listPage({ email: "ama@example.com" })],
-    ["Xtopay.paymentMethods.retrieve", "GET", "/payment-methods/:id", json(200, paymentMethod), PaymentMethods.retrieve("pm_q7r8s9")],
-    ["Xtopay.paymentMethods.listPage", "GET", "/payment-methods", json(200, page(paymentMethod)), PaymentMethods.listPage({ customer_id: "cus_a1b2c3" })],
-    ["Xtopay.paymentMethods.detach", "DELETE", "/payment-methods/:id", json(200, { ...paymentMethod, customer_id: null }), PaymentMethods.detach("pm_q7r8s9")],
-    [
-      "Xtopay.setupIntents.create",
-      "POST",
-      "/setup-intents",
-      json(201, { id: "si_x1", customer_id: "cus_a1b2c3", setup_url: "https://checkout.xtopay.co/setup/tok_1", expires_at: "2026-05-24T10:30:00Z" }),
-      SetupIntents.create({ customer_id: "cus_a1b2c3" })
-    ],
-    [
-      "Xtopay.customerPortal.createSession",
-      "POST",
-      "/customer-portal/sessions",
-      json(201, { id: "cps_x1", url: "https://billing.xtopay.co/portal/sess_1", expires_at: "2026-05-24T10:30:00Z" }),
-      CustomerPortal.createSession({ customer_id: "cus_a1b2c3", return_url: "https://shop.example/account" })
-    ]
-  ]
+  interface Call {
+    readonly name: string
+    readonly method: string
+    readonly route: string
+    readonly answer: Step
+    readonly program: Effect.Effect<unknown, XtopayError, XtopayClient>
+  }
+  const expires_at = "2026-05-24T10:30:00Z"
+  const calls: ReadonlyArray<Call> = [{
+    name: "Xtopay.customers.create",
+    method: "POST",
+    route: "/customers",
+    answer: json(201, customer()),
+    program: Customers.create({ email: "ama@example.com" })
+  }, {
+    name: "Xtopay.customers.retrieve",
+    method: "GET",
+    route: "/customers/:id",
+    answer: json(200, customerDetails()),
+    program: Customers.retrieve("cus_a1b2c3")
+  }, {
+    name: "Xtopay.customers.update",
+    method: "PATCH",
+    route: "/customers/:id",
+    answer: json(200, customer()),
+    program: Customers.update("cus_a1b2c3", { name: "Ama" })
+  }, {
+    name: "Xtopay.customers.delete",
+    method: "DELETE",
+    route: "/customers/:id",
+    answer: json(200, { id: "cus_a1b2c3", deleted: true }),
+    program: Customers.delete("cus_a1b2c3")
+  }, {
+    name: "Xtopay.customers.listPage",
+    method: "GET",
+    route: "/customers",
+    answer: json(200, page(customer())),
+    program: Customers.listPage({ email: "ama@example.com" })
+  }, {
+    name: "Xtopay.paymentMethods.retrieve",
+    method: "GET",
+    route: "/payment-methods/:id",
+    answer: json(200, paymentMethod),
+    program: PaymentMethods.retrieve("pm_q7r8s9")
+  }, {
+    name: "Xtopay.paymentMethods.listPage",
+    method: "GET",
+    route: "/payment-methods",
+    answer: json(200, page(paymentMethod)),
+    program: PaymentMethods.listPage({ customer_id: "cus_a1b2c3" })
+  }, {
+    name: "Xtopay.paymentMethods.detach",
+    method: "DELETE",
+    route: "/payment-methods/:id",
+    answer: json(200, { ...paymentMethod, customer_id: null }),
+    program: PaymentMethods.detach("pm_q7r8s9")
+  }, {
+    name: "Xtopay.setupIntents.create",
+    method: "POST",
+    route: "/setup-intents",
+    answer: json(201, {
+      id: "si_x1",
+      customer_id: "cus_a1b2c3",
+      setup_url: "https://checkout.xtopay.co/setup/tok_1",
+      expires_at
+    }),
+    program: SetupIntents.create({ customer_id: "cus_a1b2c3" })
+  }, {
+    name: "Xtopay.customerPortal.createSession",
+    method: "POST",
+    route: "/customer-portal/sessions",
+    answer: json(201, { id: "cps_x1", url: "https://billing.xtopay.co/portal/sess_1", expires_at }),
+    program: CustomerPortal.createSession({ customer_id: "cus_a1b2c3", return_url: "https://shop.example/account" })
+  }]
 
-  for (const [name, method, route, step, program] of calls) {
+  for (const { answer: step, method, name, program, route } of calls) {
     it.effect(`${name}: method ${method}, route ${route}, and no id in its attributes`, () =>
       Effect.gen(function*() {
         const { exit, spans } = yield* observe([step], program)
@@ -107,7 +161,10 @@ describe("span attributes", () => {
   it.effect("a retried retrieve reports the last status, the attempt count and the request id", () =>
     Effect.gen(function*() {
       const { exit, spans } = yield* observe(
-        [apiError(503, "api_error", { "x-request-id": "req_first" }), json(200, customerDetails(), { "x-request-id": "req_second" })],
+        [
+          apiError(503, "api_error", { "x-request-id": "req_first" }),
+          json(200, customerDetails(), { "x-request-id": "req_second" })
+        ],
         Customers.retrieve("cus_a1b2c3")
       )
       assert.isTrue(Exit.isSuccess(exit))
@@ -159,6 +216,22 @@ describe("span attributes", () => {
       const span = only(spans, "Xtopay.customers.retrieve")
       assert.isFalse(span.attributes.has("xtopay.status"), "the 503 was not the last attempt's answer")
       assert.strictEqual(span.attributes.get("xtopay.attempts"), 3)
+    }))
+})
+
+describe("turning the platform's spans off", () => {
+  it.effect("transformClient with HttpClient.withTracerDisabledWhen drops the http.client spans and keeps the call's", () =>
+    Effect.gen(function*() {
+      const script = scripted([apiError(503, "api_error"), json(200, customerDetails())], {
+        transformClient: (client) => HttpClient.withTracerDisabledWhen(client, () => true)
+      })
+      const { spans, tracer } = makeRecordingTracer()
+      const exit = yield* runOnTestClock(
+        Customers.retrieve("cus_a1b2c3").pipe(Effect.provide(script.layer), Effect.withTracer(tracer))
+      )
+      assert.isTrue(Exit.isSuccess(exit))
+      assert.deepStrictEqual(spans.map((span) => span.name), ["Xtopay.customers.retrieve"])
+      assert.strictEqual(spans[0]?.attributes.get("xtopay.attempts"), 2)
     }))
 })
 

@@ -2,7 +2,7 @@
  * Which failures are retried, how often, and with which Idempotency-Key.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Exit } from "effect"
+import { Effect, Exit, Stream } from "effect"
 import { Customers, PaymentMethods, type XtopayError } from "../../src/index.js"
 import {
   answer,
@@ -67,7 +67,10 @@ describe("what is retried", () => {
 
   it.effect("409 idempotency_key_in_use is retried with the same key until the first request has finished", () =>
     Effect.gen(function*() {
-      const script = scripted([apiError(409, "idempotency_key_in_use"), json(200, customer(), { "idempotency-replayed": "true" })])
+      const script = scripted([
+        apiError(409, "idempotency_key_in_use"),
+        json(200, customer(), { "idempotency-replayed": "true" })
+      ])
       const exit = yield* runOnTestClock(
         Customers.create({ email: "ama@example.com" }).pipe(Effect.provide(script.layer))
       )
@@ -155,6 +158,21 @@ describe("how many attempts", () => {
       )
       assert.isTrue(Exit.isSuccess(exit))
       assert.strictEqual(script.requests.length, 3)
+    }))
+
+  it.effect("per request: calls that send no body take maxRetries too (retrieve, and every page of list)", () =>
+    Effect.gen(function*() {
+      const script = scripted([apiError(503, "api_error"), apiError(503, "api_error")])
+      const exit = yield* runOnTestClock(
+        Customers.retrieve("cus_a1b2c3", { maxRetries: 0 }).pipe(Effect.provide(script.layer))
+      )
+      assert.strictEqual(errorOf(exit).attempts, 1)
+      assert.strictEqual(script.requests.length, 1)
+      const listed = yield* runOnTestClock(
+        Stream.runDrain(Customers.list({}, { maxRetries: 0 })).pipe(Effect.provide(script.layer))
+      )
+      assert.strictEqual(errorOf(listed)._tag, "ServerError")
+      assert.strictEqual(script.requests.length, 2)
     }))
 
   it.effect("a bad per-request maxRetries fails with InvalidRequest before anything is sent", () =>

@@ -156,7 +156,8 @@ export const scriptedHttpClient = (steps: ReadonlyArray<Step>, requests: Array<R
   HttpClient.make((request, url, signal) =>
     Effect.gen(function*() {
       const at = yield* Clock.currentTimeMillis
-      requests.push({ method: request.method, url: url.toString(), headers: request.headers, body: bodyText(request), at, signal })
+      const body = bodyText(request)
+      requests.push({ method: request.method, url: url.toString(), headers: request.headers, body, at, signal })
       const step = steps[requests.length - 1]
       if (step === undefined) return yield* Effect.dieMessage(`Script exhausted: unexpected request #${requests.length}`)
       switch (step._tag) {
@@ -305,7 +306,12 @@ export const spanText = (span: RecordedSpan): string =>
 
 /** A logger that keeps every line, with its level, annotations and cause, as text. */
 export const makeRecordingLogger = () => {
-  const lines: Array<{ readonly level: string; readonly message: string; readonly annotations: Record<string, unknown>; readonly text: string }> = []
+  const lines: Array<{
+    readonly level: string
+    readonly message: string
+    readonly annotations: Record<string, unknown>
+    readonly text: string
+  }> = []
   const logger = Logger.make(({ annotations, cause, logLevel, message, spans }) => {
     const record = Object.fromEntries(HashMap.toEntries(annotations))
     const messages = Array.isArray(message) ? message : [message]

@@ -70,10 +70,7 @@ describe("in-memory Xtopay: injected faults", () => {
       assert.strictEqual(answer.json.error.code, "rate_limit_exceeded")
       const error = yield* Effect.flip(Customers.listPage())
       assert.strictEqual(error._tag, "RateLimited")
-      assert.isTrue(
-        error._tag === "RateLimited" && Option.isSome(Option.fromNullable(error.retryAfter)) &&
-          Duration.toMillis(error.retryAfter!) === 7_000
-      )
+      assert.strictEqual(error._tag === "RateLimited" ? Duration.toMillis(error.retryAfter!) : undefined, 7_000)
     }).pipe(Effect.provide(noRetries)))
 
   it.effect("Drop before the headers is a ConnectionError Transport; the work was done", () =>
@@ -81,8 +78,7 @@ describe("in-memory Xtopay: injected faults", () => {
       const control = yield* XtopayControl
       yield* control.injectFaults({ times: 1, fault: { _tag: "Drop", when: "before-headers" } })
       const error = yield* Effect.flip(Customers.create({ email: "a@b.co" }))
-      assert.strictEqual(error._tag, "ConnectionError")
-      assert.isTrue(error._tag === "ConnectionError" && error.reason === "Transport")
+      assert.strictEqual(error._tag === "ConnectionError" ? error.reason : error._tag, "Transport")
       assert.strictEqual((yield* Customers.listPage()).pagination.total_count, 1)
     }).pipe(Effect.provide(noRetries)))
 
@@ -91,7 +87,7 @@ describe("in-memory Xtopay: injected faults", () => {
       const control = yield* XtopayControl
       yield* control.injectFaults({ times: 1, fault: { _tag: "Drop", when: "mid-body" } })
       const error = yield* Effect.flip(Customers.listPage())
-      assert.isTrue(error._tag === "ConnectionError" && error.reason === "BodyCut")
+      assert.strictEqual(error._tag === "ConnectionError" ? error.reason : error._tag, "BodyCut")
       assert.strictEqual(error.status, 200)
       assert.match(error.requestId ?? "", /^req_/)
     }).pipe(Effect.provide(noRetries)))
@@ -107,7 +103,7 @@ describe("in-memory Xtopay: injected faults", () => {
       const exit = yield* Fiber.await(fiber)
       assert.isTrue(Exit.isFailure(exit))
       const error = yield* Effect.flip(exit)
-      assert.isTrue(error._tag === "ConnectionError" && error.reason === "Timeout")
+      assert.strictEqual(error._tag === "ConnectionError" ? error.reason : error._tag, "Timeout")
     }).pipe(Effect.provide(noRetries)))
 
   it.effect("a stalled body can be interrupted", () =>
@@ -127,7 +123,7 @@ describe("in-memory Xtopay: injected faults", () => {
       const answer = yield* send("GET", "/customers")
       assert.strictEqual(answer.status, 200)
       assert.isUndefined(answer.json)
-      assert.isTrue(`{"data":[],"pagination":`.startsWith(answer.text) || answer.text.startsWith(`{"data":`))
+      assert.isTrue(answer.text.startsWith(`{"data":[],"pagination":{`))
       const error = yield* Effect.flip(Customers.create({ email: "a@b.co" }))
       assert.strictEqual(error._tag, "UnexpectedResponse")
       assert.strictEqual(error.status, 201)
@@ -166,7 +162,7 @@ describe("in-memory Xtopay: rate limit", () => {
       yield* TestClock.adjust("4 seconds")
       const error = yield* Effect.flip(Customers.listPage())
       assert.strictEqual(error._tag, "RateLimited")
-      assert.isTrue(error._tag === "RateLimited" && Duration.toMillis(error.retryAfter!) === 6_000)
+      assert.strictEqual(error._tag === "RateLimited" ? Duration.toMillis(error.retryAfter!) : undefined, 6_000)
       yield* TestClock.adjust("6 seconds")
       assert.deepStrictEqual((yield* Customers.listPage()).data, [])
     }).pipe(Effect.provide(XtopayTestWith({ maxRetries: 0, rateLimit: { requests: 3, window: "10 seconds" } }))))

@@ -1,0 +1,197 @@
+/**
+ * docs/openapi.yaml describes the API exactly as the fake serves it: it is a valid OpenAPI
+ * document, it has every route the in-memory Xtopay serves and no other, and the mock server's
+ * real answers (status, headers, bodies) match what it declares.
+ */
+import SwaggerParser from "@apidevtools/swagger-parser"
+import { assert, describe, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { readFileSync } from "node:fs"
+import { fileURLToPath } from "node:url"
+import { matchRoute } from "../../src/testing/routes.js"
+import { MockServer } from "../../src/testing/server.js"
+import { type RawResult, rawFetch } from "./support.js"
+
+const specPath = fileURLToPath(new URL("../../docs/openapi.yaml", import.meta.url))
+const routesSource = readFileSync(fileURLToPath(new URL("../../src/testing/routes.ts", import.meta.url)), "utf8")
+
+type Json = Record<string, any>
+const loadSpec = Effect.promise(() => SwaggerParser.validate(specPath) as Promise<Json>)
+
+const METHODS = ["get", "post", "put", "patch", "delete", "head", "options"] as const
+
+/** `"POST /customers/:id"`-style keys of every operation in the document. */
+const specRoutes = (spec: Json): Array<string> =>
+  Object.entries(spec["paths"] as Json).flatMap(([path, item]) =>
+    METHODS.filter((method) => (item as Json)[method] !== undefined).map((method) =>
+      `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ":$1")}`
+    )
+  )
+
+/**
+ * Every route of the in-memory Xtopay, read from its route tables in routes.ts (each `[method,
+ * path, route]` entry, the route's `template` looked up by name) and confirmed by `matchRoute`.
+ */
+const backendRoutes = (): Array<string> => {
+  const templates = new Map(
+    [...routesSource.matchAll(/const (\w+): Route = \{\s*template: "([^"]+)"/g)].map((m) => [m[1]!, m[2]!] as const)
+  )
+  const entries = [...routesSource.matchAll(/\[\s*"([A-Z]+)",\s*"[^"]+",\s*(\w+)\s*\]/g)]
+  const routes = entries.map(([, method, name]) => {
+    const template = templates.get(name!)
+    assert.isDefined(template, `no template found for route ${name}`)
+    const concrete = template!.replace(":id", "x_1")
+    assert.strictEqual(matchRoute(method!, concrete)?.route.template, template, `${method} ${template} is not served`)
+    return `${method} ${template}`
+  })
+  assert.isAbove(routes.length, 0, "found no route table in src/testing/routes.ts")
+  return routes
+}
+
+/** The property names a schema declares, its `allOf` parts included. */
+const declaredKeys = (schema: Json): Array<string> => [
+  ...Object.keys(schema["properties"] ?? {}),
+  ...((schema["allOf"] ?? []) as Array<Json>).flatMap(declaredKeys)
+]
+
+/**
+ * A small JSON Schema check (the keywords docs/openapi.yaml uses), stricter in one way: an object
+ * may hold no property its schema does not declare. Returns what does not match.
+ */
+const mismatches = (schema: Json, value: unknown, at = "$", partOfAllOf = false): Array<string> => {
+  const problems: Array<string> = []
+  for (const part of (schema["allOf"] ?? []) as Array<Json>) problems.push(...mismatches(part, value, at, true))
+  if (schema["oneOf"]) {
+    const matching = (schema["oneOf"] as Array<Json>).filter((part) => mismatches(part, value, at).length === 0)
+    if (matching.length !== 1) problems.push(`${at}: matches ${matching.length} of oneOf`)
+  }
+  const types: Array<string> | undefined = schema["type"] === undefined ? undefined : [schema["type"]].flat()
+  if (types !== undefined) {
+    const actual = value === null ? "null" : Array.isArray(value) ? "array" : typeof value
+    const ok = types.some((t) => t === actual || (t === "integer" && Number.isInteger(value)))
+    if (!ok) return [...problems, `${at}: expected ${types.join("|")}, got ${actual}`]
+  }
+  if (schema["enum"] && !(schema["enum"] as Array<unknown>).includes(value)) problems.push(`${at}: ${String(value)} not in enum`)
+  if ("const" in schema && schema["const"] !== value) problems.push(`${at}: expected ${String(schema["const"])}`)
+  if (schema["pattern"] && typeof value === "string" && !new RegExp(schema["pattern"]).test(value)) {
+    problems.push(`${at}: ${value} does not match ${schema["pattern"]}`)
+  }
+  if (schema["format"] === "date-time" && typeof value === "string" && Number.isNaN(Date.parse(value))) {
+    problems.push(`${at}: not a date-time`)
+  }
+  if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+    const object = value as Json
+    for (const key of schema["required"] ?? []) if (!(key in object)) problems.push(`${at}.${key}: missing`)
+    const properties: Json = schema["properties"] ?? {}
+    const additional = schema["additionalProperties"]
+    const declared = declaredKeys(schema)
+    for (const [key, item] of Object.entries(object)) {
+      if (properties[key]) problems.push(...mismatches(properties[key], item, `${at}.${key}`))
+      else if (additional !== undefined && typeof additional === "object") {
+        problems.push(...mismatches(additional, item, `${at}.${key}`))
+      } else if (!partOfAllOf && declared.length > 0 && !declared.includes(key)) problems.push(`${at}.${key}: not declared`)
+    }
+  }
+  if (Array.isArray(value) && schema["items"]) value.forEach((item, i) => problems.push(...mismatches(schema["items"], item, `${at}[${i}]`)))
+  return problems
+}
+
+/** Asserts the answer is one the document declares for this operation: status, required headers, body schema. */
+const conforms = (spec: Json, route: string, result: RawResult) => {
+  assert.strictEqual(result._tag, "Answered")
+  if (result._tag !== "Answered") return
+  const [method, path] = route.split(" ") as [string, string]
+  const operation = (spec["paths"] as Json)[path.replace(/:(\w+)/g, "{$1}")]?.[method.toLowerCase()]
+  assert.isDefined(operation, `${route} is not in the document`)
+  const declared = operation["responses"][String(result.status)] ?? operation["responses"][`${String(result.status)[0]}XX`]
+  assert.isDefined(declared, `${route} answered ${result.status}, which the document does not declare`)
+  for (const [header, definition] of Object.entries(declared["headers"] ?? {})) {
+    if ((definition as Json)["required"] === true) {
+      assert.isDefined(result.headers[header.toLowerCase()], `${route} ${result.status} lacks ${header}`)
+    }
+  }
+  const schema = declared["content"]?.["application/json"]?.["schema"]
+  assert.isDefined(schema, `${route} ${result.status} declares no JSON body`)
+  assert.deepStrictEqual(mismatches(schema, JSON.parse(result.text)), [], `${route} ${result.status}: ${result.text}`)
+}
+
+describe("docs/openapi.yaml", () => {
+  it.live("is a valid OpenAPI 3.1 document with ten operations, basic auth and the documented headers", () =>
+    Effect.gen(function*() {
+      const spec = yield* loadSpec
+      assert.strictEqual(spec["openapi"], "3.1.0")
+      assert.strictEqual(specRoutes(spec).length, 10)
+      assert.deepStrictEqual(spec["components"]["securitySchemes"]["basic"], {
+        type: "http",
+        scheme: "basic",
+        description: spec["components"]["securitySchemes"]["basic"]["description"]
+      })
+      assert.deepStrictEqual(Object.keys(spec["components"]["headers"]).sort(), ["Idempotency-Replayed", "Retry-After", "X-Request-Id"])
+      const keyed = Object.values(spec["paths"] as Json).flatMap((item) =>
+        ["post", "patch"].filter((m) => (item as Json)[m]).map((m) => (item as Json)[m])
+      )
+      for (const operation of keyed) {
+        assert.isTrue(operation.parameters.some((p: Json) => p["name"] === "Idempotency-Key" && p["in"] === "header"))
+      }
+      assert.isDefined(spec["components"]["responses"]["RateLimited"]["headers"]["Retry-After"])
+    }))
+
+  it.live("has every route the in-memory Xtopay serves, and none it does not", () =>
+    Effect.gen(function*() {
+      const spec = yield* loadSpec
+      assert.deepStrictEqual(specRoutes(spec).sort(), backendRoutes().sort())
+    }))
+
+  it.live("matches the mock server's real answers, success and error, for every operation", () =>
+    Effect.gen(function*() {
+      const spec = yield* loadSpec
+      const { baseUrl, control } = yield* MockServer
+      const auth = { authorization: `Basic ${btoa("cid_test_default:csk_test_default")}` }
+      const json = { ...auth, "content-type": "application/json" }
+      const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+        rawFetch(`${baseUrl}${path}`, {
+          method,
+          headers: { ...(body === undefined ? auth : json), ...headers },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) })
+        })
+      const check = (route: string, result: RawResult) => conforms(spec, route, result)
+      const bodyOf = (result: RawResult) => (result._tag === "Answered" ? JSON.parse(result.text) : undefined)
+
+      const created = yield* call("POST", "/customers", { email: "ama@example.com", phone: "+233244000000" }, { "idempotency-key": "k1" })
+      check("POST /customers", created)
+      const customer = bodyOf(created).id as string
+      check("POST /customers", yield* call("POST", "/customers", { email: "ama@example.com", phone: "+233244000000" }, { "idempotency-key": "k1" }))
+      check("POST /customers", yield* call("POST", "/customers", { email: "kofi@example.com" }, { "idempotency-key": "k1" }))
+      check("POST /customers", yield* call("POST", "/customers", { email: "ama@example.com", phone: "0244" }))
+      check("POST /customers", yield* rawFetch(`${baseUrl}/customers`, { method: "POST", headers: json, body: "{" }))
+      check("POST /customers", yield* rawFetch(`${baseUrl}/customers`, { method: "POST" }))
+      check("POST /customers", yield* call("POST", "/customers", { email: "ama@example.com", name: "x".repeat(1024 * 1024) }))
+      check("GET /customers", yield* call("GET", "/customers?limit=1"))
+      check("GET /customers", yield* call("GET", "/customers?limit=500"))
+      yield* control.seedSubscription(customer, { plan_id: "plan_basic" })
+      check("GET /customers/:id", yield* call("GET", `/customers/${customer}`))
+      check("GET /customers/:id", yield* call("GET", "/customers/cus_missing"))
+      check("PATCH /customers/:id", yield* call("PATCH", `/customers/${customer}`, { name: null, metadata: { a: "b" } }))
+      const intent = yield* call("POST", "/setup-intents", { customer_id: customer })
+      check("POST /setup-intents", intent)
+      check("POST /setup-intents", yield* call("POST", "/setup-intents", { customer_id: "cus_missing" }))
+      const card = yield* control.completeSetupIntent(bodyOf(intent).id, { type: "card" })
+      yield* control.seedPaymentMethod(customer, { type: "mobile_money" })
+      check("GET /customers/:id", yield* call("GET", `/customers/${customer}`))
+      check("GET /payment-methods", yield* call("GET", `/payment-methods?customer_id=${customer}&limit=1`))
+      check("GET /payment-methods", yield* call("GET", "/payment-methods"))
+      check("GET /payment-methods/:id", yield* call("GET", `/payment-methods/${card.id}`))
+      check("DELETE /payment-methods/:id", yield* call("DELETE", `/payment-methods/${card.id}`))
+      check("DELETE /payment-methods/:id", yield* call("DELETE", `/payment-methods/${card.id}`))
+      check("POST /customer-portal/sessions", yield* call("POST", "/customer-portal/sessions", { customer_id: customer, return_url: "https://shop.example" }))
+      check("POST /customer-portal/sessions", yield* call("POST", "/customer-portal/sessions", { customer_id: customer, return_url: "ftp://x" }))
+      yield* control.injectFaults({ times: 1, fault: { _tag: "RateLimit", retryAfterSeconds: 3 } })
+      check("GET /customers", yield* call("GET", "/customers"))
+      yield* control.injectFaults({ times: 1, fault: { _tag: "Status", status: 503 } })
+      check("GET /customers", yield* call("GET", "/customers"))
+      check("GET /customers", yield* rawFetch(`${baseUrl}/customers`))
+      check("GET /customers", yield* rawFetch(`${baseUrl}/customers`, { headers: { authorization: `Basic ${btoa("cid_live_x:csk_live_x")}` } }))
+      check("DELETE /customers/:id", yield* call("DELETE", `/customers/${customer}`))
+      check("DELETE /customers/:id", yield* call("DELETE", `/customers/${customer}`))
+    }).pipe(Effect.provide(MockServer.layer())))
+})
