@@ -26,7 +26,7 @@ const inMemory = Layer.effectDiscard(
   Effect.flatMap(XtopayControl, (control) => control.seedCustomers(2_500))
 ).pipe(Layer.provideMerge(XtopayTest))
 
-const world = process.env["XTOPAY_CLIENT_ID"] !== undefined ? XtopayLive : inMemory
+const world = process.env["XTOPAY_CLIENT_ID"] ? XtopayLive : inMemory
 
 exportAll.pipe(Effect.provide(world), Effect.runPromise).catch((error) => {
   console.error(String(error))

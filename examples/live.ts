@@ -31,6 +31,7 @@ program.pipe(
     Unauthorized: (e) => Console.error(`Xtopay refused the credentials: ${e.message}`),
     ConnectionError: (e) => Console.error(`Could not reach Xtopay: ${e.message}`)
   }),
+  Effect.tapErrorCause(() => Effect.sync(() => (process.exitCode = 1))),
   Effect.provide(XtopayLive),
   Effect.runPromise
 ).catch((error) => {
