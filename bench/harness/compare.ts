@@ -58,10 +58,40 @@ export const compareCalls = async (subject: Call, baseline: Call, sizes: CallSiz
   }
 }
 
-/** The rows of a comparison, with the issue's targets: median ≤ 1.25× raw fetch, throughput ≥ 0.8×. */
-export const callRows = (id: string, name: string, result: CallComparison, sizes: CallSizes): Array<Row> => {
+/** Fewer calls, for a server that answers slowly on purpose (`--latency-ms`). */
+export const slowServerSizes: CallSizes = { warmup: 100, samples: 400, rounds: 2, throughputCalls: 1_280, concurrency: 64 }
+
+/**
+ * The rows of a comparison. On loopback they carry the issue's targets (median ≤ 1.25× raw fetch,
+ * throughput ≥ 0.8×); against a slow server (`where`) they are shown for scale, without targets.
+ */
+export const callRows = (
+  id: string,
+  name: string,
+  result: CallComparison,
+  sizes: CallSizes,
+  where?: { readonly id: string; readonly label: string }
+): Array<Row> => {
   const { cpuPerCall, latency, throughput: rate } = result
   const baseline = "raw fetch + JSON.parse"
+  if (where !== undefined) {
+    return [
+      {
+        id: `${id}.${where.id}.median`,
+        figure: `${name} median latency, concurrency 1, ${where.label} (${latency.subject.count} calls)`,
+        value: latency.subject.median,
+        unit: "ms",
+        baseline: { label: baseline, value: latency.baseline.median }
+      },
+      {
+        id: `${id}.${where.id}.throughput`,
+        figure: `${name} throughput, concurrency ${sizes.concurrency}, ${where.label}`,
+        value: rate.subject,
+        unit: "calls/s",
+        baseline: { label: baseline, value: rate.baseline }
+      }
+    ]
+  }
   return [
     {
       id: `${id}.median`,

@@ -43,6 +43,7 @@ export const machine = (loadAtStart: number, date: Date): Machine => ({
 
 const significant = (x: number): string => {
   if (!Number.isFinite(x)) return String(x)
+  if (Number.isInteger(x)) return x.toLocaleString("en-US")
   if (Math.abs(x) >= 1000) return Math.round(x).toLocaleString("en-US")
   if (Math.abs(x) >= 100) return x.toFixed(0)
   if (Math.abs(x) >= 10) return x.toFixed(1)

@@ -3,7 +3,7 @@
  */
 import * as Customers from "../../src/Customers.js"
 import { clientRuntime, customersPageUrl, raw, type RawPage } from "../harness/client.js"
-import { callRows, callSizes, type CallSizes, compareCalls } from "../harness/compare.js"
+import { callRows, callSizes, type CallSizes, compareCalls, slowServerSizes } from "../harness/compare.js"
 import type { Scenario } from "../harness/scenario.js"
 
 interface Input {
@@ -28,14 +28,24 @@ export const scenario: Scenario = {
   id: "retrieve",
   title: "Customers.retrieve",
   run: async ({ startServer, inChild, quick }) => {
-    const server = await startServer({ seedCustomers: 1_000 })
-    const first = (await raw.get(customersPageUrl(server.baseUrl, 1, null))) as RawPage
+    const compare = async (latencyMs: number | undefined, sizes: CallSizes) => {
+      const server = await startServer({ seedCustomers: 1_000, latencyMs })
+      const first = (await raw.get(customersPageUrl(server.baseUrl, 1, null))) as RawPage
+      const result = await inChild<Input, Awaited<ReturnType<typeof measure>>>(import.meta.url, {
+        baseUrl: server.baseUrl,
+        id: first.data[0]!.id,
+        sizes
+      })
+      await server.stop()
+      return result
+    }
     const sizes = callSizes(quick)
-    const result = await inChild<Input, Awaited<ReturnType<typeof measure>>>(import.meta.url, {
-      baseUrl: server.baseUrl,
-      id: first.data[0]!.id,
-      sizes
-    })
-    return callRows("retrieve", "Customers.retrieve", result, sizes)
+    const loopback = await compare(undefined, sizes)
+    // For scale: the same comparison when the server is 20 ms away, as a real API is.
+    const distant = await compare(20, slowServerSizes)
+    return [
+      ...callRows("retrieve", "Customers.retrieve", loopback, sizes),
+      ...callRows("retrieve", "Customers.retrieve", distant, slowServerSizes, { id: "latency20", label: "server +20 ms" })
+    ]
   }
 }

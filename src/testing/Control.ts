@@ -45,12 +45,19 @@ export type Fault =
  * and a route template or a concrete path: `"POST /customers"`, `"GET /customers/:id"`,
  * `"GET /customers/cus_…"`. Plans are consumed in the order they were injected.
  *
+ * With `every: k`, the plan takes only one request in k: the k-th, 2k-th, … request it is
+ * offered, `times` times in all; the requests it skips go on to the plans after it. So a mix of
+ * faults over a share of the traffic is a list of such plans, and it is deterministic: the same
+ * requests in the same order meet the same faults (`times: Infinity` keeps a plan for good).
+ *
  * @since 0.1.0
  */
 export interface FaultPlan {
   readonly times: number
   readonly route?: string
   readonly fault: Fault
+  /** Fault one matching request in this many (a whole number ≥ 1). Default 1: every one. */
+  readonly every?: number
 }
 
 /**

@@ -4,13 +4,38 @@
 import { Duration } from "effect"
 import type { Fault, FaultPlan, RateLimit } from "./Control.js"
 
-/** Pending fault plans, consumed in the order they were injected. */
+/** A plan as the queue holds it: how many faults are left, and how many requests it was offered. */
+interface PendingPlan {
+  readonly route: string | undefined
+  readonly fault: Fault
+  /** Fault one request in this many (1: every one). */
+  readonly every: number
+  remaining: number
+  offered: number
+}
+
+/** `every` as a whole number ≥ 1 (anything else counts as 1: every request). */
+const wholeEvery = (every: number | undefined): number =>
+  every !== undefined && Number.isFinite(every) && every >= 1 ? Math.floor(every) : 1
+
+/**
+ * Pending fault plans, offered each request in the order they were injected. A plan with `every: k`
+ * takes only the k-th, 2k-th, … request it is offered and passes the others on to the plans after it.
+ */
 export class FaultQueue {
-  private plans: Array<{ readonly route: string | undefined; readonly fault: Fault; remaining: number }> = []
+  private plans: Array<PendingPlan> = []
 
   add(plans: ReadonlyArray<FaultPlan>): void {
     for (const plan of plans) {
-      if (plan.times > 0) this.plans.push({ route: plan.route?.trim(), fault: plan.fault, remaining: plan.times })
+      if (plan.times > 0) {
+        this.plans.push({
+          route: plan.route?.trim(),
+          fault: plan.fault,
+          every: wholeEvery(plan.every),
+          remaining: plan.times,
+          offered: 0
+        })
+      }
     }
   }
 
@@ -23,14 +48,16 @@ export class FaultQueue {
     if (this.plans.length === 0) return undefined
     const byTemplate = template === undefined ? undefined : `${method} ${template}`
     const byPath = `${method} ${path}`
-    const index = this.plans.findIndex((plan) =>
-      plan.route === undefined || plan.route === byTemplate || plan.route === byPath
-    )
-    if (index < 0) return undefined
-    const plan = this.plans[index]!
-    plan.remaining -= 1
-    if (plan.remaining <= 0) this.plans.splice(index, 1)
-    return plan.fault
+    for (let index = 0; index < this.plans.length; index++) {
+      const plan = this.plans[index]!
+      if (plan.route !== undefined && plan.route !== byTemplate && plan.route !== byPath) continue
+      plan.offered += 1
+      if (plan.offered % plan.every !== 0) continue
+      plan.remaining -= 1
+      if (plan.remaining <= 0) this.plans.splice(index, 1)
+      return plan.fault
+    }
+    return undefined
   }
 }
 

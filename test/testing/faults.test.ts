@@ -151,6 +151,57 @@ describe("in-memory Xtopay: injected faults", () => {
     )))
 })
 
+describe("in-memory Xtopay: faults on a share of the traffic (every)", () => {
+  const statuses = (count: number, path = "/customers") =>
+    Effect.forEach(Array.from({ length: count }), () => Effect.map(send("GET", path), (answer) => answer.status))
+
+  it.effect("every: k faults the k-th, 2k-th, … matching request, times times in all; other routes do not count", () =>
+    Effect.gen(function*() {
+      const control = yield* XtopayControl
+      yield* control.injectFaults({ times: 2, every: 3, route: "GET /customers", fault: { _tag: "Status", status: 503 } })
+      assert.deepStrictEqual(yield* statuses(2), [200, 200])
+      // Requests to another route are not offered to the plan.
+      assert.deepStrictEqual(yield* statuses(3, "/customers/cus_missing"), [404, 404, 404])
+      assert.deepStrictEqual(yield* statuses(8), [503, 200, 200, 503, 200, 200, 200, 200])
+    }).pipe(Effect.provide(XtopayTest)))
+
+  it.effect("what an every plan skips goes on to the plans after it: a deterministic mix", () =>
+    Effect.gen(function*() {
+      const control = yield* XtopayControl
+      yield* control.injectFaults(
+        { times: Infinity, every: 2, fault: { _tag: "Status", status: 500 } },
+        { times: Infinity, every: 2, fault: { _tag: "Status", status: 502 } },
+        { times: 1, fault: { _tag: "RateLimit", retryAfterSeconds: 3 } }
+      )
+      // The first is skipped by both every plans and taken by the plain one; then the 500 plan
+      // takes the even requests, the 502 plan every other odd one, and the rest go through.
+      assert.deepStrictEqual(yield* statuses(10), [429, 500, 502, 500, 200, 500, 502, 500, 200, 500])
+      yield* control.clearFaults
+      assert.deepStrictEqual(yield* statuses(2), [200, 200])
+    }).pipe(Effect.provide(XtopayTest)))
+
+  it.effect("eight plans of every: 36 fault a fifth of the requests, each kind as often, the same on every run", () =>
+    Effect.gen(function*() {
+      const kinds = [500, 502, 503, 504, 500, 502, 503, 504]
+      const run = Effect.gen(function*() {
+        const control = yield* XtopayControl
+        yield* control.injectFaults(
+          ...kinds.map((status) => ({ times: Infinity, every: 36, fault: { _tag: "Status" as const, status } }))
+        )
+        return yield* statuses(720)
+      }).pipe(Effect.provide(XtopayTest))
+      const seen = yield* run
+      const faulted = seen.filter((status) => status !== 200).length
+      // 1 − (35/36)⁸ ≈ 20.2%.
+      assert.isTrue(faulted >= 140 && faulted <= 150, `${faulted} of 720 faulted`)
+      for (const status of [500, 502, 503, 504]) {
+        const count = seen.filter((s) => s === status).length
+        assert.isTrue(count >= 30 && count <= 42, `${count} answers ${status}`)
+      }
+      assert.deepStrictEqual(yield* run, seen)
+    }))
+})
+
 describe("in-memory Xtopay: rate limit", () => {
   it.effect("K requests per window, then 429 rate_limit_exceeded with Retry-After until the window ends", () =>
     Effect.gen(function*() {
