@@ -6,14 +6,23 @@
  *   npm run bench -- --quick             smaller sizes, nothing written
  *   npm run bench -- --only stream,decode  some scenarios, nothing written
  *   npm run bench -- --profile           also writes a CPU profile of each measuring process
+ *   npm run bench -- --report            only re-renders docs/performance.md from bench/results.json
  */
-import { mkdirSync } from "node:fs"
+import { mkdirSync, readFileSync } from "node:fs"
 import * as os from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { parseArgs } from "node:util"
 import { runInChild } from "./harness/child.js"
-import { consoleTable, machine, markdownTables, type ScenarioResult, writeDoc, writeJson } from "./harness/report.js"
+import {
+  consoleTable,
+  machine,
+  markdownTables,
+  type Results,
+  type ScenarioResult,
+  writeDoc,
+  writeJson
+} from "./harness/report.js"
 import { type Context, judge, type Scenario } from "./harness/scenario.js"
 import { type MockServer, startMockServer } from "./harness/server.js"
 import { scenario as connections } from "./scenarios/connections.js"
@@ -29,9 +38,16 @@ const SCENARIOS: ReadonlyArray<Scenario> = [retrieve, create, stream, decode, xt
 const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url))
 
 const { values: flags } = parseArgs({
-  options: { quick: { type: "boolean" }, only: { type: "string" }, profile: { type: "boolean" } },
+  options: { quick: { type: "boolean" }, only: { type: "string" }, profile: { type: "boolean" }, report: { type: "boolean" } },
   strict: true
 })
+if (flags.report === true) {
+  // After editing the hand-written part or the table layout: the figures stay those of the last full run.
+  const last = JSON.parse(readFileSync(root("bench/results.json"), "utf8")) as Results
+  writeDoc(root("docs/performance.md"), markdownTables(last))
+  console.log("Re-rendered docs/performance.md from bench/results.json.")
+  process.exit(0)
+}
 const only = flags.only?.split(",").map((id) => id.trim())
 const unknown = only?.filter((id) => !SCENARIOS.some((scenario) => scenario.id === id)) ?? []
 if (unknown.length > 0) {

@@ -55,7 +55,7 @@ export const scenario: Scenario = {
       baseUrl: server.baseUrl,
       rounds: quick ? 1 : 3
     })
-    const baseline = { label: "prefetch 0 (lazy, the default)", value: result.none }
+    const baseline = { label: "prefetch 0, the lazy default", value: result.none }
     return [
       {
         id: "prefetch.1",
