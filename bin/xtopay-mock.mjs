@@ -1,21 +1,28 @@
 #!/usr/bin/env node
-// `xtopay-mock`: runs the built command from dist/, or, in a clone of the repository where nothing
-// is built yet, the TypeScript source through tsx (a dev dependency).
+// `xtopay-mock`: in a clone of the repository (tsx installed, the source present) it runs the
+// TypeScript source, so it is never a stale build; in an installed package, the built dist/.
 import { existsSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 
 const built = new URL("../dist/esm/testing/cli.js", import.meta.url)
+const source = new URL("../src/testing/cli.ts", import.meta.url)
+
+const fromSource = async () => {
+  if (!existsSync(fileURLToPath(source))) return undefined
+  try {
+    const tsx = await import("tsx/esm/api")
+    return tsx.tsImport(source.href, import.meta.url)
+  } catch {
+    return undefined // no tsx: an installed package, not a clone
+  }
+}
 
 const load = async () => {
+  const cli = await fromSource()
+  if (cli !== undefined) return cli
   if (existsSync(fileURLToPath(built))) return import(built.href)
-  let tsx
-  try {
-    tsx = await import("tsx/esm/api")
-  } catch {
-    console.error("xtopay-mock: dist/ is missing and tsx is not installed: run `npm ci` then `npm run build`, or `npm ci` to run from source.")
-    process.exit(1)
-  }
-  return tsx.tsImport("../src/testing/cli.ts", import.meta.url)
+  console.error("xtopay-mock: neither the built dist/ nor tsx is there: run `npm ci` (and `npm run build` to use dist/).")
+  process.exit(1)
 }
 
 const cli = await load()

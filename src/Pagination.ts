@@ -12,7 +12,7 @@ import { UnexpectedResponse } from "./XtopayError.js"
  * or `next_cursor` is null. Lazy: page N+1 is fetched only when the consumer pulls past page N,
  * unless `prefetch` asks for up to that many pages to be fetched ahead, in order. Empty pages are
  * walked through; a cursor that comes back (no progress, or a cycle) fails with `UnexpectedResponse`.
- * Only one page (plus the prefetched ones) and the cursors seen are held at a time.
+ * Only one page (plus the prefetched ones) is held at a time.
  *
  * @since 0.1.0
  */
@@ -22,17 +22,25 @@ export const paginate = <A, E, R>(
 ): Stream.Stream<A, E | UnexpectedResponse, R> => {
   // Fresh per run, so the same stream can be run again.
   const pages = Stream.suspend(() => {
-    const visited = new Set<string>(options.after !== undefined ? [options.after] : [])
+    // Brent's cycle check: compare each cursor with one saved at every power-of-two step, so a
+    // walk that loops is caught in O(1) memory however long the list is.
+    let saved = options.after
+    let power = 1
+    let steps = 0
     return Stream.paginateEffect(options.after, (after: string | undefined) =>
       Effect.flatMap(fetchPage(after), (page) => {
         const next = page.pagination.has_more ? page.pagination.next_cursor : null
-        if (next !== null && visited.has(next)) {
+        if (next !== null && next === saved) {
           // A cursor seen before (the same one, or a cycle) would walk the same pages forever.
           return new UnexpectedResponse({
             message: `The list cursor did not advance: ${next} came back after ${after ?? "the first page"}`
           })
         }
-        if (next !== null) visited.add(next)
+        if (next !== null && ++steps === power) {
+          saved = next
+          power *= 2
+          steps = 0
+        }
         return Effect.succeed([page.data, next === null ? Option.none() : Option.some(next)] as const)
       }))
   })

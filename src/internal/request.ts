@@ -9,7 +9,7 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import type { ParseResult, Schedule } from "effect"
-import { Clock, Duration, Effect, Either, Option, Schema } from "effect"
+import { Clock, Duration, Effect, Either, FiberRef, Option, Schema } from "effect"
 import { ErrorEnvelope } from "../Schemas.js"
 import {
   type CommonError,
@@ -145,10 +145,10 @@ const mentionsAuthorization = (names: ReadonlyArray<string | RegExp>) =>
 
 /** The platform's `http.client` span records request headers: keep `Authorization` redacted there whatever the user set. */
 const redactingAuthorization = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-  Effect.locallyWith(
-    effect,
-    Headers.currentRedactedNames,
-    (names) => mentionsAuthorization(names) ? names : [...names, "authorization"]
+  Effect.flatMap(
+    FiberRef.get(Headers.currentRedactedNames),
+    // The default list already names it: only pay for a scoped change when the user removed it.
+    (names) => mentionsAuthorization(names) ? effect : Effect.locally(effect, Headers.currentRedactedNames, [...names, "authorization"])
   )
 
 export const makeExecute = (settings: ClientSettings) => {

@@ -258,6 +258,23 @@ describe("a walk that revisits a cursor", () => {
       )
     ))))
 
+  it.effect("fails on a long cycle entered late (p1 … p3 → c0 … c6 → c0) within two laps, holding no list of cursors", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(Stream.runDrain(Customers.list()))
+      assert.strictEqual(error._tag, "UnexpectedResponse")
+      assert.isAtMost((yield* afters).length, 3 + 2 * 7 + 1)
+    }).pipe(Effect.provide(clientLayer((request, index) => {
+      const lead = ["cur_p1", "cur_p2", "cur_p3"]
+      const loop = Array.from({ length: 7 }, (_, i) => `cur_c${i}`)
+      const after = request.query["after"]
+      const next = after === undefined
+        ? lead[0]!
+        : lead.includes(after)
+        ? (lead[lead.indexOf(after) + 1] ?? loop[0]!)
+        : loop[(loop.indexOf(after) + 1) % loop.length]!
+      return index >= 40 ? Effect.dieMessage("the walk loops") : json(200, page([listedCustomer(index)], { has_more: true, next_cursor: next }))
+    }))))
+
   it.effect("the same stream value can be run twice, each run walking from its start", () =>
     Effect.gen(function*() {
       const stream = Customers.list()
