@@ -6,6 +6,7 @@
  */
 import { Effect, Schema, Stream } from "effect"
 import type { ReadOptions, RequestOptions } from "./internal/request.js"
+import { decodeCustomer, decodeCustomerDetails, decodeCustomerPage } from "./internal/decoders.js"
 import { pathId, validate } from "./internal/validate.js"
 import { paginate } from "./Pagination.js"
 import {
@@ -13,7 +14,6 @@ import {
   CustomerCreateParams,
   CustomerDetails,
   CustomerListParams,
-  CustomerPage,
   CustomerUpdateParams,
   DeletedCustomer,
   type Page,
@@ -54,10 +54,7 @@ export type DeleteError = CommonError | NotFound
  */
 export type ListError = CommonError
 
-const decodeCustomer = Schema.decodeUnknownEither(Customer)
-const decodeDetails = Schema.decodeUnknownEither(CustomerDetails)
 const decodeDeleted = Schema.decodeUnknownEither(DeletedCustomer)
-const decodePage = Schema.decodeUnknownEither(CustomerPage)
 const checkCreate = validate(CustomerCreateParams)
 const checkUpdate = validate(CustomerUpdateParams)
 const checkList = validate(CustomerListParams)
@@ -108,7 +105,7 @@ export const retrieve: (
     method: "GET",
     route: "/customers/:id",
     path: `/customers/${encoded}`,
-    decode: decodeDetails,
+    decode: decodeCustomerDetails,
     notFound: true,
     options
   })
@@ -188,7 +185,7 @@ export const listPage: (
       route: "/customers",
       path: "/customers",
       urlParams: query,
-      decode: decodePage,
+      decode: decodeCustomerPage,
       notFound: false,
       options
     })

@@ -4,16 +4,16 @@
  * @module
  * @since 0.1.0
  */
-import { DateTime, Effect, Schema, Stream } from "effect"
+import { DateTime, Effect, Stream } from "effect"
 import { validatePrefetch } from "./internal/listing.js"
 import type { ReadOptions } from "./internal/request.js"
+import { decodePaymentMethod, decodePaymentMethodPage } from "./internal/decoders.js"
 import { pathId, validate } from "./internal/validate.js"
 import { paginate } from "./Pagination.js"
 import {
   type Page,
   PaymentMethod,
   PaymentMethodListParams,
-  PaymentMethodPage,
   type StreamOptions
 } from "./Schemas.js"
 import { XtopayClient } from "./XtopayClient.js"
@@ -38,8 +38,6 @@ export type ListError = CommonError | NotFound
  */
 export type DetachError = CommonError | NotFound
 
-const decodePaymentMethod = Schema.decodeUnknownEither(PaymentMethod)
-const decodePage = Schema.decodeUnknownEither(PaymentMethodPage)
 const checkList = validate(PaymentMethodListParams)
 const paymentMethodId = pathId("id")
 
@@ -84,7 +82,7 @@ export const listPage: (
       route: "/payment-methods",
       path: "/payment-methods",
       urlParams: query,
-      decode: decodePage,
+      decode: decodePaymentMethodPage,
       notFound: true,
       options
     })

@@ -2,8 +2,8 @@
  * (d) Decoding 100k customers (1,000 pages of 100, as `GET /customers` answers them) with the
  * response schema the client uses, against `JSON.parse` alone.
  */
-import { Either, Schema } from "effect"
-import { CustomerPage } from "../../src/Schemas.js"
+import { Either } from "effect"
+import { decodeCustomerPage } from "../../src/internal/decoders.js"
 import { alternate, median, timed } from "../harness/measure.js"
 import type { Scenario } from "../harness/scenario.js"
 
@@ -36,7 +36,8 @@ const pageTexts = (customers: number): Array<string> => {
 }
 
 export const measure = async ({ customers, rounds }: Input) => {
-  const decodePage = Schema.decodeUnknownEither(CustomerPage)
+  // The decoder the client uses for a page: the exact wire shape first, `CustomerPage` as the fallback.
+  const decodePage = decodeCustomerPage
   const texts = pageTexts(customers)
   const parsed = texts.map((text) => JSON.parse(text) as unknown)
   const variants = {
@@ -72,7 +73,7 @@ export const scenario: Scenario = {
     return [
       {
         id: "decode.parse-and-decode",
-        figure: "100k customers (1,000 pages): JSON.parse + CustomerPage decode, as the client reads a page",
+        figure: "100k customers (1,000 pages): JSON.parse + the client's page decoder (CustomerPage), as the client reads a page",
         value: result.parseAndDecode,
         unit: "ms",
         baseline,
@@ -80,7 +81,7 @@ export const scenario: Scenario = {
       },
       {
         id: "decode.decode-only",
-        figure: "100k customers: CustomerPage decode alone (already parsed)",
+        figure: "100k customers: the page decoder alone (already parsed)",
         value: result.decodeOnly,
         unit: "ms",
         baseline
