@@ -25,6 +25,15 @@ const checkCreate = validate(PortalSessionCreateParams)
  * Creates a portal session (`POST /customer-portal/sessions`); send the customer to its `url`.
  * It expires after 30 minutes. Fails with `NotFound` when the customer does not exist.
  *
+ * Fails with `NotFound` (no such customer), `InvalidRequest` (e.g. a `return_url` that is not an
+ * absolute http(s) URL, before sending), `IdempotencyConflict`, or a common error.
+ *
+ * @example
+ * const session = yield* CustomerPortal.createSession({
+ *   customer_id: "cus_a1b2c3",
+ *   return_url: "https://shop.example.com/account"
+ * })
+ *
  * @since 0.1.0
  */
 export const createSession: (

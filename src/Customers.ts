@@ -64,6 +64,9 @@ const customerId = pathId("id")
  * Creates a customer (`POST /customers`). Every call carries an `Idempotency-Key` (yours, or one
  * made once per call and reused on each retry), so a retry never makes a second customer.
  *
+ * Fails with `InvalidRequest` (bad input, before sending; or a 400), `IdempotencyConflict` (the key
+ * was used with another body), or a common error (`Unauthorized`, `RateLimited`, …) after retries.
+ *
  * @example
  * const ama = yield* Customers.create({ email: "ama@example.com", name: "Ama Owusu" })
  *
@@ -91,6 +94,13 @@ export const create: (
 /**
  * Retrieves a customer with its `subscriptions` and `payment_methods` (`GET /customers/:id`).
  *
+ * Fails with `NotFound` when there is no such customer, `InvalidRequest` for a malformed id (nothing
+ * is sent), or a common error.
+ *
+ * @example
+ * const ama = yield* Customers.retrieve("cus_a1b2c3")
+ * const cards = ama.payment_methods.filter((pm) => pm.type === "card")
+ *
  * @since 0.1.0
  */
 export const retrieve: (
@@ -114,6 +124,12 @@ export const retrieve: (
 /**
  * Updates a customer (`PATCH /customers/:id`): only the fields given change; `metadata` keys
  * merge, and a key set to `null` is removed.
+ *
+ * Fails with `NotFound`, `InvalidRequest` (bad input, before sending), `IdempotencyConflict`, or a
+ * common error.
+ *
+ * @example
+ * yield* Customers.update("cus_a1b2c3", { phone: "+233244000000", metadata: { plan: null } })
  *
  * @since 0.1.0
  */
@@ -141,6 +157,12 @@ export const update: (
 /**
  * Deletes a customer (`DELETE /customers/:id`): cancels its subscriptions and removes its saved
  * payment methods. Exported as `Customers.delete`.
+ *
+ * Fails with `NotFound` when there is no such customer (also when a retried delete had already
+ * gone through), or a common error.
+ *
+ * @example
+ * const { id, deleted } = yield* Customers.delete("cus_a1b2c3")
  *
  * @since 0.1.0
  */
@@ -171,6 +193,12 @@ export {
 /**
  * One page of customers (`GET /customers`), newest first, with its `pagination`.
  *
+ * Fails with `InvalidRequest` (e.g. `limit` outside 1–100, before sending) or a common error.
+ *
+ * @example
+ * const page = yield* Customers.listPage({ limit: 50 })
+ * const next = page.pagination.next_cursor // pass as `after` for the next page
+ *
  * @since 0.1.0
  */
 export const listPage: (
@@ -196,6 +224,9 @@ export const listPage: (
  * Every customer (matching `email`, if given), as a lazy `Stream` that walks the pages with
  * `after = next_cursor`. `limit` is the page size; `after` resumes from a cursor; `prefetch`
  * fetches up to that many pages ahead.
+ *
+ * The stream fails with `InvalidRequest` (bad parameters, before any request) or a common error from
+ * the page that failed; the customers before it have been emitted.
  *
  * @example
  * const everyone = yield* Stream.runCollect(Customers.list({ limit: 100 }))

@@ -44,6 +44,11 @@ const paymentMethodId = pathId("id")
 /**
  * Retrieves a saved payment method (`GET /payment-methods/:id`).
  *
+ * Fails with `NotFound` (also once detached), `InvalidRequest` for a malformed id, or a common error.
+ *
+ * @example
+ * const pm = yield* PaymentMethods.retrieve("pm_a1b2c3")
+ *
  * @since 0.1.0
  */
 export const retrieve: (
@@ -67,6 +72,12 @@ export const retrieve: (
 /**
  * One page of a customer's payment methods (`GET /payment-methods`), with its `pagination`.
  * Fails with `NotFound` when the customer does not exist.
+ *
+ * Fails with `NotFound` when the customer does not exist, `InvalidRequest` (bad parameters,
+ * before sending), or a common error.
+ *
+ * @example
+ * const page = yield* PaymentMethods.listPage({ customer_id: "cus_a1b2c3", limit: 10 })
  *
  * @since 0.1.0
  */
@@ -92,6 +103,13 @@ export const listPage: (
 /**
  * Every payment method of a customer, as a lazy `Stream` over the pages.
  *
+ * The stream fails with `NotFound` (no such customer), `InvalidRequest`, or a common error.
+ *
+ * @example
+ * const wallets = yield* Stream.runCollect(
+ *   PaymentMethods.list({ customer_id: "cus_a1b2c3" }).pipe(Stream.filter((pm) => pm.type === "mobile_money"))
+ * )
+ *
  * @since 0.1.0
  */
 export const list = (
@@ -108,6 +126,11 @@ export const list = (
  * `customer_id: null`. Later retrieves are `NotFound`. Should Xtopay answer `204 No Content`
  * instead, the result holds only what is known — the `id` and `customer_id: null` — with `type`
  * `"unknown"`, no `card` or `mobile_money`, and `created_at` set to the time of the detach.
+ *
+ * Fails with `NotFound` (no such payment method, or already detached) or a common error.
+ *
+ * @example
+ * const detached = yield* PaymentMethods.detach("pm_a1b2c3") // detached.customer_id === null
  *
  * @since 0.1.0
  */

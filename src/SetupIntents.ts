@@ -25,6 +25,12 @@ const checkCreate = validate(SetupIntentCreateParams)
  * Creates a setup intent (`POST /setup-intents`); send the customer to its `setup_url`. Fails
  * with `NotFound` when the customer does not exist.
  *
+ * Fails with `NotFound` (no such customer), `InvalidRequest`, `IdempotencyConflict`, or a common error.
+ *
+ * @example
+ * const intent = yield* SetupIntents.create({ customer_id: "cus_a1b2c3" })
+ * // redirect the customer to intent.setup_url
+ *
  * @since 0.1.0
  */
 export const create: (

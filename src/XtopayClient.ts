@@ -145,6 +145,16 @@ export class XtopayClient extends Context.Tag("effect-xtopay/XtopayClient")<Xtop
   /**
    * A client from explicit options, over the `HttpClient` in context.
    *
+   * Fails to build with a `ConfigError` when the base URL is not https (and not loopback), or
+   * `maxRetries` or `timeout` is invalid.
+   *
+   * @example
+   * const Shop = XtopayClient.layer({
+   *   clientId: "cid_live_shop",
+   *   clientSecret: Redacted.make(secret),
+   *   maxRetries: 3
+   * }).pipe(Layer.provide(FetchHttpClient.layer))
+   *
    * @since 0.1.0
    */
   static readonly layer = (
@@ -154,6 +164,17 @@ export class XtopayClient extends Context.Tag("effect-xtopay/XtopayClient")<Xtop
   /**
    * A client from `Config`. Without arguments it reads `XTOPAY_CLIENT_ID`, `XTOPAY_CLIENT_SECRET`
    * (redacted) and `XTOPAY_BASE_URL` (default `https://api.xtopay.co/v1`).
+   *
+   * Fails to build with a `ConfigError` naming the missing or invalid setting.
+   *
+   * @example
+   * // SHOP_CLIENT_ID, SHOP_CLIENT_SECRET and, optionally, SHOP_BASE_URL
+   * const settings = Config.all({
+   *   clientId: Config.string("CLIENT_ID"),
+   *   clientSecret: Config.redacted("CLIENT_SECRET"),
+   *   baseUrl: Config.string("BASE_URL").pipe(Config.withDefault(DEFAULT_BASE_URL))
+   * }).pipe(Config.nested("SHOP"))
+   * const Shop = XtopayClient.layerConfig(settings).pipe(Layer.provide(FetchHttpClient.layer))
    *
    * @since 0.1.0
    */
@@ -222,6 +243,9 @@ export const make = (
 /**
  * The client against the real Xtopay (or any `XTOPAY_BASE_URL`), configured from the
  * environment, over `fetch`. Its only error is a `ConfigError`.
+ *
+ * @example
+ * Effect.runPromise(Customers.create({ email: "ama@example.com" }).pipe(Effect.provide(XtopayLive)))
  *
  * @since 0.1.0
  */
