@@ -6,13 +6,11 @@
  * @since 0.1.0
  */
 import { DateTime, ParseResult, Schema } from "effect"
+import { timestampMillis } from "./internal/timestamp.js"
 
 // ---------------------------------------------------------------------------------------------
 // Scalars
 // ---------------------------------------------------------------------------------------------
-
-/** A date, optionally with a time (group 1) and an offset (group 2). */
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/
 
 /**
  * An ISO 8601 UTC timestamp on the wire (`2026-05-24T10:00:00Z`), a `DateTime.Utc` in code.
@@ -26,11 +24,7 @@ export const Timestamp: Schema.Schema<DateTime.Utc, string> = Schema.transformOr
   {
     strict: true,
     decode: (input, _, ast) => {
-      const iso = ISO_8601.exec(input)
-      // Xtopay prints UTC: a time without an offset is UTC, never this machine's local time.
-      const millis = iso === null
-        ? Number.NaN
-        : Date.parse(iso[1] !== undefined && iso[2] === undefined ? `${input}Z` : input)
+      const millis = timestampMillis(input)
       return Number.isNaN(millis)
         ? ParseResult.fail(new ParseResult.Type(ast, input, `Expected an ISO 8601 timestamp, got ${JSON.stringify(input)}`))
         : ParseResult.succeed(DateTime.unsafeMake(millis))

@@ -6,7 +6,7 @@
  * field required, no defaults) and falls back to the tolerant schema only when that fails. Same
  * result either way: a test holds the two to it.
  */
-import { Either, type ParseResult, Schema } from "effect"
+import { DateTime, Either, type ParseResult, Schema } from "effect"
 import {
   Card,
   Customer,
@@ -17,6 +17,8 @@ import {
   PaymentMethodPage,
   Timestamp
 } from "../Schemas.js"
+import { compile, type KnownTransformation, MISMATCH } from "./compile.js"
+import { timestampMillis } from "./timestamp.js"
 
 // Enums that keep unknown values decode to `string` either way: the exact shape checks just that.
 const exactCustomerFields = {
@@ -29,9 +31,9 @@ const exactCustomerFields = {
   created_at: Timestamp
 }
 
-const ExactCustomer = Schema.Struct(exactCustomerFields)
+export const ExactCustomer = Schema.Struct(exactCustomerFields)
 
-const ExactPaymentMethod = Schema.Struct({
+export const ExactPaymentMethod = Schema.Struct({
   id: Schema.String,
   customer_id: Schema.NullOr(Schema.String),
   type: Schema.String,
@@ -49,7 +51,7 @@ const ExactSubscription = Schema.Struct({
   created_at: Timestamp
 })
 
-const ExactCustomerDetails = Schema.Struct({
+export const ExactCustomerDetails = Schema.Struct({
   ...exactCustomerFields,
   subscriptions: Schema.Array(ExactSubscription),
   payment_methods: Schema.Array(ExactPaymentMethod)
@@ -62,20 +64,40 @@ const ExactPagination = Schema.Struct({
   total_count: Schema.NullOr(Schema.Number)
 })
 
-const exactPage = <A, I>(item: Schema.Schema<A, I>) => Schema.Struct({ data: Schema.Array(item), pagination: ExactPagination })
+export const exactPage = <A, I>(item: Schema.Schema<A, I>) => Schema.Struct({ data: Schema.Array(item), pagination: ExactPagination })
 
 export type Decoder<A> = (u: unknown) => Either.Either<A, ParseResult.ParseError>
 
+/** `Timestamp`, run by the compiled decoders as a plain function. */
+export const timestamp: KnownTransformation = {
+  ast: Timestamp.ast,
+  decode: (u) => {
+    if (typeof u !== "string") return MISMATCH
+    const millis = timestampMillis(u)
+    return Number.isNaN(millis) ? MISMATCH : DateTime.unsafeMake(millis)
+  }
+}
+
 /**
- * The exact shape first; the tolerant schema (and its error message) when that fails. Both must
- * decode to the same type `A`, which the compiler checks here.
+ * The exact shape first, compiled to plain closures (`compile.ts`); the tolerant schema (and its
+ * error message) when that fails. Both must decode to the same type `A`, which the compiler checks
+ * here. An exact shape the compiler cannot compile runs through Effect Schema instead.
  */
 export const preferExact = <A>(exact: Schema.Schema<A, any>, tolerant: Schema.Schema<A, any>): Decoder<A> => {
-  const fast = Schema.decodeUnknownEither(exact)
+  const fast = compile(exact, [timestamp]) ?? schemaDecoder(exact)
   const slow = Schema.decodeUnknownEither(tolerant)
   return (u) => {
     const result = fast(u)
-    return Either.isRight(result) ? result : slow(u)
+    return result !== MISMATCH ? Either.right(result) : slow(u)
+  }
+}
+
+/** An exact shape through Effect Schema, answering `MISMATCH` as a compiled decoder does. */
+const schemaDecoder = <A>(exact: Schema.Schema<A, any>) => {
+  const decode = Schema.decodeUnknownEither(exact)
+  return (u: unknown): A | typeof MISMATCH => {
+    const result = decode(u)
+    return Either.isRight(result) ? result.right : MISMATCH
   }
 }
 

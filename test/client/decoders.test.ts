@@ -10,8 +10,14 @@ import {
   decodeCustomerDetails,
   decodeCustomerPage,
   decodePaymentMethod,
-  decodePaymentMethodPage
+  decodePaymentMethodPage,
+  exactPage,
+  ExactCustomer,
+  ExactCustomerDetails,
+  ExactPaymentMethod,
+  timestamp
 } from "../../src/internal/decoders.js"
+import { compile, MISMATCH } from "../../src/internal/compile.js"
 import { Customer, CustomerDetails, CustomerPage, PaymentMethod, PaymentMethodPage } from "../../src/Schemas.js"
 
 const agrees = <A, I>(schema: Schema.Schema<A, I>, fast: (u: unknown) => Either.Either<A, unknown>) => {
@@ -54,5 +60,69 @@ describe("response decoders", () => {
     const result = decodeCustomer({ id: "cus_1" })
     assert.isTrue(Either.isLeft(result))
     if (Either.isLeft(result)) assert.include(result.left.message, "email")
+  })
+})
+
+describe("compiled exact-shape decoders", () => {
+  const shapes: ReadonlyArray<readonly [string, Schema.Schema<any, any>]> = [
+    ["Customer", ExactCustomer],
+    ["CustomerDetails", ExactCustomerDetails],
+    ["PaymentMethod", ExactPaymentMethod],
+    ["Customer page", exactPage(ExactCustomer)],
+    ["PaymentMethod page", exactPage(ExactPaymentMethod)]
+  ]
+
+  it("every exact wire shape compiles (else decoding silently runs the slow way)", () => {
+    for (const [name, schema] of shapes) assert.isDefined(compile(schema, [timestamp]), name)
+  })
+
+  /** A wire value of the shape, then maybe one field broken: a wrong type, a missing key, a bad date. */
+  const nearMisses = <A, I>(schema: Schema.Schema<A, I>) =>
+    fc.tuple(Arbitrary.make(schema), fc.nat(), fc.constantFrom<unknown>(undefined, null, 1, "x", true, [], {}, "2026-13-45T99:99:99Z"), fc.boolean())
+      .map(([value, pick, replacement, breakIt]) => {
+        const wire: unknown = JSON.parse(JSON.stringify(Schema.encodeSync(schema)(value)))
+        if (!breakIt) return wire
+        // Walk to a random object or array inside the value and change one of its entries.
+        const containers: Array<Record<string, unknown> | Array<unknown>> = []
+        const collect = (u: unknown) => {
+          if (typeof u === "object" && u !== null) {
+            containers.push(u as Record<string, unknown>)
+            for (const child of Object.values(u)) collect(child)
+          }
+        }
+        collect(wire)
+        const target = containers[pick % containers.length]!
+        const keys = Object.keys(target)
+        if (keys.length === 0) return wire
+        const key = keys[pick % keys.length]!
+        if (replacement === undefined) delete (target as Record<string, unknown>)[key]
+        else (target as Record<string, unknown>)[key] = replacement
+        return wire
+      })
+
+  it("never accept what the schema refuses, and give exactly what it gives", () => {
+    for (const [, schema] of shapes) {
+      const compiled = compile(schema, [timestamp])!
+      const viaSchema = Schema.decodeUnknownEither(schema)
+      fc.assert(
+        fc.property(nearMisses(schema), (wire) => {
+          const fast = compiled(wire)
+          const slow = viaSchema(wire)
+          if (fast === MISMATCH) return
+          assert.isTrue(Either.isRight(slow), `compiled accepted what the schema refuses: ${JSON.stringify(wire)}`)
+          if (Either.isRight(slow)) assert.deepStrictEqual(fast, slow.right)
+        }),
+        { numRuns: 300 }
+      )
+    }
+  })
+
+  it("leave a __proto__ metadata key to the schema", () => {
+    const wire = JSON.parse(
+      '{"id":"cus_1","email":"a@b.co","name":null,"phone":null,"currency":"GHS","metadata":{"__proto__":"x"},"created_at":"2026-05-24T10:00:00Z"}'
+    )
+    assert.strictEqual(compile(ExactCustomer, [timestamp])!(wire), MISMATCH)
+    const decoded = Either.getOrThrow(decodeCustomer(wire))
+    assert.strictEqual(Object.getPrototypeOf(decoded.metadata), Object.prototype)
   })
 })
