@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { Effect, Schema } from "effect"
-import type { RequestOptions } from "./internal/request.js"
+import { CLIENT_SPAN, type RequestOptions } from "./internal/request.js"
 import { validate } from "./internal/validate.js"
 import { PortalSession, PortalSessionCreateParams } from "./Schemas.js"
 import { XtopayClient } from "./XtopayClient.js"
@@ -39,9 +39,7 @@ const checkCreate = validate(PortalSessionCreateParams)
 export const createSession: (
   params: PortalSessionCreateParams,
   options?: RequestOptions
-) => Effect.Effect<PortalSession, CreateSessionError, XtopayClient> = Effect.fn(
-  "Xtopay.customerPortal.createSession"
-)(function*(params: PortalSessionCreateParams, options?: RequestOptions) {
+) => Effect.Effect<PortalSession, CreateSessionError, XtopayClient> = Effect.fn("Xtopay.customerPortal.createSession", CLIENT_SPAN)(function*(params: PortalSessionCreateParams, options?: RequestOptions) {
   const body = yield* checkCreate(params)
   const client = yield* XtopayClient
   return yield* client.execute({

@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { Effect, Schema, Stream } from "effect"
-import type { ReadOptions, RequestOptions } from "./internal/request.js"
+import { CLIENT_SPAN, type ReadOptions, type RequestOptions } from "./internal/request.js"
 import { decodeCustomer, decodeCustomerDetails, decodeCustomerPage } from "./internal/decoders.js"
 import { pathId, validate } from "./internal/validate.js"
 import { paginate } from "./Pagination.js"
@@ -75,7 +75,7 @@ const customerId = pathId("id")
 export const create: (
   params: CustomerCreateParams,
   options?: RequestOptions
-) => Effect.Effect<Customer, CreateError, XtopayClient> = Effect.fn("Xtopay.customers.create")(
+) => Effect.Effect<Customer, CreateError, XtopayClient> = Effect.fn("Xtopay.customers.create", CLIENT_SPAN)(
   function*(params: CustomerCreateParams, options?: RequestOptions) {
     const body = yield* checkCreate(params)
     const client = yield* XtopayClient
@@ -106,9 +106,7 @@ export const create: (
 export const retrieve: (
   id: string,
   options?: ReadOptions
-) => Effect.Effect<CustomerDetails, RetrieveError, XtopayClient> = Effect.fn(
-  "Xtopay.customers.retrieve"
-)(function*(id: string, options?: ReadOptions) {
+) => Effect.Effect<CustomerDetails, RetrieveError, XtopayClient> = Effect.fn("Xtopay.customers.retrieve", CLIENT_SPAN)(function*(id: string, options?: ReadOptions) {
   const encoded = yield* customerId(id)
   const client = yield* XtopayClient
   return yield* client.execute({
@@ -137,7 +135,7 @@ export const update: (
   id: string,
   params: CustomerUpdateParams,
   options?: RequestOptions
-) => Effect.Effect<Customer, UpdateError, XtopayClient> = Effect.fn("Xtopay.customers.update")(
+) => Effect.Effect<Customer, UpdateError, XtopayClient> = Effect.fn("Xtopay.customers.update", CLIENT_SPAN)(
   function*(id: string, params: CustomerUpdateParams, options?: RequestOptions) {
     const encoded = yield* customerId(id)
     const body = yield* checkUpdate(params)
@@ -169,9 +167,7 @@ export const update: (
 export const del: (
   id: string,
   options?: ReadOptions
-) => Effect.Effect<DeletedCustomer, DeleteError, XtopayClient> = Effect.fn(
-  "Xtopay.customers.delete"
-)(function*(id: string, options?: ReadOptions) {
+) => Effect.Effect<DeletedCustomer, DeleteError, XtopayClient> = Effect.fn("Xtopay.customers.delete", CLIENT_SPAN)(function*(id: string, options?: ReadOptions) {
   const encoded = yield* customerId(id)
   const client = yield* XtopayClient
   return yield* client.execute({
@@ -204,7 +200,7 @@ export {
 export const listPage: (
   params?: CustomerListParams,
   options?: ReadOptions
-) => Effect.Effect<Page<Customer>, ListError, XtopayClient> = Effect.fn("Xtopay.customers.listPage")(
+) => Effect.Effect<Page<Customer>, ListError, XtopayClient> = Effect.fn("Xtopay.customers.listPage", CLIENT_SPAN)(
   function*(params?: CustomerListParams, options?: ReadOptions) {
     const query = yield* checkList(params ?? {})
     const client = yield* XtopayClient

@@ -6,7 +6,7 @@
  */
 import { DateTime, Effect, Stream } from "effect"
 import { validatePrefetch } from "./internal/listing.js"
-import type { ReadOptions } from "./internal/request.js"
+import { CLIENT_SPAN, type ReadOptions } from "./internal/request.js"
 import { decodePaymentMethod, decodePaymentMethodPage } from "./internal/decoders.js"
 import { pathId, validate } from "./internal/validate.js"
 import { paginate } from "./Pagination.js"
@@ -54,9 +54,7 @@ const paymentMethodId = pathId("id")
 export const retrieve: (
   id: string,
   options?: ReadOptions
-) => Effect.Effect<PaymentMethod, RetrieveError, XtopayClient> = Effect.fn(
-  "Xtopay.paymentMethods.retrieve"
-)(function*(id: string, options?: ReadOptions) {
+) => Effect.Effect<PaymentMethod, RetrieveError, XtopayClient> = Effect.fn("Xtopay.paymentMethods.retrieve", CLIENT_SPAN)(function*(id: string, options?: ReadOptions) {
   const encoded = yield* paymentMethodId(id)
   const client = yield* XtopayClient
   return yield* client.execute({
@@ -84,7 +82,7 @@ export const retrieve: (
 export const listPage: (
   params: PaymentMethodListParams,
   options?: ReadOptions
-) => Effect.Effect<Page<PaymentMethod>, ListError, XtopayClient> = Effect.fn("Xtopay.paymentMethods.listPage")(
+) => Effect.Effect<Page<PaymentMethod>, ListError, XtopayClient> = Effect.fn("Xtopay.paymentMethods.listPage", CLIENT_SPAN)(
   function*(params: PaymentMethodListParams, options?: ReadOptions) {
     const query = yield* checkList(params)
     const client = yield* XtopayClient
@@ -137,9 +135,7 @@ export const list = (
 export const detach: (
   id: string,
   options?: ReadOptions
-) => Effect.Effect<PaymentMethod, DetachError, XtopayClient> = Effect.fn(
-  "Xtopay.paymentMethods.detach"
-)(function*(id: string, options?: ReadOptions) {
+) => Effect.Effect<PaymentMethod, DetachError, XtopayClient> = Effect.fn("Xtopay.paymentMethods.detach", CLIENT_SPAN)(function*(id: string, options?: ReadOptions) {
   const encoded = yield* paymentMethodId(id)
   const client = yield* XtopayClient
   const now = yield* DateTime.now

@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { Effect, Schema } from "effect"
-import type { RequestOptions } from "./internal/request.js"
+import { CLIENT_SPAN, type RequestOptions } from "./internal/request.js"
 import { validate } from "./internal/validate.js"
 import { SetupIntent, SetupIntentCreateParams } from "./Schemas.js"
 import { XtopayClient } from "./XtopayClient.js"
@@ -36,7 +36,7 @@ const checkCreate = validate(SetupIntentCreateParams)
 export const create: (
   params: SetupIntentCreateParams,
   options?: RequestOptions
-) => Effect.Effect<SetupIntent, CreateError, XtopayClient> = Effect.fn("Xtopay.setupIntents.create")(
+) => Effect.Effect<SetupIntent, CreateError, XtopayClient> = Effect.fn("Xtopay.setupIntents.create", CLIENT_SPAN)(
   function*(params: SetupIntentCreateParams, options?: RequestOptions) {
     const body = yield* checkCreate(params)
     const client = yield* XtopayClient

@@ -45,6 +45,12 @@ export interface XtopayClientOptions {
   readonly retrySchedule?: Schedule.Schedule<unknown, XtopayError> | undefined
   /** Send trace-propagation headers (`traceparent`, `b3`) to Xtopay. Default false. */
   readonly tracePropagation?: boolean | undefined
+  /**
+   * Also keep `@effect/platform`'s `http.client` span for every attempt, under the call's span.
+   * Default false: each call has one span (`Xtopay.customers.create`, …) carrying the method, the
+   * route, the status, the attempts and the request id. Each extra span costs CPU.
+   */
+  readonly attemptSpans?: boolean | undefined
   /** Your own middleware over the underlying `HttpClient` (logging, a proxy, …). */
   readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
 }
@@ -56,7 +62,7 @@ export interface XtopayClientOptions {
  */
 export type XtopayClientConfig = Pick<
   XtopayClientOptions,
-  "clientId" | "clientSecret" | "baseUrl" | "timeout" | "maxRetries" | "tracePropagation"
+  "clientId" | "clientSecret" | "baseUrl" | "timeout" | "maxRetries" | "tracePropagation" | "attemptSpans"
 >
 
 /**
@@ -221,7 +227,13 @@ export const make = (
     const base = yield* HttpClient.HttpClient
     const requestInit = yield* Effect.serviceOption(FetchHttpClient.RequestInit)
     const transformed = (options.transformClient ?? ((client) => client))(decorate(base))
-    const httpClient = options.tracePropagation === true
+    const attemptSpans = options.attemptSpans === true
+    const tracePropagation = options.tracePropagation === true
+    // Without attempt spans the platform traces nothing; the call's span is the client span, and
+    // the request path sends its trace headers when asked to.
+    const httpClient = !attemptSpans
+      ? HttpClient.withTracerDisabledWhen(transformed, () => true)
+      : tracePropagation
       ? transformed
       : HttpClient.withTracerPropagation(transformed, false)
 
@@ -235,7 +247,10 @@ export const make = (
         maxRetries,
         retrySchedule: options.retrySchedule,
         idempotencyKeyPrefix: "xtopay-effect-",
-        requestInit: Option.getOrUndefined(requestInit)
+        requestInit: Option.getOrUndefined(requestInit),
+        serverAddress: new URL(baseUrl).hostname,
+        attemptSpans,
+        tracePropagation
       })
     })
   })

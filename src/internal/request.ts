@@ -7,6 +7,7 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Headers from "@effect/platform/Headers"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpTraceContext from "@effect/platform/HttpTraceContext"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import type { ParseResult, Schedule } from "effect"
 import { Clock, Duration, Effect, Either, FiberRef, Option, Schema } from "effect"
@@ -22,6 +23,7 @@ import {
   type XtopayError
 } from "../XtopayError.js"
 import { isRetryable, makePlanner, MAX_RETRY_AFTER_MILLIS, parseWaitHint } from "./retry.js"
+import { withDeadline } from "./deadline.js"
 import { validateIdempotencyKey } from "./validate.js"
 
 /**
@@ -46,6 +48,9 @@ export interface RequestOptions {
 export type ReadOptions = Pick<RequestOptions, "timeout" | "maxRetries">
 
 export type Method = "GET" | "POST" | "PATCH" | "DELETE"
+
+/** Every endpoint's span: the call's client span (the request path adds its HTTP attributes). */
+export const CLIENT_SPAN = { kind: "client" } as const
 
 /** Methods that carry an `Idempotency-Key`, and so may fail with `IdempotencyConflict`. */
 type KeyedMethod = "POST" | "PATCH"
@@ -81,6 +86,12 @@ export interface ClientSettings {
   readonly idempotencyKeyPrefix: string
   /** The fetch `RequestInit` in context when the client was built, kept when redirects are turned off. */
   readonly requestInit: RequestInit | undefined
+  /** The host the base URL names, for spans. */
+  readonly serverAddress: string
+  /** Keep the platform's `http.client` span for every attempt (else the call's span is the only one). */
+  readonly attemptSpans: boolean
+  /** Send trace-propagation headers. */
+  readonly tracePropagation: boolean
 }
 
 /** One failed attempt: the error, and how long the server asked to wait before the next one. */
@@ -143,7 +154,10 @@ const withoutRedirects = (built: RequestInit | undefined) => <A, E, R>(effect: E
 const mentionsAuthorization = (names: ReadonlyArray<string | RegExp>) =>
   names.some((name) => typeof name === "string" ? name.toLowerCase() === "authorization" : name.test("authorization"))
 
-/** The platform's `http.client` span records request headers: keep `Authorization` redacted there whatever the user set. */
+/**
+ * The platform's `http.client` span (when `attemptSpans` keeps it) records request headers: keep
+ * `Authorization` redacted there whatever the user set.
+ */
 const redactingAuthorization = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   Effect.flatMap(
     FiberRef.get(Headers.currentRedactedNames),
@@ -179,11 +193,20 @@ export const makeExecute = (settings: ClientSettings) => {
       }
       if (spec.body !== undefined) request = HttpClientRequest.bodyUnsafeJson(request, spec.body)
 
-      yield* Effect.annotateCurrentSpan({
-        "xtopay.method": spec.method,
-        "xtopay.route": spec.route,
-        ...(idempotencyKey !== undefined ? { "xtopay.idempotency_key": idempotencyKey } : {})
-      })
+      const span = yield* Effect.orElseSucceed(Effect.currentSpan, () => undefined)
+      if (span !== undefined) {
+        span.attribute("xtopay.method", spec.method)
+        span.attribute("xtopay.route", spec.route)
+        if (idempotencyKey !== undefined) span.attribute("xtopay.idempotency_key", idempotencyKey)
+        // OpenTelemetry's HTTP client attributes, with the route template in place of the path (no ids).
+        span.attribute("http.request.method", spec.method)
+        span.attribute("url.template", spec.route)
+        span.attribute("server.address", settings.serverAddress)
+        // Without the platform's per-attempt spans, the call's span is the one the server's trace continues.
+        if (settings.tracePropagation && !settings.attemptSpans) {
+          request = HttpClientRequest.setHeaders(request, HttpTraceContext.toHeaders(span))
+        }
+      }
 
       // What the span reports at the end: the last attempt's answer, if it got one.
       let last: { status?: number; requestId?: string; replayed?: boolean } = {}
@@ -210,11 +233,13 @@ export const makeExecute = (settings: ClientSettings) => {
       ): Effect.Effect<A, Failure> =>
         Effect.gen(function*() {
           const status = response.status
-          const requestId = response.headers["x-request-id"]
+          // The platform builds the headers anew on every read of `response.headers`: read them once.
+          const headers = response.headers
+          const requestId = headers["x-request-id"]
           last = {
             status,
             ...(requestId !== undefined ? { requestId } : {}),
-            replayed: response.headers["idempotency-replayed"] === "true"
+            replayed: headers["idempotency-replayed"] === "true"
           }
           const known = { status, attempts, ...(requestId !== undefined ? { requestId } : {}) }
           const readBody = Effect.mapError(response.text, () =>
@@ -252,7 +277,7 @@ export const makeExecute = (settings: ClientSettings) => {
           }
 
           if (status >= 300 && status < 400) {
-            const location = response.headers["location"]
+            const location = headers["location"]
             yield* Effect.ignore(readBody)
             return yield* Effect.fail(failure(
               new UnexpectedResponse({
@@ -267,7 +292,7 @@ export const makeExecute = (settings: ClientSettings) => {
 
           const text = yield* readBody
           const envelope = Option.flatMap(parseJson(text), (json) => Either.getRight(decodeEnvelope(json)))
-          const hint = parseWaitHint(response.headers, yield* Clock.currentTimeMillis)
+          const hint = parseWaitHint(headers, yield* Clock.currentTimeMillis)
           const error = fromResponse({
             status,
             envelope: Option.getOrUndefined(envelope),
@@ -279,7 +304,7 @@ export const makeExecute = (settings: ClientSettings) => {
         })
 
       const attempt = (attempts: number): Effect.Effect<A, Failure> =>
-        redactingAuthorization(noRedirects(settings.httpClient.execute(request))).pipe(
+        settings.httpClient.execute(request).pipe(
           Effect.catchTags({
             RequestError: (error) =>
               Effect.fail(failure(
@@ -304,9 +329,8 @@ export const makeExecute = (settings: ClientSettings) => {
           Effect.flatMap((response) => interpret(response, attempts)),
           // The timeout covers the whole attempt: headers, body and decoding. Interrupting the
           // body read aborts the underlying request, so a stalled connection is released.
-          Effect.timeoutFail({
-            duration: timeout,
-            onTimeout: () =>
+          (effect) =>
+            withDeadline(effect, timeout, () =>
               failure(
                 new ConnectionError({
                   reason: "Timeout",
@@ -315,8 +339,7 @@ export const makeExecute = (settings: ClientSettings) => {
                     Duration.format(timeout)
                   } (attempt ${attempts})`
                 })
-              )
-          })
+              ))
         )
 
       // Only requests safe to repeat are retried: GET, DELETE, and POST/PATCH, which carry the same key each time.
@@ -370,17 +393,18 @@ export const makeExecute = (settings: ClientSettings) => {
           })
         )
 
-      return yield* loop(1).pipe(
-        Effect.ensuring(
-          Effect.suspend(() =>
-            Effect.annotateCurrentSpan({
-              ...(last.status !== undefined ? { "xtopay.status": last.status } : {}),
-              ...(last.requestId !== undefined ? { "xtopay.request_id": last.requestId } : {}),
-              "xtopay.replayed": last.replayed ?? false,
-              "xtopay.attempts": attemptsMade
-            })
-          )
-        )
+      const call = noRedirects(loop(1))
+      return yield* (settings.attemptSpans ? redactingAuthorization(call) : call).pipe(
+        Effect.ensuring(Effect.sync(() => {
+          if (span === undefined) return
+          if (last.status !== undefined) {
+            span.attribute("xtopay.status", last.status)
+            span.attribute("http.response.status_code", last.status)
+          }
+          if (last.requestId !== undefined) span.attribute("xtopay.request_id", last.requestId)
+          span.attribute("xtopay.replayed", last.replayed ?? false)
+          span.attribute("xtopay.attempts", attemptsMade)
+        }))
       )
     }) as Effect.Effect<A, ErrorsOf<M, NF>>
 }

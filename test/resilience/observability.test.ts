@@ -8,6 +8,7 @@ import { Effect, Exit, Layer, Option, Random } from "effect"
 import { CustomerPortal, Customers, PaymentMethods, SetupIntents, type XtopayClient, type XtopayError } from "../../src/index.js"
 import {
   apiError,
+  BASE_URL,
   customer,
   customerDetails,
   json,
@@ -37,10 +38,11 @@ const page = (item: unknown) => ({
 /** Runs `program` over `steps` with a recording tracer and a Debug-level recording logger. */
 const observe = <A>(
   steps: ReadonlyArray<Step>,
-  program: Effect.Effect<A, XtopayError, XtopayClient>
+  program: Effect.Effect<A, XtopayError, XtopayClient>,
+  options: { readonly attemptSpans?: boolean } = {}
 ) =>
   Effect.gen(function*() {
-    const script = scripted(steps)
+    const script = scripted(steps, options)
     const { spans, tracer } = makeRecordingTracer()
     const logs = makeRecordingLogger()
     const exit = yield* runOnTestClock(
@@ -149,7 +151,20 @@ describe("one span per public call", () => {
         for (const value of span.attributes.values()) {
           assert.notMatch(String(value), /(cus|pm)_[a-z0-9]{6}/, "route templates hold no ids")
         }
-        // The platform's http.client span is this call's child.
+        // It is the client span, with OpenTelemetry's HTTP attributes (the route template, not the path).
+        assert.strictEqual(span.kind, "client")
+        assert.strictEqual(span.attributes.get("http.request.method"), method)
+        assert.strictEqual(span.attributes.get("url.template"), route)
+        assert.strictEqual(span.attributes.get("server.address"), new URL(BASE_URL).hostname)
+        assert.strictEqual(span.attributes.get("http.response.status_code"), step._tag === "Answer" ? step.status : undefined)
+        // And the only span: the platform traces no attempt by default.
+        assert.deepStrictEqual(spans.map((s) => s.name), [name])
+      }))
+
+    it.effect(`${name}: with attemptSpans, the platform's http.client span is the call's child`, () =>
+      Effect.gen(function*() {
+        const { spans } = yield* observe([step], program, { attemptSpans: true })
+        const span = only(spans, name)
         const client = spans.filter((s) => s.name.startsWith("http.client"))
         assert.strictEqual(client.length, 1)
         assert.strictEqual(Option.getOrUndefined(client[0]!.parent)?.spanId, span.spanId)
@@ -174,6 +189,17 @@ describe("span attributes", () => {
       assert.strictEqual(span.attributes.get("xtopay.request_id"), "req_second")
       assert.strictEqual(span.attributes.get("xtopay.replayed"), false)
       assert.isFalse(span.attributes.has("xtopay.idempotency_key"), "a GET has no key")
+      assert.strictEqual(span.attributes.get("http.response.status_code"), 200)
+      assert.strictEqual(spans.length, 1, "one span for the call, however many attempts")
+    }))
+
+  it.effect("with attemptSpans, each attempt has its own http.client span", () =>
+    Effect.gen(function*() {
+      const { spans } = yield* observe(
+        [apiError(503, "api_error"), json(200, customerDetails())],
+        Customers.retrieve("cus_a1b2c3"),
+        { attemptSpans: true }
+      )
       assert.strictEqual(spans.filter((s) => s.name.startsWith("http.client")).length, 2, "one client span per attempt")
     }))
 

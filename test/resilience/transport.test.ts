@@ -5,7 +5,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { ConfigError, ConfigProvider, Effect, Layer, Redacted } from "effect"
 import * as HttpClient from "@effect/platform/HttpClient"
 import { Customers, XtopayClient } from "../../src/index.js"
-import { buildClient, CLIENT_ID, CLIENT_SECRET, customerDetails, json, answer, scripted, scriptedHttpClient } from "./support.js"
+import { buildClient, CLIENT_ID, CLIENT_SECRET, customerDetails, json, answer, makeRecordingTracer, scripted, scriptedHttpClient } from "./support.js"
 
 const withBaseUrl = (baseUrl: string) =>
   buildClient({ clientId: CLIENT_ID, clientSecret: Redacted.make(CLIENT_SECRET), baseUrl })
@@ -114,4 +114,22 @@ describe("trace propagation", () => {
       assert.match(headers["traceparent"] ?? "", /^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/)
       assert.isDefined(headers["b3"])
     }))
+
+  for (const attemptSpans of [false, true]) {
+    it.effect(`the traceparent names the ${attemptSpans ? "attempt's http.client" : "call's"} span as the parent`, () =>
+      Effect.gen(function*() {
+        const script = scripted([json(200, customerDetails())], { tracePropagation: true, attemptSpans })
+        const { spans, tracer } = makeRecordingTracer()
+        yield* Customers.retrieve("cus_a1b2c3").pipe(
+          Effect.provide(script.layer),
+          Effect.withSpan("checkout"),
+          Effect.withTracer(tracer)
+        )
+        const [, traceId, spanId] = (script.requests[0]?.headers["traceparent"] ?? "").split("-")
+        const parent = spans.find((span) => span.spanId === spanId)
+        assert.isDefined(parent, "the traceparent names a span of this trace")
+        assert.strictEqual(parent!.traceId, traceId)
+        assert.strictEqual(parent!.name, attemptSpans ? "http.client GET" : "Xtopay.customers.retrieve")
+      }))
+  }
 })
