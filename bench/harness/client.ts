@@ -4,8 +4,9 @@
  * sending the same requests with the same headers.
  */
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
-import { Layer, ManagedRuntime, Redacted } from "effect"
-import { XtopayClient } from "../../src/XtopayClient.js"
+import * as HttpClient from "@effect/platform/HttpClient"
+import { Effect, Layer, ManagedRuntime, Redacted } from "effect"
+import { XtopayClient } from "./sdk.js"
 
 export const CLIENT_ID = "cid_test_default"
 const CLIENT_SECRET = "csk_test_default"
@@ -17,6 +18,24 @@ export const clientRuntime = (baseUrl: string) =>
       Layer.provide(FetchHttpClient.layer)
     )
   )
+
+/**
+ * The floor under the SDK: the same GET through `@effect/platform`'s `FetchHttpClient` alone, as
+ * the SDK uses it (its own span off), body read as text, `JSON.parse`. No SDK code runs.
+ */
+export const platformAlone = () => {
+  const runtime = ManagedRuntime.make(FetchHttpClient.layer)
+  const get = (url: string): Promise<unknown> =>
+    runtime.runPromise(
+      HttpClient.HttpClient.pipe(
+        Effect.map(HttpClient.withTracerDisabledWhen(() => true)),
+        Effect.flatMap((client) => client.get(url, { headers })),
+        Effect.flatMap((response) => response.text),
+        Effect.map((text) => JSON.parse(text) as unknown)
+      )
+    )
+  return { get, dispose: () => runtime.dispose() }
+}
 
 /** The headers the client sends on every request. */
 const headers = {

@@ -3,7 +3,7 @@
  * calls one after another, and for 1,000 at concurrency 16, each from a fresh process (an empty
  * connection pool), beside the same calls with raw fetch.
  */
-import * as Customers from "../../src/Customers.js"
+import { Customers } from "../harness/sdk.js"
 import { clientRuntime, customersPageUrl, raw, type RawPage } from "../harness/client.js"
 import { throughput } from "../harness/measure.js"
 import type { Row, Scenario } from "../harness/scenario.js"

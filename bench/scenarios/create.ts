@@ -3,7 +3,7 @@
  * an `Idempotency-Key` too).
  */
 import { randomUUID } from "node:crypto"
-import * as Customers from "../../src/Customers.js"
+import { Customers } from "../harness/sdk.js"
 import { clientRuntime, raw } from "../harness/client.js"
 import { callRows, callSizes, type CallSizes, compareCalls } from "../harness/compare.js"
 import type { Scenario } from "../harness/scenario.js"

@@ -3,7 +3,7 @@
  * response schema the client uses, against `JSON.parse` alone.
  */
 import { Either } from "effect"
-import { decodeCustomerPage } from "../../src/internal/decoders.js"
+import { decodeCustomerPage } from "../harness/sdk.js"
 import { alternate, median, timed } from "../harness/measure.js"
 import type { Scenario } from "../harness/scenario.js"
 

@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto"
 import { Duration, Effect, Stream } from "effect"
-import * as Customers from "../../src/Customers.js"
+import { Customers } from "../harness/sdk.js"
 import type { Customer } from "../../src/Schemas.js"
 import { clientRuntime } from "../harness/client.js"
 import { alternate, median, timed } from "../harness/measure.js"

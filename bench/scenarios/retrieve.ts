@@ -1,8 +1,8 @@
 /**
  * (a) `Customers.retrieve` against raw fetch + JSON.parse of the same `GET /customers/:id`.
  */
-import * as Customers from "../../src/Customers.js"
-import { clientRuntime, customersPageUrl, raw, type RawPage } from "../harness/client.js"
+import { Customers } from "../harness/sdk.js"
+import { clientRuntime, customersPageUrl, platformAlone, raw, type RawPage } from "../harness/client.js"
 import { callRows, callSizes, type CallSizes, compareCalls, slowServerSizes } from "../harness/compare.js"
 import type { Scenario } from "../harness/scenario.js"
 
@@ -10,11 +10,19 @@ interface Input {
   readonly baseUrl: string
   readonly id: string
   readonly sizes: CallSizes
+  /** Measure the platform's `HttpClient` alone instead of the SDK: the floor under it. */
+  readonly floor?: boolean
 }
 
-export const measure = async ({ baseUrl, id, sizes }: Input) => {
-  const runtime = clientRuntime(baseUrl)
+export const measure = async ({ baseUrl, floor, id, sizes }: Input) => {
   const url = `${baseUrl}/customers/${id}`
+  if (floor === true) {
+    const platform = platformAlone()
+    const result = await compareCalls(() => platform.get(url), () => raw.get(url), sizes)
+    await platform.dispose()
+    return result
+  }
+  const runtime = clientRuntime(baseUrl)
   const result = await compareCalls(
     () => runtime.runPromise(Customers.retrieve(id)),
     () => raw.get(url),
@@ -28,13 +36,14 @@ export const scenario: Scenario = {
   id: "retrieve",
   title: "Customers.retrieve",
   run: async ({ startServer, inChild, quick }) => {
-    const compare = async (latencyMs: number | undefined, sizes: CallSizes) => {
+    const compare = async (latencyMs: number | undefined, sizes: CallSizes, floor = false) => {
       const server = await startServer({ seedCustomers: 1_000, latencyMs })
       const first = (await raw.get(customersPageUrl(server.baseUrl, 1, null))) as RawPage
       const result = await inChild<Input, Awaited<ReturnType<typeof measure>>>(import.meta.url, {
         baseUrl: server.baseUrl,
         id: first.data[0]!.id,
-        sizes
+        sizes,
+        floor
       })
       await server.stop()
       return result
@@ -43,8 +52,14 @@ export const scenario: Scenario = {
     const loopback = await compare(undefined, sizes)
     // For scale: the same comparison when the server is 20 ms away, as a real API is.
     const distant = await compare(20, slowServerSizes)
+    // What no SDK over @effect/platform can beat: the platform's HttpClient alone, same GET.
+    const floor = await compare(undefined, sizes, true)
     return [
       ...callRows("retrieve", "Customers.retrieve", loopback, sizes),
+      ...callRows("retrieve", "@effect/platform FetchHttpClient alone (no SDK; the floor)", floor, sizes, {
+        id: "platform",
+        label: "loopback"
+      }),
       ...callRows("retrieve", "Customers.retrieve", distant, slowServerSizes, { id: "latency20", label: "server +20 ms" })
     ]
   }

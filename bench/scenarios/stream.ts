@@ -4,7 +4,7 @@
  * and RSS of the walking process (one fresh process per walk, so peaks never mix).
  */
 import { Effect, Stream } from "effect"
-import * as Customers from "../../src/Customers.js"
+import { Customers } from "../harness/sdk.js"
 import { clientRuntime, customersPageUrl, raw, type RawPage } from "../harness/client.js"
 import { MB, memorySampler, settledHeapUsed, settleHeap, timed } from "../harness/measure.js"
 import type { Row, Scenario } from "../harness/scenario.js"

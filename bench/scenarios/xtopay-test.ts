@@ -3,8 +3,7 @@
  * over the in-memory Xtopay, and what building a fresh `XtopayTest` (once per test) costs.
  */
 import { Effect, Layer, ManagedRuntime } from "effect"
-import * as Customers from "../../src/Customers.js"
-import { XtopayTest } from "../../src/testing/XtopayTest.js"
+import { Customers, XtopayTest } from "../harness/sdk.js"
 import { alternate, median, timed } from "../harness/measure.js"
 import type { Scenario } from "../harness/scenario.js"
 

@@ -1,0 +1,29 @@
+/**
+ * The SDK as users run it: the built package (`dist/esm`, which `npm run bench` builds first), not
+ * the TypeScript source through tsx. tsx compiles with esbuild's `keepNames`, which wraps every
+ * closure our source creates in a `__name(…)` call: measuring the source would charge the SDK for
+ * that. The types come from the source, which the build is made from.
+ */
+import { existsSync } from "node:fs"
+import { fileURLToPath } from "node:url"
+import type * as CustomersModule from "../../src/Customers.js"
+import type * as DecodersModule from "../../src/internal/decoders.js"
+import type * as CliModule from "../../src/testing/cli.js"
+import type * as XtopayTestModule from "../../src/testing/XtopayTest.js"
+import type * as XtopayClientModule from "../../src/XtopayClient.js"
+
+const built = (path: string): string => {
+  const url = new URL(`../../dist/esm/${path}`, import.meta.url)
+  if (!existsSync(fileURLToPath(url))) {
+    throw new Error(`${fileURLToPath(url)} is missing: run \`npm run build\` first (\`npm run bench\` does).`)
+  }
+  return url.href
+}
+
+export const Customers: typeof CustomersModule = await import(built("Customers.js"))
+export const { XtopayClient }: typeof XtopayClientModule = await import(built("XtopayClient.js"))
+export const { XtopayTest }: typeof XtopayTestModule = await import(built("testing/XtopayTest.js"))
+export const { decodeCustomerPage }: typeof DecodersModule = await import(built("internal/decoders.js"))
+/** The `xtopay-mock` command's `main`. */
+export const loadMockServerMain = async (): Promise<typeof CliModule.main> =>
+  ((await import(built("testing/cli.js"))) as typeof CliModule).main
