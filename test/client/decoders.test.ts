@@ -18,6 +18,7 @@ import {
   timestamp
 } from "../../src/internal/decoders.js"
 import { compile, MISMATCH } from "../../src/internal/compile.js"
+import { timestampMillis, timestampMillisGeneral } from "../../src/internal/timestamp.js"
 import { Customer, CustomerDetails, CustomerPage, PaymentMethod, PaymentMethodPage } from "../../src/Schemas.js"
 
 const agrees = <A, I>(schema: Schema.Schema<A, I>, fast: (u: unknown) => Either.Either<A, unknown>) => {
@@ -124,5 +125,44 @@ describe("compiled exact-shape decoders", () => {
     assert.strictEqual(compile(ExactCustomer, [timestamp])!(wire), MISMATCH)
     const decoded = Either.getOrThrow(decodeCustomer(wire))
     assert.strictEqual(Object.getPrototypeOf(decoded.metadata), Object.prototype)
+  })
+})
+
+describe("reading timestamps", () => {
+  const pad = (n: number, width: number) => String(n).padStart(width, "0")
+  /** Timestamps in the canonical form and near it, some out of range, some not timestamps at all. */
+  const candidates = fc.oneof(
+    fc.tuple(
+      fc.integer({ min: 0, max: 9999 }),
+      fc.integer({ min: 0, max: 13 }),
+      fc.integer({ min: 0, max: 32 }),
+      fc.integer({ min: 0, max: 25 }),
+      fc.integer({ min: 0, max: 61 }),
+      fc.integer({ min: 0, max: 61 }),
+      fc.option(fc.integer({ min: 0, max: 999 })),
+      fc.constantFrom("Z", "", "+00:00", "z")
+    ).map(([y, mo, d, h, mi, s, ms, zone]) =>
+      `${pad(y, 4)}-${pad(mo, 2)}-${pad(d, 2)}T${pad(h, 2)}:${pad(mi, 2)}:${pad(s, 2)}${
+        ms === null ? "" : `.${pad(ms, 3)}`
+      }${zone}`
+    ),
+    fc.date({ noInvalidDate: true }).map((date) => date.toISOString()),
+    fc.string({ minLength: 20, maxLength: 24 })
+  )
+
+  it("the fast reader of Xtopay's form agrees with Date.parse on every input", () => {
+    fc.assert(
+      fc.property(candidates, (input) => {
+        assert.deepStrictEqual(timestampMillis(input), timestampMillisGeneral(input), input)
+      }),
+      { numRuns: 5_000 }
+    )
+  })
+
+  it("reads leap days, and a day past the month's end as Date.parse does", () => {
+    assert.strictEqual(timestampMillis("2024-02-29T12:00:00Z"), Date.UTC(2024, 1, 29, 12))
+    assert.strictEqual(timestampMillis("2023-02-30T00:00:00Z"), Date.parse("2023-02-30T00:00:00Z"))
+    assert.isNaN(timestampMillis("2026-13-01T00:00:00Z"))
+    assert.strictEqual(timestampMillis("2026-05-24T10:00:00.123Z"), Date.UTC(2026, 4, 24, 10, 0, 0, 123))
   })
 })
