@@ -10,7 +10,7 @@ import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpTraceContext from "@effect/platform/HttpTraceContext"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import type { ParseResult, Schedule } from "effect"
-import { Clock, Duration, Effect, Either, FiberRef, Option, Schema } from "effect"
+import { Clock, Context, Duration, Effect, Either, FiberRef, Option, Schema, Tracer } from "effect"
 import { ErrorEnvelope } from "../Schemas.js"
 import {
   type CommonError,
@@ -165,134 +165,171 @@ const redactingAuthorization = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
     (names) => mentionsAuthorization(names) ? effect : Effect.locally(effect, Headers.currentRedactedNames, [...names, "authorization"])
   )
 
+/** What a call runs with once its per-request options are checked. */
+interface CallSettings {
+  /** The `Idempotency-Key` of a POST or PATCH: made once per call, reused by every attempt. */
+  readonly idempotencyKey: string | undefined
+  readonly timeout: Duration.Duration
+  readonly maxRetries: number
+}
+
 export const makeExecute = (settings: ClientSettings) => {
   const noRedirects = withoutRedirects(settings.requestInit)
+  const defaults = { timeout: settings.timeout, maxRetries: settings.maxRetries }
+
+  /** The per-request options, checked; without any, no effect is spent on them. */
+  const callSettings = (method: Method, options: RequestOptions | undefined): Effect.Effect<CallSettings, InvalidRequest> => {
+    const keyed = method === "POST" || method === "PATCH"
+    if (
+      options === undefined ||
+      (options.idempotencyKey === undefined && options.timeout === undefined && options.maxRetries === undefined)
+    ) {
+      // A new key each time the effect runs: running it again is a new logical call.
+      return Effect.sync(() => ({
+        ...defaults,
+        idempotencyKey: keyed ? newIdempotencyKey(settings.idempotencyKeyPrefix) : undefined
+      }))
+    }
+    return Effect.all({
+      idempotencyKey: !keyed
+        ? Effect.succeed(undefined)
+        : options.idempotencyKey !== undefined
+        ? validateIdempotencyKey(options.idempotencyKey)
+        : Effect.sync(() => newIdempotencyKey(settings.idempotencyKeyPrefix)),
+      timeout: options.timeout !== undefined ? checkTimeout(options.timeout) : Effect.succeed(settings.timeout),
+      maxRetries: options.maxRetries !== undefined ? checkMaxRetries(options.maxRetries) : Effect.succeed(settings.maxRetries)
+    })
+  }
+
   return <A, M extends Method, NF extends boolean>(spec: RequestSpec<A, M, NF>): Effect.Effect<A, ErrorsOf<M, NF>> =>
-    Effect.gen(function*() {
-      const options = spec.options
-      const keyed = spec.method === "POST" || spec.method === "PATCH"
-      // The key is made once per logical call, before the retry loop, so every attempt reuses it.
-      const idempotencyKey = keyed
-        ? options?.idempotencyKey !== undefined
-          ? yield* validateIdempotencyKey(options.idempotencyKey)
-          : newIdempotencyKey(settings.idempotencyKeyPrefix)
-        : undefined
-      const timeout = options?.timeout !== undefined ? yield* checkTimeout(options.timeout) : settings.timeout
-      const maxRetries = options?.maxRetries !== undefined
-        ? yield* checkMaxRetries(options.maxRetries)
-        : settings.maxRetries
+    Effect.flatMap(
+      callSettings(spec.method, spec.options),
+      (call) => Effect.withFiberRuntime<A, XtopayError>((fiber) => runCall(spec, call, fiber.currentContext))
+    ) as Effect.Effect<A, ErrorsOf<M, NF>>
 
-      let request = HttpClientRequest.make(spec.method)(spec.path)
-      if (spec.urlParams !== undefined) {
-        for (const [name, value] of Object.entries(spec.urlParams)) {
-          if (value !== undefined) request = HttpClientRequest.setUrlParam(request, name, String(value))
-        }
+  function runCall<A, M extends Method, NF extends boolean>(
+    spec: RequestSpec<A, M, NF>,
+    { idempotencyKey, maxRetries, timeout }: CallSettings,
+    context: Context.Context<never>
+  ): Effect.Effect<A, XtopayError> {
+    const keyed = idempotencyKey !== undefined
+
+    let request = HttpClientRequest.make(spec.method)(spec.path)
+    if (spec.urlParams !== undefined) {
+      for (const [name, value] of Object.entries(spec.urlParams)) {
+        if (value !== undefined) request = HttpClientRequest.setUrlParam(request, name, String(value))
       }
-      if (idempotencyKey !== undefined) {
-        request = HttpClientRequest.setHeader(request, "idempotency-key", idempotencyKey)
+    }
+    if (idempotencyKey !== undefined) {
+      request = HttpClientRequest.setHeader(request, "idempotency-key", idempotencyKey)
+    }
+    if (spec.body !== undefined) request = HttpClientRequest.bodyUnsafeJson(request, spec.body)
+
+    // The call's span: the endpoint's `Effect.fn` span, when there is one.
+    const parent = Context.getOption(context, Tracer.ParentSpan)
+    const span = Option.isSome(parent) && parent.value._tag === "Span" ? parent.value : undefined
+    if (span !== undefined) {
+      span.attribute("xtopay.method", spec.method)
+      span.attribute("xtopay.route", spec.route)
+      if (idempotencyKey !== undefined) span.attribute("xtopay.idempotency_key", idempotencyKey)
+      // OpenTelemetry's HTTP client attributes, with the route template in place of the path (no ids).
+      span.attribute("http.request.method", spec.method)
+      span.attribute("url.template", spec.route)
+      span.attribute("server.address", settings.serverAddress)
+      // Without the platform's per-attempt spans, the call's span is the one the server's trace continues.
+      if (settings.tracePropagation && !settings.attemptSpans) {
+        request = HttpClientRequest.setHeaders(request, HttpTraceContext.toHeaders(span))
       }
-      if (spec.body !== undefined) request = HttpClientRequest.bodyUnsafeJson(request, spec.body)
+    }
 
-      const span = yield* Effect.orElseSucceed(Effect.currentSpan, () => undefined)
-      if (span !== undefined) {
-        span.attribute("xtopay.method", spec.method)
-        span.attribute("xtopay.route", spec.route)
-        if (idempotencyKey !== undefined) span.attribute("xtopay.idempotency_key", idempotencyKey)
-        // OpenTelemetry's HTTP client attributes, with the route template in place of the path (no ids).
-        span.attribute("http.request.method", spec.method)
-        span.attribute("url.template", spec.route)
-        span.attribute("server.address", settings.serverAddress)
-        // Without the platform's per-attempt spans, the call's span is the one the server's trace continues.
-        if (settings.tracePropagation && !settings.attemptSpans) {
-          request = HttpClientRequest.setHeaders(request, HttpTraceContext.toHeaders(span))
-        }
+    // What the span reports at the end: the last attempt's answer, if it got one.
+    let last: { status?: number; requestId?: string; replayed?: boolean } = {}
+    let attemptsMade = 0
+
+    const endpointError = (attempts: number, error: XtopayError): XtopayError => {
+      // A status this endpoint cannot answer with is not one of its errors: say so, keep the details.
+      if ((error._tag === "NotFound" && !spec.notFound) || (error._tag === "IdempotencyConflict" && !keyed)) {
+        const { _tag, ...fields } = error
+        return new UnexpectedResponse({
+          ...fields,
+          message: `Xtopay answered ${spec.method} ${spec.route} with HTTP ${error.status ?? "?"} (${
+            error.code ?? _tag
+          }): ${error.message}`,
+          attempts
+        })
       }
+      return error
+    }
 
-      // What the span reports at the end: the last attempt's answer, if it got one.
-      let last: { status?: number; requestId?: string; replayed?: boolean } = {}
-      let attemptsMade = 0
-
-      const endpointError = (attempts: number, error: XtopayError): XtopayError => {
-        // A status this endpoint cannot answer with is not one of its errors: say so, keep the details.
-        if ((error._tag === "NotFound" && !spec.notFound) || (error._tag === "IdempotencyConflict" && !keyed)) {
-          const { _tag, ...fields } = error
-          return new UnexpectedResponse({
-            ...fields,
-            message: `Xtopay answered ${spec.method} ${spec.route} with HTTP ${error.status ?? "?"} (${
-              error.code ?? _tag
-            }): ${error.message}`,
-            attempts
+    const interpret = (
+      response: HttpClientResponse.HttpClientResponse,
+      attempts: number
+    ): Effect.Effect<A, Failure> => {
+      const status = response.status
+      // The platform builds the headers anew on every read of `response.headers`: read them once.
+      const headers = response.headers
+      const requestId = headers["x-request-id"]
+      last = {
+        status,
+        ...(requestId !== undefined ? { requestId } : {}),
+        replayed: headers["idempotency-replayed"] === "true"
+      }
+      const known = { status, attempts, ...(requestId !== undefined ? { requestId } : {}) }
+      const readBody = Effect.mapError(response.text, () =>
+        failure(
+          new ConnectionError({
+            ...known,
+            reason: "BodyCut",
+            message: `The connection failed while reading Xtopay's answer to ${spec.method} ${spec.route}`
           })
-        }
-        return error
-      }
+        ))
 
-      const interpret = (
-        response: HttpClientResponse.HttpClientResponse,
-        attempts: number
-      ): Effect.Effect<A, Failure> =>
-        Effect.gen(function*() {
-          const status = response.status
-          // The platform builds the headers anew on every read of `response.headers`: read them once.
-          const headers = response.headers
-          const requestId = headers["x-request-id"]
-          last = {
-            status,
-            ...(requestId !== undefined ? { requestId } : {}),
-            replayed: headers["idempotency-replayed"] === "true"
-          }
-          const known = { status, attempts, ...(requestId !== undefined ? { requestId } : {}) }
-          const readBody = Effect.mapError(response.text, () =>
-            failure(
-              new ConnectionError({
-                ...known,
-                reason: "BodyCut",
-                message: `The connection failed while reading Xtopay's answer to ${spec.method} ${spec.route}`
-              })
-            ))
-
-          if (status >= 200 && status < 300) {
-            if (status === 204 && spec.onEmpty !== undefined) return spec.onEmpty()
-            const text = yield* readBody
-            if (text === "" && spec.onEmpty !== undefined) return spec.onEmpty()
-            const json = parseJson(text)
-            if (Option.isNone(json)) {
-              return yield* Effect.fail(failure(
-                new UnexpectedResponse({
-                  ...known,
-                  message: `Xtopay answered ${spec.method} ${spec.route} with HTTP ${status} and a body that is not JSON`
-                })
-              ))
-            }
-            const decoded = spec.decode(json.value)
-            if (Either.isLeft(decoded)) {
-              return yield* Effect.fail(failure(
-                new UnexpectedResponse({
-                  ...known,
-                  message: `Xtopay's answer to ${spec.method} ${spec.route} has an unexpected shape: ${decoded.left.message}`
-                })
-              ))
-            }
-            return decoded.right
-          }
-
-          if (status >= 300 && status < 400) {
-            const location = headers["location"]
-            yield* Effect.ignore(readBody)
-            return yield* Effect.fail(failure(
+      if (status >= 200 && status < 300) {
+        if (status === 204 && spec.onEmpty !== undefined) return Effect.succeed(spec.onEmpty())
+        return Effect.flatMap(readBody, (text): Effect.Effect<A, Failure> => {
+          if (text === "" && spec.onEmpty !== undefined) return Effect.succeed(spec.onEmpty())
+          const json = parseJson(text)
+          if (Option.isNone(json)) {
+            return Effect.fail(failure(
               new UnexpectedResponse({
                 ...known,
-                message: `Xtopay answered ${spec.method} ${spec.route} with a redirect (HTTP ${status}${
-                  location !== undefined ? ` to ${location}` : ""
-                }); redirects are never followed`,
-                ...(location !== undefined ? { location } : {})
+                message: `Xtopay answered ${spec.method} ${spec.route} with HTTP ${status} and a body that is not JSON`
               })
             ))
           }
+          const decoded = spec.decode(json.value)
+          if (Either.isLeft(decoded)) {
+            return Effect.fail(failure(
+              new UnexpectedResponse({
+                ...known,
+                message: `Xtopay's answer to ${spec.method} ${spec.route} has an unexpected shape: ${decoded.left.message}`
+              })
+            ))
+          }
+          return Effect.succeed(decoded.right)
+        })
+      }
 
-          const text = yield* readBody
+      if (status >= 300 && status < 400) {
+        const location = headers["location"]
+        return Effect.zipRight(
+          Effect.ignore(readBody),
+          Effect.fail(failure(
+            new UnexpectedResponse({
+              ...known,
+              message: `Xtopay answered ${spec.method} ${spec.route} with a redirect (HTTP ${status}${
+                location !== undefined ? ` to ${location}` : ""
+              }); redirects are never followed`,
+              ...(location !== undefined ? { location } : {})
+            })
+          ))
+        )
+      }
+
+      return Effect.flatMap(readBody, (text) =>
+        Effect.flatMap(Clock.currentTimeMillis, (now) => {
           const envelope = Option.flatMap(parseJson(text), (json) => Either.getRight(decodeEnvelope(json)))
-          const hint = parseWaitHint(headers, yield* Clock.currentTimeMillis)
+          const hint = parseWaitHint(headers, now)
           const error = fromResponse({
             status,
             envelope: Option.getOrUndefined(envelope),
@@ -300,10 +337,12 @@ export const makeExecute = (settings: ClientSettings) => {
             retryAfter: hint,
             attempts
           })
-          return yield* Effect.fail(failure(endpointError(attempts, error), hint))
-        })
+          return Effect.fail(failure(endpointError(attempts, error), hint))
+        }))
+    }
 
-      const attempt = (attempts: number): Effect.Effect<A, Failure> =>
+    const attempt = (attempts: number): Effect.Effect<A, Failure> =>
+      withDeadline(
         settings.httpClient.execute(request).pipe(
           Effect.catchTags({
             RequestError: (error) =>
@@ -326,85 +365,84 @@ export const makeExecute = (settings: ClientSettings) => {
                 })
               ))
           }),
-          Effect.flatMap((response) => interpret(response, attempts)),
-          // The timeout covers the whole attempt: headers, body and decoding. Interrupting the
-          // body read aborts the underlying request, so a stalled connection is released.
-          (effect) =>
-            withDeadline(effect, timeout, () =>
-              failure(
-                new ConnectionError({
-                  reason: "Timeout",
-                  attempts,
-                  message: `${spec.method} ${spec.route} timed out after ${
-                    Duration.format(timeout)
-                  } (attempt ${attempts})`
-                })
-              ))
-        )
-
-      // Only requests safe to repeat are retried: GET, DELETE, and POST/PATCH, which carry the same key each time.
-      const safe = spec.method === "GET" || spec.method === "DELETE" || idempotencyKey !== undefined
-      const plan = makePlanner(settings.retrySchedule)
-
-      const logRetry = (message: string, error: XtopayError, attempts: number, delay: Duration.Duration) =>
-        Effect.logDebug(message).pipe(
-          Effect.annotateLogs({
-            "xtopay.method": spec.method,
-            "xtopay.route": spec.route,
-            "xtopay.attempt": attempts,
-            "xtopay.reason": [error._tag, error.status, error.code].filter((part) => part !== undefined).join(" "),
-            "xtopay.delay_ms": Duration.toMillis(delay)
-          })
-        )
-
-      const loop = (attempts: number): Effect.Effect<A, XtopayError> =>
-        Effect.suspend(() => {
-          attemptsMade = attempts
-          last = {}
-          return attempt(attempts)
-        }).pipe(
-          Effect.catchAll(({ error, hint }) => {
-            if (!safe || attempts > maxRetries || !isRetryable(error)) return Effect.fail(error)
-            return Effect.flatMap(plan(error, hint, attempts), (next) => {
-              switch (next._tag) {
-                case "Wait":
-                  return logRetry(
-                    `Xtopay request failed; retrying in ${Duration.format(next.delay)}`,
-                    error,
-                    attempts,
-                    next.delay
-                  ).pipe(
-                    Effect.zipRight(Effect.sleep(next.delay)),
-                    Effect.zipRight(loop(attempts + 1))
-                  )
-                case "HintTooLong":
-                  return logRetry(
-                    `Xtopay asked to wait ${Duration.format(next.hint)}, above the ${
-                      Duration.format(Duration.millis(MAX_RETRY_AFTER_MILLIS))
-                    } cap; not retrying`,
-                    error,
-                    attempts,
-                    next.hint
-                  ).pipe(Effect.zipRight(Effect.fail(error)))
-                case "ScheduleDone":
-                  return Effect.fail(error)
-              }
+          Effect.flatMap((response) => interpret(response, attempts))
+        ),
+        // The timeout covers the whole attempt: headers, body and decoding. Interrupting the
+        // body read aborts the underlying request, so a stalled connection is released.
+        timeout,
+        () =>
+          failure(
+            new ConnectionError({
+              reason: "Timeout",
+              attempts,
+              message: `${spec.method} ${spec.route} timed out after ${Duration.format(timeout)} (attempt ${attempts})`
             })
-          })
-        )
-
-      const call = noRedirects(loop(1))
-      return yield* (settings.attemptSpans ? redactingAuthorization(call) : call).pipe(
-        Effect.ensuring(Effect.sync(() => {
-          if (span === undefined) return
-          if (last.status !== undefined) {
-            span.attribute("xtopay.status", last.status)
-            span.attribute("http.response.status_code", last.status)
-          }
-          if (last.requestId !== undefined) span.attribute("xtopay.request_id", last.requestId)
-          span.attribute("xtopay.replayed", last.replayed ?? false)
-          span.attribute("xtopay.attempts", attemptsMade)
-        }))
+          )
       )
-    }) as Effect.Effect<A, ErrorsOf<M, NF>>
+
+    // Only requests safe to repeat are retried: GET, DELETE, and POST/PATCH, which carry the same key each time.
+    const safe = spec.method === "GET" || spec.method === "DELETE" || idempotencyKey !== undefined
+    const plan = makePlanner(settings.retrySchedule)
+
+    const logRetry = (message: string, error: XtopayError, attempts: number, delay: Duration.Duration) =>
+      Effect.logDebug(message).pipe(
+        Effect.annotateLogs({
+          "xtopay.method": spec.method,
+          "xtopay.route": spec.route,
+          "xtopay.attempt": attempts,
+          "xtopay.reason": [error._tag, error.status, error.code].filter((part) => part !== undefined).join(" "),
+          "xtopay.delay_ms": Duration.toMillis(delay)
+        })
+      )
+
+    const loop = (attempts: number): Effect.Effect<A, XtopayError> =>
+      Effect.suspend(() => {
+        attemptsMade = attempts
+        last = {}
+        return attempt(attempts)
+      }).pipe(
+        Effect.catchAll(({ error, hint }) => {
+          if (!safe || attempts > maxRetries || !isRetryable(error)) return Effect.fail(error)
+          return Effect.flatMap(plan(error, hint, attempts), (next) => {
+            switch (next._tag) {
+              case "Wait":
+                return logRetry(
+                  `Xtopay request failed; retrying in ${Duration.format(next.delay)}`,
+                  error,
+                  attempts,
+                  next.delay
+                ).pipe(
+                  Effect.zipRight(Effect.sleep(next.delay)),
+                  Effect.zipRight(loop(attempts + 1))
+                )
+              case "HintTooLong":
+                return logRetry(
+                  `Xtopay asked to wait ${Duration.format(next.hint)}, above the ${
+                    Duration.format(Duration.millis(MAX_RETRY_AFTER_MILLIS))
+                  } cap; not retrying`,
+                  error,
+                  attempts,
+                  next.hint
+                ).pipe(Effect.zipRight(Effect.fail(error)))
+              case "ScheduleDone":
+                return Effect.fail(error)
+            }
+          })
+        })
+      )
+
+    const call = noRedirects(loop(1))
+    return (settings.attemptSpans ? redactingAuthorization(call) : call).pipe(
+      Effect.ensuring(Effect.sync(() => {
+        if (span === undefined) return
+        if (last.status !== undefined) {
+          span.attribute("xtopay.status", last.status)
+          span.attribute("http.response.status_code", last.status)
+        }
+        if (last.requestId !== undefined) span.attribute("xtopay.request_id", last.requestId)
+        span.attribute("xtopay.replayed", last.replayed ?? false)
+        span.attribute("xtopay.attempts", attemptsMade)
+      }))
+    )
+  }
 }

@@ -2,8 +2,8 @@
  * Which failures are retried, how often, and with which Idempotency-Key.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Exit, Stream } from "effect"
-import { Customers, PaymentMethods, type XtopayError } from "../../src/index.js"
+import { Effect, Either, Exit, Stream } from "effect"
+import { Customers, PaymentMethods, XtopayClient, type XtopayError } from "../../src/index.js"
 import {
   answer,
   apiError,
@@ -248,6 +248,25 @@ describe("idempotency keys", () => {
         Customers.create({ email: "ama@example.com" })
       ]).pipe(Effect.provide(script.layer))
       const [first, second] = script.requests.map((request) => request.headers["idempotency-key"])
+      assert.notStrictEqual(first, second)
+    }))
+
+  it.effect("running the same request effect twice is two calls: two keys, even through XtopayClient.execute", () =>
+    Effect.gen(function*() {
+      const script = scripted([json(201, customer()), json(201, customer("cus_d4e5f6"))])
+      const client = yield* Effect.provide(XtopayClient, script.layer)
+      const once = client.execute({
+        method: "POST",
+        route: "/customers",
+        path: "/customers",
+        body: { email: "ama@example.com" },
+        decode: (u: unknown) => Either.right(u),
+        notFound: false
+      })
+      yield* once
+      yield* once
+      const [first, second] = script.requests.map((request) => request.headers["idempotency-key"])
+      assert.isDefined(first)
       assert.notStrictEqual(first, second)
     }))
 
