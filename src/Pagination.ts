@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { Effect, Option, Stream } from "effect"
+import { Chunk, Effect, Option, Stream } from "effect"
 import type { Page } from "./Schemas.js"
 import { UnexpectedResponse } from "./XtopayError.js"
 
@@ -27,7 +27,8 @@ export const paginate = <A, E, R>(
     let saved = options.after
     let power = 1
     let steps = 0
-    return Stream.paginateEffect(options.after, (after: string | undefined) =>
+    // Each page's items go out as one chunk: nothing to flatten, and one chunk is one page to buffer.
+    return Stream.paginateChunkEffect(options.after, (after: string | undefined) =>
       Effect.flatMap(fetchPage(after), (page) => {
         const next = page.pagination.has_more ? page.pagination.next_cursor : null
         if (next !== null && next === saved) {
@@ -41,11 +42,12 @@ export const paginate = <A, E, R>(
           power *= 2
           steps = 0
         }
-        return Effect.succeed([page.data, next === null ? Option.none() : Option.some(next)] as const)
+        return Effect.succeed(
+          [Chunk.unsafeFromArray(page.data as Array<A>), next === null ? Option.none() : Option.some(next)] as const
+        )
       }))
   })
   const prefetch = options.prefetch ?? 0
   // The buffer's producer holds one more page while it waits to put it in: capacity n - 1 is n pages ahead.
-  const buffered = prefetch > 0 ? Stream.buffer(pages, { capacity: prefetch - 1 }) : pages
-  return Stream.flattenIterables(buffered)
+  return prefetch > 0 ? Stream.bufferChunks(pages, { capacity: prefetch - 1 }) : pages
 }
