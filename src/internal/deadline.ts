@@ -1,12 +1,12 @@
 /**
- * A per-attempt deadline that costs one fiber, not three.
+ * A per-attempt deadline that forks one fiber instead of racing two.
  *
- * `Effect.timeoutFail` races the effect against a sleeping fiber. It forks both sides, merges the
- * winner's `FiberRef`s back and waits until the loser has been interrupted. On a loopback call that
- * was the largest single cost of the request path. With Effect's live clock, a sleep is just
- * `setTimeout`, so here the effect runs in one forked fiber and a plain timer interrupts it. Any
- * other `Clock` (the `TestClock` above all) keeps `Effect.timeoutFail`, so timeouts stay exactly
- * as testable.
+ * `Effect.timeoutFail` races the effect against a sleeping fiber: it forks both sides, merges the
+ * winner's `FiberRef`s back and waits until the loser has been interrupted. With Effect's live
+ * clock a sleep is just `setTimeout`, so here the effect runs in one forked fiber and a plain timer
+ * interrupts it. Any other `Clock` (the `TestClock` above all) keeps `Effect.timeoutFail`, so
+ * timeouts stay exactly as testable. The attempt's `FiberRef` changes are not merged back into the
+ * caller: the request path sets none that the caller reads.
  */
 import { Clock, Context, DefaultServices, Duration, Effect, Fiber } from "effect"
 
