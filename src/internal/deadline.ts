@@ -8,7 +8,7 @@
  * timeouts stay exactly as testable. The attempt's `FiberRef` changes are not merged back into the
  * caller: the request path sets none that the caller reads.
  */
-import { Clock, Context, DefaultServices, Duration, Effect, Fiber } from "effect"
+import { Clock, Context, DefaultServices, Duration, Effect, Fiber, Option } from "effect"
 
 const liveClock = Context.get(DefaultServices.liveServices, Clock.Clock)
 
@@ -28,7 +28,8 @@ export const withDeadline = <A, E, R, E1>(
     const millis = Duration.toMillis(duration)
     if (clock !== liveClock || millis > MAX_TIMER_MILLIS) return Effect.timeoutFail(self, { duration, onTimeout })
     return Effect.uninterruptibleMask((restore) =>
-      Effect.flatMap(Effect.fork(restore(self)), (fiber) =>
+      // The attempt's failure is handled here: its fiber must not also report it as unhandled.
+      Effect.flatMap(Effect.withUnhandledErrorLogLevel(Effect.fork(restore(self)), Option.none()), (fiber) =>
         Effect.async<A, E | E1>((resume) => {
           let settled = false
           const timer = setTimeout(() => {

@@ -3,7 +3,7 @@
  * clock (the TestClock) it is `Effect.timeoutFail`, so both must behave the same.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Duration, Effect, Exit, Fiber, TestClock } from "effect"
+import { Duration, Effect, Exit, Fiber, Logger, LogLevel, TestClock } from "effect"
 import { withDeadline } from "../../src/internal/deadline.js"
 
 const late = () => "late" as const
@@ -27,6 +27,19 @@ describe("withDeadline on the live clock", () => {
       assert.strictEqual(value, 42)
       const failed = yield* Effect.exit(withDeadline(Effect.fail("boom" as const), Duration.seconds(5), late))
       assert.deepStrictEqual(failed, Exit.fail("boom"))
+    }))
+
+  it.live("a failure it passes on is not also logged as an unhandled fiber failure (Debug logs stay quiet)", () =>
+    Effect.gen(function*() {
+      const lines: Array<string> = []
+      const logger = Logger.make(({ message }) => lines.push(String(message)))
+      const exit = yield* Effect.exit(withDeadline(Effect.fail("boom" as const), Duration.seconds(5), late)).pipe(
+        Effect.provide(Logger.replace(Logger.defaultLogger, logger)),
+        Logger.withMinimumLogLevel(LogLevel.Debug)
+      )
+      assert.deepStrictEqual(exit, Exit.fail("boom"))
+      yield* Effect.sleep("10 millis")
+      assert.deepStrictEqual(lines, [])
     }))
 
   it.live("interrupting the caller interrupts the work", () =>
