@@ -10,6 +10,7 @@ import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type { Schedule } from "effect"
 import { Config, ConfigError, Context, Duration, Effect, Either, Layer, Option, Redacted } from "effect"
 import { type ErrorsOf, makeExecute, type Method, type RequestSpec } from "./internal/request.js"
+import { callLimits } from "./internal/validate.js"
 import { VERSION } from "./internal/version.js"
 import type { XtopayError } from "./XtopayError.js"
 
@@ -128,9 +129,9 @@ const checkBaseUrl = (baseUrl: string): Either.Either<string, ConfigError.Config
 
 /** The client-wide timeout: a duration above zero. */
 const checkTimeout = (input: Duration.DurationInput): Either.Either<Duration.Duration, ConfigError.ConfigError> => {
-  const decoded = Duration.decodeUnknown(input)
-  return Option.isSome(decoded) && Duration.greaterThan(decoded.value, Duration.zero)
-    ? Either.right(decoded.value)
+  const timeout = callLimits.timeout(input)
+  return timeout !== undefined
+    ? Either.right(timeout)
     : Either.left(ConfigError.InvalidData(["timeout"], `Expected a duration above zero, got ${String(input)}`))
 }
 
@@ -212,7 +213,7 @@ export const make = (
     const baseUrl = yield* checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL)
     const timeout = yield* checkTimeout(options.timeout ?? Duration.seconds(30))
     const maxRetries = options.maxRetries ?? 2
-    if (!Number.isInteger(maxRetries) || maxRetries < 0) {
+    if (!callLimits.isMaxRetries(maxRetries)) {
       return yield* Effect.fail(ConfigError.InvalidData(["maxRetries"], `Expected a whole number ≥ 0, got ${maxRetries}`))
     }
     // The one line where the secret leaves its Redacted box: the header value, built once.

@@ -24,7 +24,7 @@ import {
 } from "../XtopayError.js"
 import { isRetryable, makePlanner, MAX_RETRY_AFTER_MILLIS, parseWaitHint } from "./retry.js"
 import { withDeadline } from "./deadline.js"
-import { validateIdempotencyKey } from "./validate.js"
+import { callLimits, validateIdempotencyKey } from "./validate.js"
 
 /**
  * Per-request options.
@@ -127,15 +127,15 @@ const invalidOption = (param: string, message: string) =>
 
 /** A per-request `maxRetries`: a whole number ≥ 0. */
 const checkMaxRetries = (value: number): Effect.Effect<number, InvalidRequest> =>
-  Number.isInteger(value) && value >= 0
+  callLimits.isMaxRetries(value)
     ? Effect.succeed(value)
     : Effect.fail(invalidOption("maxRetries", `expected a whole number ≥ 0, got ${value}`))
 
 /** A per-request `timeout`: a duration above zero. */
 const checkTimeout = (value: Duration.DurationInput): Effect.Effect<Duration.Duration, InvalidRequest> => {
-  const decoded = Duration.decodeUnknown(value)
-  return Option.isSome(decoded) && Duration.greaterThan(decoded.value, Duration.zero)
-    ? Effect.succeed(decoded.value)
+  const timeout = callLimits.timeout(value)
+  return timeout !== undefined
+    ? Effect.succeed(timeout)
     : Effect.fail(invalidOption("timeout", `expected a duration above zero, got ${String(value)}`))
 }
 

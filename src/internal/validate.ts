@@ -1,4 +1,4 @@
-import { Effect, ParseResult, Schema } from "effect"
+import { Duration, Effect, Option, ParseResult, Schema } from "effect"
 import { IdempotencyKey, ObjectId } from "../Schemas.js"
 import { InvalidRequest } from "../XtopayError.js"
 
@@ -43,3 +43,17 @@ export const pathId = (param: string) => {
 
 /** Validates a caller-supplied `Idempotency-Key`. */
 export const validateIdempotencyKey = validate(IdempotencyKey, "idempotencyKey")
+
+/**
+ * The rules for `timeout` and `maxRetries`, client-wide (a `ConfigError`) and per request (an
+ * `InvalidRequest`) alike.
+ */
+export const callLimits = {
+  /** A timeout: a duration above zero, or `undefined`. */
+  timeout: (input: Duration.DurationInput): Duration.Duration | undefined => {
+    const decoded = Duration.decodeUnknown(input)
+    return Option.isSome(decoded) && Duration.greaterThan(decoded.value, Duration.zero) ? decoded.value : undefined
+  },
+  /** A retry count: a whole number ≥ 0. */
+  isMaxRetries: (value: number): boolean => Number.isInteger(value) && value >= 0
+}

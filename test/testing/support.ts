@@ -4,6 +4,7 @@
  */
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { Effect, Layer, Redacted } from "effect"
 import type { Backend } from "../../src/testing/Backend.js"
 import { makeMemoryHttpClient } from "../../src/testing/memoryHttpClient.js"
@@ -36,6 +37,20 @@ export interface RawAnswer {
   readonly json: any
 }
 
+/** Status, headers and body of an answer, with the body parsed when it is JSON. */
+const readAnswer = <E>(answer: Effect.Effect<HttpClientResponse.HttpClientResponse, E>) =>
+  Effect.gen(function*() {
+    const response = yield* answer
+    const text = yield* response.text
+    let json: unknown
+    try {
+      json = JSON.parse(text)
+    } catch {
+      json = undefined
+    }
+    return { status: response.status, headers: response.headers, text, json } satisfies RawAnswer
+  })
+
 /** Sends a request as written (no client-side validation) to `backend` over the in-memory `HttpClient`. */
 export const raw = (
   backend: Backend,
@@ -54,15 +69,7 @@ export const raw = (
     if (authorization !== null) request = HttpClientRequest.setHeader(request, "authorization", authorization)
     if (init.headers !== undefined) request = HttpClientRequest.setHeaders(request, init.headers)
     if (init.body !== undefined) request = HttpClientRequest.bodyText(request, init.body, "application/json")
-    const response = yield* http.execute(request)
-    const text = yield* response.text
-    let json: unknown
-    try {
-      json = JSON.parse(text)
-    } catch {
-      json = undefined
-    }
-    return { status: response.status, headers: response.headers, text, json }
+    return yield* readAnswer(http.execute(request))
   }).pipe(Effect.orDie)
 
 /** Sends a request as written through the `XtopayClient` in context (its base URL and credentials), skipping its validation. */
@@ -76,13 +83,5 @@ export const send = (
     let request = HttpClientRequest.make(method)(path)
     if (init.headers !== undefined) request = HttpClientRequest.setHeaders(request, init.headers)
     if (init.body !== undefined) request = HttpClientRequest.bodyText(request, init.body, "application/json")
-    const response = yield* client.httpClient.execute(request)
-    const text = yield* response.text
-    let json: unknown
-    try {
-      json = JSON.parse(text)
-    } catch {
-      json = undefined
-    }
-    return { status: response.status, headers: response.headers, text, json }
+    return yield* readAnswer(client.httpClient.execute(request))
   }).pipe(Effect.orDie)
