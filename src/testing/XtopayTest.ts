@@ -29,7 +29,9 @@ export const XtopayTestWith = (options: XtopayTestOptions = {}): Layer.Layer<Xto
   Layer.effectContext(
     Effect.gen(function*() {
       const backend = yield* makeBackend(options)
-      const httpClient = makeMemoryHttpClient(backend.handle, new URL(DEFAULT_BASE_URL).pathname)
+      const httpClient = makeMemoryHttpClient(backend.handle, new URL(DEFAULT_BASE_URL).pathname, {
+        attemptSpans: options.attemptSpans
+      })
       const client = yield* make({
         ...options,
         clientId: options.clientId ?? DEFAULT_ACCOUNT,

@@ -12,7 +12,7 @@ import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as UrlParams from "@effect/platform/UrlParams"
-import { Chunk, Effect, Inspectable, Option, Stream } from "effect"
+import { Chunk, Effect, Either, Inspectable, Option, Stream } from "effect"
 import type { WireAnswer, WireOutcome, WireRequest } from "./wire.js"
 
 /** How the body of an answer arrives. */
@@ -172,25 +172,51 @@ const toResponse = (
   }
 }
 
+/** The answer to one request: `url` is the request's full URL, its query included. */
+const serve = (
+  handle: (request: WireRequest) => Effect.Effect<WireOutcome>,
+  basePath: string,
+  request: HttpClientRequest.HttpClientRequest,
+  url: URL
+): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError> => {
+  const pathname = url.pathname
+  const path = basePath !== "" && (pathname === basePath || pathname.startsWith(`${basePath}/`))
+    ? pathname.slice(basePath.length)
+    : pathname
+  const headers: Record<string, string> = {}
+  for (const name of Object.keys(request.headers)) headers[name] = request.headers[name]!
+  const send = (body: string) =>
+    Effect.flatMap(
+      handle({ method: request.method, path, query: new URLSearchParams(url.searchParams), headers, body }),
+      (outcome) => toResponse(request, outcome)
+    )
+  const body = bodyText(request)
+  return typeof body === "string" ? send(body) : Effect.flatMap(body, send)
+}
+
 /**
  * An `HttpClient` over `handle`. Paths are taken below `basePath` (the base URL's path, e.g. `/v1`).
+ *
+ * With `attemptSpans`, it is built with the platform's `HttpClient.make`, as `FetchHttpClient` is,
+ * so each attempt gets the platform's `http.client` span. Without, it answers directly: nothing
+ * here needs what `make` adds for a real connection (an `AbortController` per request, a
+ * finalization registry, a response wrapper that aborts on interruption), and skipping it makes
+ * every in-memory call cheaper.
  */
 export const makeMemoryHttpClient = (
   handle: (request: WireRequest) => Effect.Effect<WireOutcome>,
-  basePath: string
+  basePath: string,
+  options: { readonly attemptSpans?: boolean | undefined } = {}
 ): HttpClient.HttpClient =>
-  HttpClient.make((request, url) => {
-    const pathname = url.pathname
-    const path = basePath !== "" && (pathname === basePath || pathname.startsWith(`${basePath}/`))
-      ? pathname.slice(basePath.length)
-      : pathname
-    const headers: Record<string, string> = {}
-    for (const name of Object.keys(request.headers)) headers[name] = request.headers[name]!
-    const send = (body: string) =>
-      Effect.flatMap(
-        handle({ method: request.method, path, query: new URLSearchParams(url.searchParams), headers, body }),
-        (outcome) => toResponse(request, outcome)
-      )
-    const body = bodyText(request)
-    return typeof body === "string" ? send(body) : Effect.flatMap(body, send)
-  })
+  options.attemptSpans === true
+    ? HttpClient.make((request, url) => serve(handle, basePath, request, url))
+    : HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
+      (effect) =>
+        Effect.flatMap(effect, (request) => {
+          const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
+          return Either.isLeft(url)
+            ? Effect.fail(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: url.left }))
+            : serve(handle, basePath, request, url.right)
+        }),
+      Effect.succeed
+    )

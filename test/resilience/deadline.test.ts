@@ -3,10 +3,13 @@
  * clock (the TestClock) it is `Effect.timeoutFail`, so both must behave the same.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Duration, Effect, Exit, Fiber, Logger, LogLevel, TestClock } from "effect"
+import { Context, Duration, Effect, Exit, Fiber, FiberRef, Logger, LogLevel, TestClock } from "effect"
 import { withDeadline } from "../../src/internal/deadline.js"
 
 const late = () => "late" as const
+
+class Greeting extends Context.Tag("Greeting")<Greeting, string>() {}
+const currentLabel = FiberRef.unsafeMake("none")
 
 describe("withDeadline on the live clock", () => {
   it.live("fails with onTimeout once the duration has passed, after the work was interrupted", () =>
@@ -33,13 +36,36 @@ describe("withDeadline on the live clock", () => {
     Effect.gen(function*() {
       const lines: Array<string> = []
       const logger = Logger.make(({ message }) => lines.push(String(message)))
-      const exit = yield* Effect.exit(withDeadline(Effect.fail("boom" as const), Duration.seconds(5), late)).pipe(
-        Effect.provide(Logger.replace(Logger.defaultLogger, logger)),
-        Logger.withMinimumLogLevel(LogLevel.Debug)
-      )
-      assert.deepStrictEqual(exit, Exit.fail("boom"))
+      const quietly = <A, E>(effect: Effect.Effect<A, E>) =>
+        Effect.exit(effect).pipe(
+          Effect.provide(Logger.replace(Logger.defaultLogger, logger)),
+          Logger.withMinimumLogLevel(LogLevel.Debug)
+        )
+      // Failing at once, and failing after the work first waited.
+      assert.deepStrictEqual(yield* quietly(withDeadline(Effect.fail("boom" as const), Duration.seconds(5), late)), Exit.fail("boom"))
+      const afterWaiting = Effect.zipRight(Effect.sleep("5 millis"), Effect.fail("boom" as const))
+      assert.deepStrictEqual(yield* quietly(withDeadline(afterWaiting, Duration.seconds(5), late)), Exit.fail("boom"))
       yield* Effect.sleep("10 millis")
       assert.deepStrictEqual(lines, [])
+    }))
+
+  it.live("the work runs with the caller's services and FiberRefs, before and after it first waits", () =>
+    Effect.gen(function*() {
+      const read = Effect.zip(Greeting, FiberRef.get(currentLabel))
+      const atOnce = yield* withDeadline(read, Duration.seconds(5), late)
+      const later = yield* withDeadline(Effect.zipRight(Effect.sleep("5 millis"), read), Duration.seconds(5), late)
+      assert.deepStrictEqual(atOnce, ["akwaaba", "call 7"])
+      assert.deepStrictEqual(later, ["akwaaba", "call 7"])
+    }).pipe(Effect.provideService(Greeting, "akwaaba"), Effect.locally(currentLabel, "call 7")))
+
+  it.live("an interruptible caller gives interruptible work; work the caller runs uninterruptibly is not cut short", () =>
+    Effect.gen(function*() {
+      let finished = false
+      const work = Effect.zipRight(Effect.sleep("30 millis"), Effect.sync(() => (finished = true)))
+      // Uninterruptible caller: the deadline cannot stop the work, as with Effect.timeoutFail.
+      const exit = yield* Effect.exit(Effect.uninterruptible(withDeadline(work, Duration.millis(5), late)))
+      assert.isTrue(finished, "the work ran to its end")
+      assert.deepStrictEqual(exit, Exit.fail("late"))
     }))
 
   it.live("interrupting the caller interrupts the work", () =>

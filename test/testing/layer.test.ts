@@ -1,7 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Redacted } from "effect"
+import { Effect, Option, Redacted } from "effect"
 import { Customers, XtopayClient } from "effect-xtopay"
 import { XtopayControl, XtopayTest, XtopayTestWith } from "effect-xtopay/testing"
+import { makeRecordingTracer } from "../resilience/support.js"
 
 describe("XtopayTest and XtopayTestWith", () => {
   it.effect("XtopayTest is a fresh, empty Xtopay each time it is built", () =>
@@ -105,4 +106,21 @@ describe("XtopayTest and XtopayTestWith", () => {
       assert.strictEqual(sub.cancel_at_period_end, false)
       assert.deepStrictEqual((yield* Customers.retrieve(ama.id)).subscriptions, [sub])
     }).pipe(Effect.provide(XtopayTest)))
+
+  it.effect("spans: the call's client span only; with attemptSpans, also the platform's http.client span under it", () =>
+    Effect.gen(function*() {
+      const traced = (layer: typeof XtopayTest) =>
+        Effect.gen(function*() {
+          const { spans, tracer } = makeRecordingTracer()
+          yield* Customers.listPage().pipe(Effect.provide(layer), Effect.withTracer(tracer))
+          return spans
+        })
+      const plain = yield* traced(XtopayTest)
+      assert.deepStrictEqual(plain.map((span) => span.name), ["Xtopay.customers.listPage"])
+      const withAttempts = yield* traced(XtopayTestWith({ attemptSpans: true }))
+      const call = withAttempts.find((span) => span.name === "Xtopay.customers.listPage")!
+      const attempt = withAttempts.filter((span) => span.name.startsWith("http.client"))
+      assert.strictEqual(attempt.length, 1)
+      assert.strictEqual(Option.getOrUndefined(attempt[0]!.parent)?.spanId, call.spanId)
+    }))
 })
