@@ -1,18 +1,21 @@
 /**
- * A fast decoder compiled from a schema's AST, for the exact wire shapes in `decoders.ts`.
+ * A fast decoder compiled from a schema's AST: for the exact wire shapes in `decoders.ts`, and for
+ * the request schemas that check users' input (`validate.ts`) and the in-memory Xtopay's input.
  *
  * Effect Schema's interpreter is general: it can report every issue, run effects and handle any
- * schema. The exact wire shapes need none of that. Every field is required, the values are
- * strings, numbers, booleans, null, arrays, string records and timestamps. For those, this module
- * walks the AST once and builds plain closures that check and copy a value in one pass.
+ * schema. These shapes need none of that. Their values are strings, numbers, booleans, null,
+ * undefined, literals, arrays, string records, refinements (`Schema.filter`), optional fields and
+ * timestamps. For those, this module walks the AST once and builds plain closures that check and
+ * copy a value in one pass, following the interpreter's rules (own keys for optional fields, excess
+ * keys dropped, the refinement's own filter).
  *
- * A compiled decoder answers `MISMATCH` whenever the value is not exactly the shape. The caller
- * then falls back to the schema itself, which gives the real result or the real error message.
- * The decoder never gives a value the schema would not. `compile` returns `undefined` for an AST
- * it does not know (a refinement, an optional field, a suspended schema, …), so a new field of an
- * unsupported kind slows decoding down but cannot change what it gives.
+ * A compiled decoder answers `MISMATCH` whenever the value is not accepted. The caller then falls
+ * back to the schema itself, which gives the real result or the real error message. The decoder
+ * never gives a value the schema would not. `compile` returns `undefined` for an AST it does not
+ * know (a transformation it was not told about, a default, a suspended schema, …), so a new field
+ * of an unsupported kind slows decoding down but cannot change what it gives.
  */
-import type { Schema, SchemaAST as AST } from "effect"
+import { Either, Option, type ParseResult, Schema, type SchemaAST as AST } from "effect"
 
 /** What a compiled decoder gives for a value that is not exactly the shape. */
 export const MISMATCH: unique symbol = Symbol.for("effect-xtopay/internal/compile/MISMATCH")
@@ -25,6 +28,10 @@ export interface KnownTransformation {
   /** The decoded value, or `MISMATCH`. */
   readonly decode: (u: unknown) => unknown
 }
+
+const PARSE_OPTIONS: AST.ParseOptions = {}
+
+const hasOwn = (u: object, key: string) => Object.prototype.hasOwnProperty.call(u, key)
 
 const isRecord = (u: unknown): u is Record<string, unknown> =>
   typeof u === "object" && u !== null && !Array.isArray(u)
@@ -41,6 +48,8 @@ const compileAst = (ast: AST.AST, known: ReadonlyArray<KnownTransformation>): St
       return (u) => typeof u === "number" ? u : MISMATCH
     case "BooleanKeyword":
       return (u) => typeof u === "boolean" ? u : MISMATCH
+    case "UndefinedKeyword":
+      return (u) => u === undefined ? u : MISMATCH
     case "Literal": {
       const literal = ast.literal
       return (u) => u === literal ? u : MISMATCH
@@ -83,6 +92,15 @@ const compileAst = (ast: AST.AST, known: ReadonlyArray<KnownTransformation>): St
     }
     case "TypeLiteral":
       return compileTypeLiteral(ast, known)
+    case "Refinement": {
+      // The refinement's own check (`Schema.filter`), on what its base decoded to.
+      const from = compileAst(ast.from, known)
+      if (from === undefined) return undefined
+      return (u) => {
+        const value = from(u)
+        return value !== MISMATCH && Option.isNone(ast.filter(value, PARSE_OPTIONS, ast)) ? value : MISMATCH
+      }
+    }
     default:
       return undefined
   }
@@ -112,20 +130,24 @@ const compileTypeLiteral = (ast: AST.TypeLiteral, known: ReadonlyArray<KnownTran
   }
   const names: Array<string> = []
   const steps: Array<Step> = []
+  const optional: Array<boolean> = []
   for (const property of ast.propertySignatures) {
-    if (property.isOptional || typeof property.name !== "string") return undefined
+    if (typeof property.name !== "string") return undefined
     const step = compileAst(property.type, known)
     if (step === undefined) return undefined
     names.push(property.name)
     steps.push(step)
+    optional.push(property.isOptional)
   }
   return (u) => {
     if (!isRecord(u)) return MISMATCH
     const out: Record<string, unknown> = {}
     for (let i = 0; i < names.length; i++) {
       const name = names[i]!
+      // As the schema does: an optional field counts only as the value's own key.
+      if (optional[i] && !hasOwn(u, name)) continue
       const input = u[name]
-      // A missing key is not `undefined`: the schema requires the key itself.
+      // A missing required key is not `undefined`: leave it to the schema.
       if (input === undefined && !(name in u)) return MISMATCH
       const value = steps[i]!(input)
       if (value === MISMATCH) return MISMATCH
@@ -144,3 +166,21 @@ export const compile = <A>(
   known: ReadonlyArray<KnownTransformation> = []
 ): ((u: unknown) => A | typeof MISMATCH) | undefined =>
   compileAst(schema.ast, known) as ((u: unknown) => A | typeof MISMATCH) | undefined
+
+/**
+ * `Schema.decodeUnknownEither(schema, options)`, compiled where the schema allows: a value the
+ * compiled decoder accepts is the answer, anything else goes to the schema (for its result or its
+ * error). For schemas that are their own wire shape, as the request schemas are.
+ */
+export const decodeEither = <A, I>(
+  schema: Schema.Schema<A, I>,
+  options?: AST.ParseOptions
+): (u: unknown) => Either.Either<A, ParseResult.ParseError> => {
+  const slow = Schema.decodeUnknownEither(schema, options)
+  const fast = compile(schema)
+  if (fast === undefined) return slow
+  return (u) => {
+    const result = fast(u)
+    return result !== MISMATCH ? Either.right(result) : slow(u)
+  }
+}

@@ -1,6 +1,7 @@
-import { Duration, Effect, Option, ParseResult, Schema } from "effect"
+import { Duration, Effect, Either, Option, ParseResult, type Schema } from "effect"
 import { IdempotencyKey, ObjectId } from "../Schemas.js"
 import { InvalidRequest } from "../XtopayError.js"
+import { decodeEither } from "./compile.js"
 
 /**
  * Turns a schema failure on user input into an `InvalidRequest` that names the offending
@@ -30,9 +31,14 @@ export const toInvalidRequest = (error: ParseResult.ParseError, paramOverride?: 
  * Validates `input` against `schema`; the decoded value is what goes on the wire.
  */
 export const validate = <A, I>(schema: Schema.Schema<A, I>, paramOverride?: string) => {
-  const decode = Schema.decodeUnknown(schema, { errors: "first" })
-  return (input: unknown): Effect.Effect<A, InvalidRequest> =>
-    Effect.mapError(decode(input), (error) => toInvalidRequest(error, paramOverride))
+  // Compiled where the schema allows (`compile.ts`); the schema itself for anything it refuses.
+  const decode = decodeEither(schema, { errors: "first" })
+  return (input: unknown): Effect.Effect<A, InvalidRequest> => {
+    const result = decode(input)
+    return Either.isRight(result)
+      ? Effect.succeed(result.right)
+      : Effect.fail(toInvalidRequest(result.left, paramOverride))
+  }
 }
 
 /** Validates an id that goes into a path, and percent-encodes it. */

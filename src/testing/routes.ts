@@ -3,6 +3,7 @@
  * client uses, changes the state, and encodes its answer with the response schema.
  */
 import { DateTime, Either, type ParseResult, Schema } from "effect"
+import { decodeEither } from "../internal/compile.js"
 import { toInvalidRequest } from "../internal/validate.js"
 import {
   Customer,
@@ -96,7 +97,7 @@ const jsonBody = (request: WireRequest): Decoded<unknown> => {
 }
 
 const bodyDecoder = <A, I>(schema: Schema.Schema<A, I>) => {
-  const decode = Schema.decodeUnknownEither(schema, { errors: "first" })
+  const decode = decodeEither(schema, { errors: "first" })
   return (request: WireRequest): Decoded<A> =>
     Either.flatMap(jsonBody(request), (body) => Either.mapLeft(decode(body), invalid))
 }
@@ -111,7 +112,7 @@ const queryDecoder = <
   schema: Schema.Schema<A, I>,
   names: ReadonlyArray<string>
 ) => {
-  const decode = Schema.decodeUnknownEither(schema, { errors: "first" })
+  const decode = decodeEither(schema, { errors: "first" })
   return (request: WireRequest): Decoded<{ readonly params: A; readonly page: PageQuery }> => {
     const input: Record<string, unknown> = {}
     for (const name of names) {

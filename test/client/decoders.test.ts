@@ -17,9 +17,23 @@ import {
   ExactPaymentMethod,
   timestamp
 } from "../../src/internal/decoders.js"
-import { compile, MISMATCH } from "../../src/internal/compile.js"
+import { compile, decodeEither, MISMATCH } from "../../src/internal/compile.js"
 import { timestampMillis, timestampMillisGeneral } from "../../src/internal/timestamp.js"
-import { Customer, CustomerDetails, CustomerPage, PaymentMethod, PaymentMethodPage } from "../../src/Schemas.js"
+import {
+  Customer,
+  CustomerCreateParams,
+  CustomerDetails,
+  CustomerListParams,
+  CustomerPage,
+  CustomerUpdateParams,
+  IdempotencyKey,
+  ObjectId,
+  PaymentMethod,
+  PaymentMethodListParams,
+  PaymentMethodPage,
+  PortalSessionCreateParams,
+  SetupIntentCreateParams
+} from "../../src/Schemas.js"
 
 const agrees = <A, I>(schema: Schema.Schema<A, I>, fast: (u: unknown) => Either.Either<A, unknown>) => {
   const tolerant = Schema.decodeUnknownEither(schema)
@@ -125,6 +139,73 @@ describe("compiled exact-shape decoders", () => {
     assert.strictEqual(compile(ExactCustomer, [timestamp])!(wire), MISMATCH)
     const decoded = Either.getOrThrow(decodeCustomer(wire))
     assert.strictEqual(Object.getPrototypeOf(decoded.metadata), Object.prototype)
+  })
+})
+
+describe("compiled request validators", () => {
+  const inputs: ReadonlyArray<readonly [string, Schema.Schema<any, any>]> = [
+    ["CustomerCreateParams", CustomerCreateParams],
+    ["CustomerUpdateParams", CustomerUpdateParams],
+    ["CustomerListParams", CustomerListParams],
+    ["PaymentMethodListParams", PaymentMethodListParams],
+    ["SetupIntentCreateParams", SetupIntentCreateParams],
+    ["PortalSessionCreateParams", PortalSessionCreateParams],
+    ["ObjectId", ObjectId],
+    ["IdempotencyKey", IdempotencyKey]
+  ]
+
+  it("every request schema compiles (else validation silently runs the slow way)", () => {
+    for (const [name, schema] of inputs) assert.isDefined(compile(schema), name)
+  })
+
+  /** Values each field may get from a caller: valid ones, near misses, and the wrong types. */
+  const fieldValue = fc.constantFrom<unknown>(
+    undefined, null, "", " ", "x", "..", "a/b", "cus_a1b2c3", "ama@example.com", "ama@example", "a b@example.com",
+    "+233244000000", "0244000000", "+2332440000001234", "GHS", "ghs", "GHSX", "https://shop.example.com/account",
+    "ftp://x", "x".repeat(300), 0, 1, 50, 100, 101, 1.5, -1, Number.NaN, true, [], ["x"], {}, { plan: "gold" },
+    { plan: null }, { plan: 1 }
+  )
+  const FIELDS = ["email", "name", "phone", "currency", "metadata", "limit", "after", "before", "customer_id", "return_url", "extra"]
+  /** Objects with any of the fields (own, or inherited from a prototype), and values that are not objects at all. */
+  const candidate = fc.oneof(
+    fc.tuple(fc.dictionary(fc.constantFrom(...FIELDS), fieldValue), fc.dictionary(fc.constantFrom(...FIELDS), fieldValue))
+      .map(([own, inherited]) => Object.assign(Object.create(inherited) as object, own)),
+    fc.dictionary(fc.constantFrom(...FIELDS), fieldValue),
+    fieldValue
+  )
+
+  it("accept exactly what the schema accepts, and give exactly what it gives", () => {
+    for (const [name, schema] of inputs) {
+      const compiled = compile(schema)!
+      const viaSchema = Schema.decodeUnknownEither(schema, { errors: "first" })
+      const viaValidator = decodeEither(schema, { errors: "first" })
+      fc.assert(
+        fc.property(candidate, (input) => {
+          const fast = compiled(input)
+          const slow = viaSchema(input)
+          if (fast !== MISMATCH) {
+            assert.isTrue(Either.isRight(slow), `${name}: compiled accepted what the schema refuses`)
+            if (Either.isRight(slow)) assert.deepStrictEqual(fast, slow.right)
+          } else if (Either.isRight(slow)) {
+            // Only a missing required key read through the prototype is left to the schema.
+            assert.isTrue(typeof input === "object" && input !== null, `${name}: compiled refused what the schema accepts`)
+          }
+          // What the validators use: the same answer, or the same error, either way.
+          assert.deepStrictEqual(viaValidator(input), slow)
+        }),
+        { numRuns: 1_000 }
+      )
+    }
+  })
+
+  it("an optional field counts only as the value's own key; a required one may be inherited, as in the schema", () => {
+    const inherited = Object.create({ name: "from the prototype" }) as Record<string, unknown>
+    inherited.email = "ama@example.com"
+    assert.deepStrictEqual(compile(CustomerCreateParams)!(inherited), { email: "ama@example.com" })
+    assert.deepStrictEqual(
+      Either.getOrThrow(Schema.decodeUnknownEither(CustomerCreateParams)(inherited)),
+      { email: "ama@example.com" }
+    )
   })
 })
 
