@@ -58,7 +58,7 @@ describe("withDeadline on the live clock", () => {
       assert.deepStrictEqual(later, ["akwaaba", "call 7"])
     }).pipe(Effect.provideService(Greeting, "akwaaba"), Effect.locally(currentLabel, "call 7")))
 
-  it.live("an interruptible caller gives interruptible work; work the caller runs uninterruptibly is not cut short", () =>
+  it.live("work the caller runs uninterruptibly is not cut short: the timeout waits for it, as Effect.timeoutFail does", () =>
     Effect.gen(function*() {
       let finished = false
       const work = Effect.zipRight(Effect.sleep("30 millis"), Effect.sync(() => (finished = true)))
