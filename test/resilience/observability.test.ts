@@ -14,6 +14,7 @@ import {
   json,
   makeRecordingLogger,
   makeRecordingTracer,
+  networkFailure,
   type RecordedSpan,
   runOnTestClock,
   scripted,
@@ -233,10 +234,7 @@ describe("span attributes", () => {
   it.effect("a call that never got an answer reports no status", () =>
     Effect.gen(function*() {
       const { spans } = yield* observe(
-        [apiError(503, "api_error"), { _tag: "NetworkFailure", message: "ECONNRESET" }, {
-          _tag: "NetworkFailure",
-          message: "ECONNRESET"
-        }],
+        [apiError(503, "api_error"), networkFailure("ECONNRESET"), networkFailure("ECONNRESET")],
         Customers.retrieve("cus_a1b2c3")
       )
       const span = only(spans, "Xtopay.customers.retrieve")

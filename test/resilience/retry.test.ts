@@ -210,7 +210,7 @@ describe("idempotency keys", () => {
       assert.strictEqual(keys.length, 3)
       assert.match(keys[0] ?? "", /^xtopay-effect-[0-9a-f-]{36}$/)
       assert.deepStrictEqual(new Set(keys).size, 1)
-      assert.deepStrictEqual(new Set(script.requests.map((request) => request.body)).size, 1)
+      assert.deepStrictEqual(new Set(script.requests.map((request) => request.bodyText)).size, 1)
     }))
 
   it.effect("an update (PATCH) carries a key too, the same on every attempt", () =>

@@ -1,14 +1,9 @@
 /**
- * Test support for the resilience suites: a scripted `HttpClient` (each request takes the next
- * step of a script and is recorded with the TestClock time it arrived), a recording tracer and a
- * recording logger.
+ * Test support for the resilience suites: scripts of steps for the scripted `HttpClient` of
+ * `test/support/scripted.ts` (each request takes the next step and is recorded with the TestClock
+ * time it arrived), a recording tracer and a recording logger.
  */
-import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientError from "@effect/platform/HttpClientError"
-import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
 import {
   Cause,
   Chunk,
@@ -19,40 +14,31 @@ import {
   type Exit,
   Fiber,
   HashMap,
-  Inspectable,
   Layer,
   List,
   Logger,
   LogLevel,
   Option,
   Redacted,
-  Stream,
   TestClock,
   Tracer
 } from "effect"
-import * as Cookies from "@effect/platform/Cookies"
-import type * as UrlParams from "@effect/platform/UrlParams"
 import { inspect } from "node:util"
 import { XtopayClient, type XtopayClientOptions } from "../../src/XtopayClient.js"
+import {
+  type Answer,
+  errorAnswer,
+  type RecordedRequest,
+  scriptedHttpClient as scriptedTransport,
+  transportFailure
+} from "../support/scripted.js"
 
 export const CLIENT_ID = "cid_test_resilience"
 export const CLIENT_SECRET = "csk_test_resilience_secret"
 export const BASE_URL = "https://api.xtopay.test/v1"
 
-/** What the scripted server does with one request. */
-export type Step =
-  | {
-    readonly _tag: "Answer"
-    readonly status: number
-    readonly headers: Readonly<Record<string, string>>
-    readonly body: string
-  }
-  /** The connection fails before any answer. */
-  | { readonly _tag: "NetworkFailure"; readonly message: string }
-  /** Headers arrive, then the body read fails. */
-  | { readonly _tag: "BodyCut"; readonly status: number }
-  /** Headers arrive, then the body never ends. */
-  | { readonly _tag: "Stall"; readonly status: number }
+/** What the scripted server does with one request: an answer of `test/support/scripted.ts`. */
+export type Step = Answer
 
 export const answer = (status: number, body = "", headers: Record<string, string> = {}): Step => ({
   _tag: "Answer",
@@ -61,20 +47,35 @@ export const answer = (status: number, body = "", headers: Record<string, string
   body
 })
 
-export const json = (status: number, value: unknown, headers: Record<string, string> = {}): Step =>
-  answer(status, JSON.stringify(value), { "content-type": "application/json", ...headers })
+export { json } from "../support/scripted.js"
 
 export const apiError = (status: number, code: string, headers: Record<string, string> = {}): Step =>
-  json(status, {
-    error: { code, message: `scripted ${code}`, param: null, doc_url: `https://docs.xtopay.co/errors/${code}` }
-  }, headers)
+  errorAnswer(status, { code, message: `scripted ${code}`, param: null, doc_url: `https://docs.xtopay.co/errors/${code}` }, headers)
 
-export const networkFailure = (message = "connect ECONNREFUSED 10.0.0.1:443"): Step => ({
-  _tag: "NetworkFailure",
-  message
+/** The connection fails before any answer, as `fetch` reports it. */
+export const networkFailure = (message = "connect ECONNREFUSED 10.0.0.1:443"): Step =>
+  transportFailure(new TypeError("fetch failed", { cause: new Error(message) }))
+
+/** The default headers of a stalled or cut 200: the start of a customer. */
+const partialHeaders = { "content-type": "application/json", "content-length": "400" }
+
+/** Headers arrive, then the body read fails. */
+export const bodyCut = (status = 200): Step => ({
+  _tag: "Answer",
+  status,
+  headers: partialHeaders,
+  body: "",
+  delivery: "CutMidBody"
 })
-export const bodyCut = (status = 200): Step => ({ _tag: "BodyCut", status })
-export const stall = (status = 200): Step => ({ _tag: "Stall", status })
+
+/** Headers arrive, then the body never ends. */
+export const stall = (status = 200): Step => ({
+  _tag: "Answer",
+  status,
+  headers: partialHeaders,
+  body: "",
+  delivery: "Stalls"
+})
 
 export const customer = (id = "cus_a1b2c3", email = "ama@example.com") => ({
   id,
@@ -89,109 +90,11 @@ export const customer = (id = "cus_a1b2c3", email = "ama@example.com") => ({
 export const customerDetails = (id = "cus_a1b2c3") => ({ ...customer(id), subscriptions: [], payment_methods: [] })
 
 /** A request as the scripted server saw it. */
-export interface Recorded {
-  readonly method: string
-  readonly url: string
-  readonly headers: Readonly<Record<string, string>>
-  readonly body: string
-  /** TestClock (or real) time of arrival, in ms. */
-  readonly at: number
-  readonly signal: AbortSignal
-}
-
-const bodyText = (request: HttpClientRequest.HttpClientRequest): string =>
-  request.body._tag === "Uint8Array" ? new TextDecoder().decode(request.body.body) : ""
-
-/**
- * An answer whose body is available at once (a `fetch` `Response` would resolve it on the
- * microtask queue, which the TestClock does not wait for).
- */
-class ScriptedResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
-  readonly [HttpIncomingMessage.TypeId]: HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId
-  readonly [HttpClientResponse.TypeId]: HttpClientResponse.TypeId = HttpClientResponse.TypeId
-  readonly headers: Headers.Headers
-  readonly cookies = Cookies.empty
-  readonly remoteAddress = Option.none<string>()
-
-  constructor(
-    readonly request: HttpClientRequest.HttpClientRequest,
-    readonly status: number,
-    headers: Readonly<Record<string, string>>,
-    readonly text: Effect.Effect<string, HttpClientError.ResponseError>
-  ) {
-    super()
-    this.headers = Headers.fromInput(headers)
-  }
-
-  get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
-    return Effect.flatMap(this.text, (text) =>
-      Effect.try({
-        try: () => JSON.parse(text) as unknown,
-        catch: (cause) =>
-          new HttpClientError.ResponseError({ request: this.request, response: this, reason: "Decode", cause })
-      }))
-  }
-  get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> {
-    return Effect.map(this.text, (text) => new TextEncoder().encode(text).buffer as ArrayBuffer)
-  }
-  get stream(): Stream.Stream<Uint8Array, HttpClientError.ResponseError> {
-    return Stream.fromEffect(Effect.map(this.text, (text) => new TextEncoder().encode(text)))
-  }
-  get urlParamsBody(): Effect.Effect<UrlParams.UrlParams, HttpClientError.ResponseError> {
-    return Effect.die("not used")
-  }
-  get formData(): Effect.Effect<FormData, HttpClientError.ResponseError> {
-    return Effect.die("not used")
-  }
-  toJSON(): unknown {
-    return { _id: "ScriptedResponse", status: this.status }
-  }
-}
-
-/** The default content of a stalled or cut 200: the start of a customer. */
-const partialHeaders = { "content-type": "application/json", "content-length": "400" }
+export type Recorded = RecordedRequest
 
 /** Answers each request with the next step of `steps`; a request past the end is a test bug (a defect). */
 export const scriptedHttpClient = (steps: ReadonlyArray<Step>, requests: Array<Recorded>): HttpClient.HttpClient =>
-  HttpClient.make((request, url, signal) =>
-    Effect.gen(function*() {
-      const at = yield* Clock.currentTimeMillis
-      const body = bodyText(request)
-      requests.push({ method: request.method, url: url.toString(), headers: request.headers, body, at, signal })
-      const step = steps[requests.length - 1]
-      if (step === undefined) return yield* Effect.dieMessage(`Script exhausted: unexpected request #${requests.length}`)
-      switch (step._tag) {
-        case "Answer":
-          return new ScriptedResponse(request, step.status, step.headers, Effect.succeed(step.body))
-        case "NetworkFailure":
-          return yield* new HttpClientError.RequestError({
-            request,
-            reason: "Transport",
-            cause: new TypeError("fetch failed", { cause: new Error(step.message) })
-          })
-        case "BodyCut": {
-          const response: ScriptedResponse = new ScriptedResponse(
-            request,
-            step.status,
-            partialHeaders,
-            Effect.suspend(() =>
-              Effect.fail(
-                new HttpClientError.ResponseError({
-                  request,
-                  response,
-                  reason: "Decode",
-                  cause: new Error("terminated: other side closed")
-                })
-              )
-            )
-          )
-          return response
-        }
-        case "Stall":
-          return new ScriptedResponse(request, step.status, partialHeaders, Effect.never)
-      }
-    })
-  )
+  scriptedTransport(steps, requests)
 
 /** A client over a script, and what the script saw. */
 export interface Scripted {

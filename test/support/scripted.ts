@@ -1,12 +1,18 @@
 /**
- * A scripted `HttpClient` for client tests: it records every request it is given (method, URL,
- * query, headers, parsed JSON body) and answers from a script, with no network.
+ * The scripted `HttpClient` every client and resilience test runs over: it records every request
+ * it is given (method, URL, query, headers, body, the `Clock` time it arrived, its abort signal)
+ * and answers from a script, with no network. An answer's body can arrive whole, be cut part-way,
+ * or never end; it is available at once, so scripts run on the `TestClock` as well as the live one.
  */
+import * as Cookies from "@effect/platform/Cookies"
+import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import { Context, Effect, Layer, Redacted, Ref } from "effect"
+import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
+import type * as UrlParams from "@effect/platform/UrlParams"
+import { Clock, Context, Effect, Inspectable, Layer, Option, Redacted, Stream } from "effect"
 import { XtopayClient, type XtopayClientOptions } from "../../src/XtopayClient.js"
 
 /** A request as the transport saw it, after every decoration the client applies. */
@@ -24,7 +30,14 @@ export interface RecordedRequest {
   readonly bodyText: string
   /** The body parsed as JSON, `undefined` when there is none. */
   readonly body: unknown
+  /** The `Clock` time (the TestClock's, in tests that use it) the request arrived, in ms. */
+  readonly at: number
+  /** The request's abort signal: aborted when the client gives up on it. */
+  readonly signal: AbortSignal
 }
+
+/** How the body of an answer arrives: whole, cut part-way by a reset connection, or never ending. */
+export type Delivery = "Complete" | "CutMidBody" | "Stalls"
 
 /** What the scripted transport does with one request. */
 export type Answer =
@@ -33,6 +46,8 @@ export type Answer =
     readonly status: number
     readonly headers: Readonly<Record<string, string>>
     readonly body: string | null
+    /** Default: `"Complete"`. */
+    readonly delivery?: Delivery | undefined
   }
   | { readonly _tag: "TransportFailure"; readonly cause: unknown }
 
@@ -117,7 +132,7 @@ const readBody = (request: HttpClientRequest.HttpClientRequest): string => {
   }
 }
 
-const record = (request: HttpClientRequest.HttpClientRequest, url: URL): RecordedRequest => {
+const record = (request: HttpClientRequest.HttpClientRequest, url: URL, at: number, signal: AbortSignal): RecordedRequest => {
   const bodyText = readBody(request)
   const withoutQuery = new URL(url.href)
   withoutQuery.search = ""
@@ -129,35 +144,100 @@ const record = (request: HttpClientRequest.HttpClientRequest, url: URL): Recorde
     query: Object.fromEntries(url.searchParams.entries()),
     headers: { ...request.headers },
     bodyText,
-    body: bodyText === "" ? undefined : JSON.parse(bodyText)
+    body: bodyText === "" ? undefined : JSON.parse(bodyText),
+    at,
+    signal
   }
 }
 
+/** An answer whose body is there at once (a `fetch` `Response` resolves it on the microtask queue, which the TestClock does not wait for). */
+class ScriptedResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
+  readonly [HttpIncomingMessage.TypeId]: HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId
+  readonly [HttpClientResponse.TypeId]: HttpClientResponse.TypeId = HttpClientResponse.TypeId
+  readonly status: number
+  readonly headers: Headers.Headers
+  readonly cookies = Cookies.empty
+  readonly remoteAddress = Option.none<string>()
+  readonly text: Effect.Effect<string, HttpClientError.ResponseError>
+
+  constructor(readonly request: HttpClientRequest.HttpClientRequest, answer: Extract<Answer, { _tag: "Answer" }>) {
+    super()
+    this.status = answer.status
+    this.headers = Headers.fromInput(answer.headers)
+    switch (answer.delivery ?? "Complete") {
+      case "Complete":
+        this.text = Effect.succeed(answer.body ?? "")
+        break
+      case "CutMidBody":
+        this.text = Effect.suspend(() =>
+          Effect.fail(
+            new HttpClientError.ResponseError({
+              request,
+              response: this,
+              reason: "Decode",
+              cause: new Error("terminated: other side closed")
+            })
+          )
+        )
+        break
+      case "Stalls":
+        this.text = Effect.never
+    }
+  }
+
+  get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
+    return Effect.flatMap(this.text, (text) =>
+      Effect.try({
+        try: () => JSON.parse(text) as unknown,
+        catch: (cause) =>
+          new HttpClientError.ResponseError({ request: this.request, response: this, reason: "Decode", cause })
+      }))
+  }
+  get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> {
+    return Effect.map(this.text, (text) => new TextEncoder().encode(text).buffer as ArrayBuffer)
+  }
+  get stream(): Stream.Stream<Uint8Array, HttpClientError.ResponseError> {
+    return Stream.fromEffect(Effect.map(this.text, (text) => new TextEncoder().encode(text)))
+  }
+  get urlParamsBody(): Effect.Effect<UrlParams.UrlParams, HttpClientError.ResponseError> {
+    return Effect.die("the scripted transport answers JSON")
+  }
+  get formData(): Effect.Effect<FormData, HttpClientError.ResponseError> {
+    return Effect.die("the scripted transport answers JSON")
+  }
+  toJSON(): unknown {
+    return { _id: "ScriptedResponse", status: this.status }
+  }
+}
+
+/**
+ * The scripted `HttpClient`: each request is recorded into `recorded`, then answered by `script`
+ * (the Nth request gets the Nth answer, or the function's); one request too many is a defect.
+ */
+export const scriptedHttpClient = (script: Script, recorded: Array<RecordedRequest>): HttpClient.HttpClient =>
+  HttpClient.make((request, url, signal) =>
+    Effect.gen(function*() {
+      const seen = record(request, url, yield* Clock.currentTimeMillis, signal)
+      const index = recorded.push(seen) - 1
+      const scripted = typeof script === "function" ? script(seen, index) : script[index]
+      if (scripted === undefined) {
+        return yield* Effect.dieMessage(
+          `Scripted HttpClient: no answer scripted for request #${index + 1} (${seen.method} ${seen.url})`
+        )
+      }
+      const answer = Effect.isEffect(scripted) ? yield* scripted : scripted
+      if (answer._tag === "TransportFailure") {
+        return yield* new HttpClientError.RequestError({ request, reason: "Transport", cause: answer.cause })
+      }
+      return new ScriptedResponse(request, answer)
+    })
+  )
+
 /** Builds a scripted `HttpClient` and the accessor to what it recorded. */
 export const makeScripted = (script: Script) =>
-  Effect.gen(function*() {
-    const recorded = yield* Ref.make<ReadonlyArray<RecordedRequest>>([])
-    const httpClient = HttpClient.make((request, url) =>
-      Effect.gen(function*() {
-        const seen = record(request, url)
-        const index = yield* Ref.modify(recorded, (all) => [all.length, [...all, seen]] as const)
-        const scripted = typeof script === "function" ? script(seen, index) : script[index]
-        if (scripted === undefined) {
-          return yield* Effect.dieMessage(
-            `Scripted HttpClient: no answer scripted for request #${index + 1} (${seen.method} ${seen.url})`
-          )
-        }
-        const answer = Effect.isEffect(scripted) ? yield* scripted : scripted
-        if (answer._tag === "TransportFailure") {
-          return yield* new HttpClientError.RequestError({ request, reason: "Transport", cause: answer.cause })
-        }
-        return HttpClientResponse.fromWeb(
-          request,
-          new Response(answer.body, { status: answer.status, headers: answer.headers })
-        )
-      })
-    )
-    return { httpClient, requests: Ref.get(recorded) }
+  Effect.sync(() => {
+    const recorded: Array<RecordedRequest> = []
+    return { httpClient: scriptedHttpClient(script, recorded), requests: Effect.sync(() => [...recorded]) }
   })
 
 /** The scripted `HttpClient`, plus `Scripted` to read what it recorded. */
