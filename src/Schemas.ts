@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import { DateTime, ParseResult, Schema } from "effect"
-import { timestampMillis } from "./internal/timestamp.js"
+import { timestampUtc } from "./internal/timestamp.js"
 
 // ---------------------------------------------------------------------------------------------
 // Scalars
@@ -24,10 +24,10 @@ export const Timestamp: Schema.Schema<DateTime.Utc, string> = Schema.transformOr
   {
     strict: true,
     decode: (input, _, ast) => {
-      const millis = timestampMillis(input)
-      return Number.isNaN(millis)
+      const utc = timestampUtc(input)
+      return utc === undefined
         ? ParseResult.fail(new ParseResult.Type(ast, input, `Expected an ISO 8601 timestamp, got ${JSON.stringify(input)}`))
-        : ParseResult.succeed(DateTime.unsafeMake(millis))
+        : ParseResult.succeed(utc)
     },
     encode: (dateTime) => {
       const iso = new Date(dateTime.epochMillis).toISOString()

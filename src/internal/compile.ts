@@ -168,19 +168,31 @@ export const compile = <A>(
   compileAst(schema.ast, known) as ((u: unknown) => A | typeof MISMATCH) | undefined
 
 /**
- * `Schema.decodeUnknownEither(schema, options)`, compiled where the schema allows: a value the
- * compiled decoder accepts is the answer, anything else goes to the schema (for its result or its
- * error). For schemas that are their own wire shape, as the request schemas are.
+ * `decode`, with `schema` compiled in front of it: a value the compiled decoder accepts is the
+ * answer, anything else goes to `decode` (for its result or its error). Without a compiled decoder
+ * (an AST this module does not know), `decode` alone. `schema` must never accept what `decode`
+ * refuses, nor decode a value differently: the decoders' and validators' property tests hold them
+ * to it.
+ */
+export const compiledFirst = <A>(
+  schema: Schema.Schema<A, any>,
+  decode: (u: unknown) => Either.Either<A, ParseResult.ParseError>,
+  known: ReadonlyArray<KnownTransformation> = []
+): (u: unknown) => Either.Either<A, ParseResult.ParseError> => {
+  const fast = compile(schema, known)
+  if (fast === undefined) return decode
+  return (u) => {
+    const result = fast(u)
+    return result !== MISMATCH ? Either.right(result) : decode(u)
+  }
+}
+
+/**
+ * `Schema.decodeUnknownEither(schema, options)`, compiled where the schema allows. For schemas
+ * that are their own wire shape, as the request schemas are.
  */
 export const decodeEither = <A, I>(
   schema: Schema.Schema<A, I>,
   options?: AST.ParseOptions
-): (u: unknown) => Either.Either<A, ParseResult.ParseError> => {
-  const slow = Schema.decodeUnknownEither(schema, options)
-  const fast = compile(schema)
-  if (fast === undefined) return slow
-  return (u) => {
-    const result = fast(u)
-    return result !== MISMATCH ? Either.right(result) : slow(u)
-  }
-}
+): (u: unknown) => Either.Either<A, ParseResult.ParseError> =>
+  compiledFirst(schema, Schema.decodeUnknownEither(schema, options))

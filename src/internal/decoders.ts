@@ -6,7 +6,7 @@
  * field required, no defaults) and falls back to the tolerant schema only when that fails. Same
  * result either way: a test holds the two to it.
  */
-import { DateTime, Either, type ParseResult, Schema } from "effect"
+import { type Either, type ParseResult, Schema } from "effect"
 import {
   Card,
   Customer,
@@ -17,8 +17,8 @@ import {
   PaymentMethodPage,
   Timestamp
 } from "../Schemas.js"
-import { compile, type KnownTransformation, MISMATCH } from "./compile.js"
-import { timestampMillis } from "./timestamp.js"
+import { compiledFirst, type KnownTransformation, MISMATCH } from "./compile.js"
+import { timestampUtc } from "./timestamp.js"
 
 // Enums that keep unknown values decode to `string` either way: the exact shape checks just that.
 const exactCustomerFields = {
@@ -71,35 +71,17 @@ export type Decoder<A> = (u: unknown) => Either.Either<A, ParseResult.ParseError
 /** `Timestamp`, run by the compiled decoders as a plain function. */
 export const timestamp: KnownTransformation = {
   ast: Timestamp.ast,
-  decode: (u) => {
-    if (typeof u !== "string") return MISMATCH
-    const millis = timestampMillis(u)
-    return Number.isNaN(millis) ? MISMATCH : DateTime.unsafeMake(millis)
-  }
+  decode: (u) => (typeof u === "string" ? timestampUtc(u) : undefined) ?? MISMATCH
 }
 
 /**
  * The exact shape first, compiled to plain closures (`compile.ts`); the tolerant schema (and its
  * error message) when that fails. Both must decode to the same type `A`, which the compiler checks
- * here. An exact shape the compiler cannot compile runs through Effect Schema instead.
+ * here. An exact shape the compiler cannot compile leaves the tolerant schema alone: it decodes
+ * every exact answer the same way, only slower.
  */
-export const preferExact = <A>(exact: Schema.Schema<A, any>, tolerant: Schema.Schema<A, any>): Decoder<A> => {
-  const fast = compile(exact, [timestamp]) ?? schemaDecoder(exact)
-  const slow = Schema.decodeUnknownEither(tolerant)
-  return (u) => {
-    const result = fast(u)
-    return result !== MISMATCH ? Either.right(result) : slow(u)
-  }
-}
-
-/** An exact shape through Effect Schema, answering `MISMATCH` as a compiled decoder does. */
-const schemaDecoder = <A>(exact: Schema.Schema<A, any>) => {
-  const decode = Schema.decodeUnknownEither(exact)
-  return (u: unknown): A | typeof MISMATCH => {
-    const result = decode(u)
-    return Either.isRight(result) ? result.right : MISMATCH
-  }
-}
+export const preferExact = <A>(exact: Schema.Schema<A, any>, tolerant: Schema.Schema<A, any>): Decoder<A> =>
+  compiledFirst(exact, Schema.decodeUnknownEither(tolerant), [timestamp])
 
 export const decodeCustomer = preferExact(ExactCustomer, Customer)
 export const decodeCustomerDetails = preferExact(ExactCustomerDetails, CustomerDetails)

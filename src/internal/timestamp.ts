@@ -1,6 +1,7 @@
 /**
  * Reading an ISO 8601 timestamp, shared by the `Timestamp` schema and the compiled decoders.
  */
+import { DateTime } from "effect"
 
 /** A date, optionally with a time (group 1) and an offset (group 2). */
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/
@@ -63,6 +64,12 @@ const canonical = (input: string): number | undefined => {
  * a time without an offset is UTC, never this machine's local time.
  */
 export const timestampMillis = (input: string): number => canonical(input) ?? general(input)
+
+/** The `DateTime.Utc` an ISO 8601 timestamp names, or `undefined` when it is not one. */
+export const timestampUtc = (input: string): DateTime.Utc | undefined => {
+  const millis = timestampMillis(input)
+  return Number.isNaN(millis) ? undefined : DateTime.unsafeMake(millis)
+}
 
 /** The general reader alone, for tests that hold the fast one to it. */
 export const timestampMillisGeneral = general

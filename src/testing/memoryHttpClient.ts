@@ -187,7 +187,8 @@ const serve = (
   for (const name of Object.keys(request.headers)) headers[name] = request.headers[name]!
   const send = (body: string) =>
     Effect.flatMap(
-      handle({ method: request.method, path, query: new URLSearchParams(url.searchParams), headers, body }),
+      // `url` is made for this request alone: its query needs no copy.
+      handle({ method: request.method, path, query: url.searchParams, headers, body }),
       (outcome) => toResponse(request, outcome)
     )
   const body = bodyText(request)

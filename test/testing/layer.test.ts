@@ -2,7 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Option, Redacted } from "effect"
 import { Customers, XtopayClient } from "effect-xtopay"
 import { XtopayControl, XtopayTest, XtopayTestWith } from "effect-xtopay/testing"
-import { makeRecordingTracer } from "../resilience/support.js"
+import { makeRecordingTracer } from "../support/recording.js"
 
 describe("XtopayTest and XtopayTestWith", () => {
   it.effect("XtopayTest is a fresh, empty Xtopay each time it is built", () =>
