@@ -84,8 +84,10 @@ export declare namespace XtopayClient {
     readonly execute: <A, M extends Method, NF extends boolean>(
       spec: RequestSpec<A, M, NF>
     ) => Effect.Effect<A, ErrorsOf<M, NF>>
-    /** The client id this client authenticates as (the secret is never exposed). */
+    /** The client id this client authenticates as. */
     readonly clientId: string
+    /** The client secret, still `Redacted`: it keys webhook signatures (`Webhooks.constructEvent`). */
+    readonly clientSecret: Redacted.Redacted<string>
     /** The base URL every request path is appended to, without a trailing `/`. */
     readonly baseUrl: string
   }
@@ -241,6 +243,7 @@ export const make = (
     return XtopayClient.of({
       httpClient,
       clientId: options.clientId,
+      clientSecret: options.clientSecret,
       baseUrl,
       execute: makeExecute({
         httpClient,

@@ -89,8 +89,9 @@ export class ServerError extends Schema.TaggedError<ServerError>("effect-xtopay/
 ) {}
 
 /**
- * The request never got a complete answer: the connection failed or was cut, or the attempt
- * timed out (`reason: "Timeout"`).
+ * The request never got a complete answer: the connection failed or was cut, the attempt
+ * timed out (`reason: "Timeout"`), or the shared rate-limit store could not be reached
+ * (`reason: "RateLimitStore"`; then nothing was sent).
  *
  * @since 0.1.0
  */
@@ -98,7 +99,7 @@ export class ConnectionError extends Schema.TaggedError<ConnectionError>("effect
   "ConnectionError",
   {
     ...details,
-    reason: Schema.Literal("Transport", "Timeout", "BodyCut")
+    reason: Schema.Literal("Transport", "Timeout", "BodyCut", "RateLimitStore")
   }
 ) {}
 

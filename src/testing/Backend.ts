@@ -7,8 +7,8 @@
  */
 import { Clock, DateTime, Duration, Effect, Fiber, Schema } from "effect"
 import { CurrencyCode, type CustomerDetails, E164Phone, Email, IdempotencyKey, Metadata, ObjectId, type PaymentMethod, type Subscription } from "../Schemas.js"
-import { defaultCode, errorAnswer, rateLimitedAnswer } from "./answers.js"
-import { checkCredentials, isAuthFailure, parseBasic } from "./auth.js"
+import { defaultCode, errorAnswer, rateLimitedAnswer } from "./internal/answers.js"
+import { checkCredentials, isAuthFailure, parseBasic } from "./internal/auth.js"
 import {
   DEFAULT_ACCOUNT,
   type Fault,
@@ -23,12 +23,13 @@ import {
   XtopayControl,
   XtopayControlError
 } from "./Control.js"
-import { FaultQueue, RateLimiter } from "./faults.js"
-import { IdempotencyStore } from "./idempotency.js"
-import { makeIdGenerator } from "./ids.js"
-import { RequestLog } from "./requestLog.js"
-import { type MatchedRoute, matchRoute } from "./routes.js"
-import { type Account, type CustomerRecord, State } from "./state.js"
+import { FaultQueue } from "./internal/faults.js"
+import { RateLimiter } from "./internal/rateLimiter.js"
+import { IdempotencyStore } from "./internal/idempotency.js"
+import { makeIdGenerator } from "./internal/ids.js"
+import { RequestLog } from "./internal/requestLog.js"
+import { type MatchedRoute, matchRoute } from "./internal/routes.js"
+import { type Account, type CustomerRecord, State } from "./internal/state.js"
 import type { WireAnswer, WireOutcome, WireRequest } from "./wire.js"
 
 /**

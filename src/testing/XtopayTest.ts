@@ -9,7 +9,7 @@ import { Context, Effect, Layer, Redacted } from "effect"
 import { DEFAULT_BASE_URL, make, XtopayClient, type XtopayClientOptions } from "../XtopayClient.js"
 import { type BackendOptions, makeBackend } from "./Backend.js"
 import { DEFAULT_ACCOUNT, XtopayControl } from "./Control.js"
-import { makeMemoryHttpClient } from "./memoryHttpClient.js"
+import { makeMemoryHttpClient } from "./internal/memoryHttpClient.js"
 
 /**
  * What `XtopayTestWith` takes: the in-memory Xtopay's options (seed data, faults, rate limit, id

@@ -13,7 +13,7 @@
 import { Duration, Effect, Schedule } from "effect"
 import { parseArgs } from "node:util"
 import { DEFAULT_ACCOUNT } from "./Control.js"
-import { isMissingPlatformNode, missingPlatformNodeMessage } from "./platformNode.js"
+import { isMissingPlatformNode, missingPlatformNodeMessage } from "./internal/platformNode.js"
 import { make } from "./server.js"
 
 /**

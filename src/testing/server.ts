@@ -16,9 +16,9 @@ import { Context, Effect, Layer, Redacted } from "effect"
 import * as Http from "node:http"
 import { XtopayClient, type XtopayClientOptions } from "../XtopayClient.js"
 import { type BackendOptions, makeBackend } from "./Backend.js"
-import { errorAnswer } from "./answers.js"
+import { errorAnswer } from "./internal/answers.js"
 import { DEFAULT_ACCOUNT, XtopayControl } from "./Control.js"
-import { importPlatformNode } from "./platformNode.js"
+import { importPlatformNode } from "./internal/platformNode.js"
 import type { WireAnswer, WireOutcome, WireRequest } from "./wire.js"
 
 /**

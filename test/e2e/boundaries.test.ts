@@ -8,10 +8,10 @@ import { Cause, Effect, Exit } from "effect"
 import { readFileSync, statSync } from "node:fs"
 import { dirname, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
-import { importPlatformNode, missingPlatformNodeMessage } from "../../src/testing/platformNode.js"
+import { importPlatformNode, missingPlatformNodeMessage } from "../../src/testing/internal/platformNode.js"
 
 const root = fileURLToPath(new URL("../..", import.meta.url))
-const MOCK_SERVER_FILES = ["src/testing/server.ts", "src/testing/cli.ts", "src/testing/platformNode.ts"]
+const MOCK_SERVER_FILES = ["src/testing/server.ts", "src/testing/cli.ts", "src/testing/internal/platformNode.ts"]
 
 /** Every module an entry point reaches (static and dynamic imports), and every package specifier it imports. */
 const reach = (entry: string) => {

@@ -8,12 +8,12 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
-import { matchRoute } from "../../src/testing/routes.js"
+import { matchRoute } from "../../src/testing/internal/routes.js"
 import { MockServer } from "../../src/testing/server.js"
 import { type RawResult, rawFetch } from "./support.js"
 
 const specPath = fileURLToPath(new URL("../../docs/openapi.yaml", import.meta.url))
-const routesSource = readFileSync(fileURLToPath(new URL("../../src/testing/routes.ts", import.meta.url)), "utf8")
+const routesSource = readFileSync(fileURLToPath(new URL("../../src/testing/internal/routes.ts", import.meta.url)), "utf8")
 
 type Json = Record<string, any>
 const loadSpec = Effect.promise(() => SwaggerParser.validate(specPath) as Promise<Json>)
@@ -44,7 +44,7 @@ const backendRoutes = (): Array<string> => {
     assert.strictEqual(matchRoute(method!, concrete)?.route.template, template, `${method} ${template} is not served`)
     return `${method} ${template}`
   })
-  assert.isAbove(routes.length, 0, "found no route table in src/testing/routes.ts")
+  assert.isAbove(routes.length, 0, "found no route table in src/testing/internal/routes.ts")
   return routes
 }
 

@@ -9,7 +9,7 @@ import { Effect, Either, Redacted } from "effect"
 import * as fc from "fast-check"
 import { Customers, XtopayClient } from "../../src/index.js"
 import { makeBackend } from "../../src/testing/Backend.js"
-import { makeMemoryHttpClient } from "../../src/testing/memoryHttpClient.js"
+import { makeMemoryHttpClient } from "../../src/testing/internal/memoryHttpClient.js"
 import { make } from "../../src/XtopayClient.js"
 
 interface Fields {

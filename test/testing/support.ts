@@ -7,7 +7,7 @@ import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { Effect, Layer, Redacted } from "effect"
 import type { Backend } from "../../src/testing/Backend.js"
-import { makeMemoryHttpClient } from "../../src/testing/memoryHttpClient.js"
+import { makeMemoryHttpClient } from "../../src/testing/internal/memoryHttpClient.js"
 import { make, XtopayClient, type XtopayClientOptions } from "../../src/XtopayClient.js"
 
 /** The real client over `backend`, as `clientId` (any `cid_test_…`), with its own secret. */

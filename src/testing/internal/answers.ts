@@ -3,8 +3,8 @@
  * and the reference's error envelope.
  */
 import { Schema } from "effect"
-import { ErrorEnvelope } from "../Schemas.js"
-import type { WireAnswer } from "./wire.js"
+import { ErrorEnvelope } from "../../Schemas.js"
+import type { WireAnswer } from "../wire.js"
 
 /** Where an error's `doc_url` points. */
 export const DOC_URL = "https://docs.xtopay.co/api/errors"

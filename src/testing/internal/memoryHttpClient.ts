@@ -13,7 +13,7 @@ import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as UrlParams from "@effect/platform/UrlParams"
 import { Chunk, Effect, Either, Inspectable, Option, Stream } from "effect"
-import type { WireAnswer, WireOutcome, WireRequest } from "./wire.js"
+import type { WireAnswer, WireOutcome, WireRequest } from "../wire.js"
 
 /** How the body of an answer arrives. */
 type Delivery = "Complete" | "CutMidBody" | "Stalls"

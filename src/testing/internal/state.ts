@@ -4,9 +4,9 @@
  * data, changed only by whole synchronous steps, so no request ever sees a half-made change.
  */
 import { DateTime } from "effect"
-import type { Customer, PaymentMethod, SetupIntent, Subscription } from "../Schemas.js"
+import type { Customer, PaymentMethod, SetupIntent, Subscription } from "../../Schemas.js"
 import type { IdGenerator } from "./ids.js"
-import { type Keyed, type PageOf, type PageQuery, readPage, SortedIndex } from "./store.js"
+import { type Keyed, type PageOf, type PageQuery, readPage, SortedIndex } from "./sortedIndex.js"
 
 export interface Account {
   readonly id: string

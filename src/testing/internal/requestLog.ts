@@ -2,8 +2,8 @@
  * The requests the in-memory Xtopay received (the oldest dropped first when full), with the
  * `authorization` header redacted when read.
  */
-import type { RecordedRequest } from "./Control.js"
-import type { WireRequest } from "./wire.js"
+import type { RecordedRequest } from "../Control.js"
+import type { WireRequest } from "../wire.js"
 
 export const REDACTED = "<redacted>"
 

@@ -3,8 +3,8 @@
  * client uses, changes the state, and encodes its answer with the response schema.
  */
 import { DateTime, Either, type ParseResult, Schema } from "effect"
-import { decodeEither } from "../internal/compile.js"
-import { toInvalidRequest } from "../internal/validate.js"
+import { decodeEither } from "../../internal/compile.js"
+import { toInvalidRequest } from "../../internal/validate.js"
 import {
   Customer,
   CustomerCreateParams,
@@ -19,11 +19,12 @@ import {
   PortalSessionCreateParams,
   SetupIntent,
   SetupIntentCreateParams
-} from "../Schemas.js"
+} from "../../Schemas.js"
 import { errorAnswer, jsonAnswer, jsonTextAnswer } from "./answers.js"
 import type { Account, CustomerRecord, PaymentMethodRecord, State } from "./state.js"
-import { type Boundary, decodeCursor, type PageOf, type PageQuery } from "./store.js"
-import type { WireAnswer, WireRequest } from "./wire.js"
+import { decodeCursor } from "./cursor.js"
+import type { Boundary, PageOf, PageQuery } from "./sortedIndex.js"
+import type { WireAnswer, WireRequest } from "../wire.js"
 
 /** Setup intents and portal sessions expire 30 minutes after creation. */
 export const LINK_LIFETIME_MILLIS = 30 * 60 * 1000

@@ -3,7 +3,7 @@
  * replaying the first answer to a repeat with the same body, refusing another body, and saying
  * "in use" while the first request still runs.
  */
-import type { WireAnswer } from "./wire.js"
+import type { WireAnswer } from "../wire.js"
 
 /** How long a key is remembered, from its first request. */
 export const KEY_LIFETIME_MILLIS = 24 * 60 * 60 * 1000

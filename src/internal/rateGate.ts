@@ -1,0 +1,15 @@
+/**
+ * The hook a shared rate limit plugs into (`effect-xtopay/rate-limit` provides it). The client
+ * reads it from context when it is built; without one, a call pays nothing for it.
+ */
+import { Context, type Duration, type Effect } from "effect"
+import type { ConnectionError } from "../XtopayError.js"
+
+export interface RateGate {
+  /** Waits for this client's next token before an attempt is sent; a store that cannot be reached fails, and nothing is sent. */
+  readonly take: (clientId: string) => Effect.Effect<void, ConnectionError>
+  /** Xtopay answered 429 asking to wait `wait`: make every process sharing the budget wait it out too. */
+  readonly backOff: (clientId: string, wait: Duration.Duration) => Effect.Effect<void>
+}
+
+export class XtopayRateGate extends Context.Tag("effect-xtopay/RateGate")<XtopayRateGate, RateGate>() {}
