@@ -11,6 +11,7 @@ import type { Schedule } from "effect"
 import { Config, ConfigError, Context, Duration, Effect, Either, Layer, Option, Redacted } from "effect"
 import { type ErrorsOf, makeExecute, type Method, type RequestSpec } from "./internal/request.js"
 import { callLimits } from "./internal/validate.js"
+import { XtopayRateGate } from "./internal/rateGate.js"
 import { VERSION } from "./internal/version.js"
 import type { XtopayError } from "./XtopayError.js"
 
@@ -229,6 +230,7 @@ export const make = (
     )
     const base = yield* HttpClient.HttpClient
     const requestInit = yield* Effect.serviceOption(FetchHttpClient.RequestInit)
+    const rateGate = yield* Effect.serviceOption(XtopayRateGate)
     const transformed = (options.transformClient ?? ((client) => client))(decorate(base))
     const attemptSpans = options.attemptSpans === true
     const tracePropagation = options.tracePropagation === true
@@ -254,7 +256,9 @@ export const make = (
         requestInit: Option.getOrUndefined(requestInit),
         serverAddress: new URL(baseUrl).hostname,
         attemptSpans,
-        tracePropagation
+        tracePropagation,
+        rateGate: Option.getOrUndefined(rateGate),
+        clientId: options.clientId
       })
     })
   })

@@ -25,6 +25,7 @@ import {
 import { isRetryable, makePlanner, MAX_RETRY_AFTER_MILLIS, parseWaitHint } from "./retry.js"
 import { withDeadline } from "./deadline.js"
 import { callLimits, validateIdempotencyKey } from "./validate.js"
+import type { RateGate } from "./rateGate.js"
 
 /**
  * Per-request options.
@@ -92,6 +93,9 @@ export interface ClientSettings {
   readonly attemptSpans: boolean
   /** Send trace-propagation headers. */
   readonly tracePropagation: boolean
+  /** The shared rate limit, when one was in context as the client was built. */
+  readonly rateGate: RateGate | undefined
+  readonly clientId: string
 }
 
 /** One failed attempt: the error, and how long the server asked to wait before the next one. */
@@ -399,9 +403,22 @@ export const makeExecute = (settings: ClientSettings) => {
       Effect.suspend(() => {
         attemptsMade = attempts
         last = {}
-        return attempt(attempts)
+        const gate = settings.rateGate
+        return gate === undefined
+          ? attempt(attempts)
+          : Effect.zipRight(Effect.mapError(gate.take(settings.clientId), (error) => failure(error)), attempt(attempts))
       }).pipe(
         Effect.catchAll(({ error, hint }) => {
+          const gate = settings.rateGate
+          // A 429's wait is for every process sharing the budget, not just this call.
+          if (gate !== undefined && error._tag === "RateLimited" && hint !== undefined) {
+            return Effect.zipRight(gate.backOff(settings.clientId, hint), retryOrFail(error, hint, attempts))
+          }
+          return retryOrFail(error, hint, attempts)
+        })
+      )
+
+    const retryOrFail = (error: XtopayError, hint: Duration.Duration | undefined, attempts: number): Effect.Effect<A, XtopayError> => {
           if (!safe || attempts > maxRetries || !isRetryable(error)) return Effect.fail(error)
           return Effect.flatMap(plan(error, hint, attempts), (next) => {
             switch (next._tag) {
@@ -428,8 +445,7 @@ export const makeExecute = (settings: ClientSettings) => {
                 return Effect.fail(error)
             }
           })
-        })
-      )
+    }
 
     const call = noRedirects(loop(1))
     return (settings.attemptSpans ? redactingAuthorization(call) : call).pipe(
