@@ -4,11 +4,12 @@
  * @module
  * @since 0.1.0
  */
-import { Effect, Schema } from "effect"
-import { CLIENT_SPAN, type RequestOptions } from "./internal/request.js"
-import { validate } from "./internal/validate.js"
-import { PortalSession, PortalSessionCreateParams } from "./Schemas.js"
-import { XtopayClient } from "./XtopayClient.js"
+import type { Effect } from "effect"
+import * as Endpoints from "./internal/endpoints.js"
+import { invoke } from "./internal/invoke.js"
+import type { RequestOptions } from "./RequestOptions.js"
+import type { PortalSession, PortalSessionCreateParams } from "./Schemas.js"
+import type { XtopayClient } from "./XtopayClient.js"
 import type { CommonError, IdempotencyConflict, NotFound } from "./XtopayError.js"
 
 /**
@@ -18,8 +19,6 @@ import type { CommonError, IdempotencyConflict, NotFound } from "./XtopayError.j
  */
 export type CreateSessionError = CommonError | NotFound | IdempotencyConflict
 
-const decodeSession = Schema.decodeUnknownEither(PortalSession)
-const checkCreate = validate(PortalSessionCreateParams)
 
 /**
  * Creates a portal session (`POST /customer-portal/sessions`); send the customer to its `url`.
@@ -39,16 +38,4 @@ const checkCreate = validate(PortalSessionCreateParams)
 export const createSession: (
   params: PortalSessionCreateParams,
   options?: RequestOptions
-) => Effect.Effect<PortalSession, CreateSessionError, XtopayClient> = Effect.fn("Xtopay.customerPortal.createSession", CLIENT_SPAN)(function*(params: PortalSessionCreateParams, options?: RequestOptions) {
-  const body = yield* checkCreate(params)
-  const client = yield* XtopayClient
-  return yield* client.execute({
-    method: "POST",
-    route: "/customer-portal/sessions",
-    path: "/customer-portal/sessions",
-    body,
-    decode: decodeSession,
-    notFound: true,
-    options
-  })
-})
+) => Effect.Effect<PortalSession, CreateSessionError, XtopayClient> = invoke(Endpoints.customerPortalCreateSession)

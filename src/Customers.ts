@@ -4,23 +4,21 @@
  * @module
  * @since 0.1.0
  */
-import { Effect, Schema, Stream } from "effect"
-import { CLIENT_SPAN, type ReadOptions, type RequestOptions } from "./internal/request.js"
-import { decodeCustomer, decodeCustomerDetails, decodeCustomerPage } from "./internal/decoders.js"
-import { pathId, validate } from "./internal/validate.js"
-import { paginate } from "./Pagination.js"
-import {
+import type { Effect, Stream } from "effect"
+import * as Endpoints from "./internal/endpoints.js"
+import { invoke, walk } from "./internal/invoke.js"
+import type { ReadOptions, RequestOptions } from "./RequestOptions.js"
+import type {
   Customer,
   CustomerCreateParams,
   CustomerDetails,
   CustomerListParams,
   CustomerUpdateParams,
   DeletedCustomer,
-  type Page,
-  type StreamOptions
+  Page,
+  StreamOptions
 } from "./Schemas.js"
-import { validatePrefetch } from "./internal/listing.js"
-import { XtopayClient } from "./XtopayClient.js"
+import type { XtopayClient } from "./XtopayClient.js"
 import type { CommonError, IdempotencyConflict, NotFound } from "./XtopayError.js"
 
 /**
@@ -54,12 +52,6 @@ export type DeleteError = CommonError | NotFound
  */
 export type ListError = CommonError
 
-const decodeDeleted = Schema.decodeUnknownEither(DeletedCustomer)
-const checkCreate = validate(CustomerCreateParams)
-const checkUpdate = validate(CustomerUpdateParams)
-const checkList = validate(CustomerListParams)
-const customerId = pathId("id")
-
 /**
  * Creates a customer (`POST /customers`). Every call carries an `Idempotency-Key` (yours, or one
  * made once per call and reused on each retry), so a retry never makes a second customer.
@@ -75,21 +67,7 @@ const customerId = pathId("id")
 export const create: (
   params: CustomerCreateParams,
   options?: RequestOptions
-) => Effect.Effect<Customer, CreateError, XtopayClient> = Effect.fn("Xtopay.customers.create", CLIENT_SPAN)(
-  function*(params: CustomerCreateParams, options?: RequestOptions) {
-    const body = yield* checkCreate(params)
-    const client = yield* XtopayClient
-    return yield* client.execute({
-      method: "POST",
-      route: "/customers",
-      path: "/customers",
-      body,
-      decode: decodeCustomer,
-      notFound: false,
-      options
-    })
-  }
-)
+) => Effect.Effect<Customer, CreateError, XtopayClient> = invoke(Endpoints.customersCreate)
 
 /**
  * Retrieves a customer with its `subscriptions` and `payment_methods` (`GET /customers/:id`).
@@ -106,18 +84,7 @@ export const create: (
 export const retrieve: (
   id: string,
   options?: ReadOptions
-) => Effect.Effect<CustomerDetails, RetrieveError, XtopayClient> = Effect.fn("Xtopay.customers.retrieve", CLIENT_SPAN)(function*(id: string, options?: ReadOptions) {
-  const encoded = yield* customerId(id)
-  const client = yield* XtopayClient
-  return yield* client.execute({
-    method: "GET",
-    route: "/customers/:id",
-    path: `/customers/${encoded}`,
-    decode: decodeCustomerDetails,
-    notFound: true,
-    options
-  })
-})
+) => Effect.Effect<CustomerDetails, RetrieveError, XtopayClient> = invoke(Endpoints.customersRetrieve)
 
 /**
  * Updates a customer (`PATCH /customers/:id`): only the fields given change; `metadata` keys
@@ -135,22 +102,7 @@ export const update: (
   id: string,
   params: CustomerUpdateParams,
   options?: RequestOptions
-) => Effect.Effect<Customer, UpdateError, XtopayClient> = Effect.fn("Xtopay.customers.update", CLIENT_SPAN)(
-  function*(id: string, params: CustomerUpdateParams, options?: RequestOptions) {
-    const encoded = yield* customerId(id)
-    const body = yield* checkUpdate(params)
-    const client = yield* XtopayClient
-    return yield* client.execute({
-      method: "PATCH",
-      route: "/customers/:id",
-      path: `/customers/${encoded}`,
-      body,
-      decode: decodeCustomer,
-      notFound: true,
-      options
-    })
-  }
-)
+) => Effect.Effect<Customer, UpdateError, XtopayClient> = invoke(Endpoints.customersUpdate)
 
 /**
  * Deletes a customer (`DELETE /customers/:id`): cancels its subscriptions and removes its saved
@@ -167,19 +119,7 @@ export const update: (
 export const del: (
   id: string,
   options?: ReadOptions
-) => Effect.Effect<DeletedCustomer, DeleteError, XtopayClient> = Effect.fn("Xtopay.customers.delete", CLIENT_SPAN)(function*(id: string, options?: ReadOptions) {
-  const encoded = yield* customerId(id)
-  const client = yield* XtopayClient
-  return yield* client.execute({
-    method: "DELETE",
-    route: "/customers/:id",
-    path: `/customers/${encoded}`,
-    decode: decodeDeleted,
-    onEmpty: (): DeletedCustomer => ({ id, deleted: true }),
-    notFound: true,
-    options
-  })
-})
+) => Effect.Effect<DeletedCustomer, DeleteError, XtopayClient> = invoke(Endpoints.customersDelete)
 
 export {
   /** @since 0.1.0 */
@@ -200,21 +140,7 @@ export {
 export const listPage: (
   params?: CustomerListParams,
   options?: ReadOptions
-) => Effect.Effect<Page<Customer>, ListError, XtopayClient> = Effect.fn("Xtopay.customers.listPage", CLIENT_SPAN)(
-  function*(params?: CustomerListParams, options?: ReadOptions) {
-    const query = yield* checkList(params ?? {})
-    const client = yield* XtopayClient
-    return yield* client.execute({
-      method: "GET",
-      route: "/customers",
-      path: "/customers",
-      urlParams: query,
-      decode: decodeCustomerPage,
-      notFound: false,
-      options
-    })
-  }
-)
+) => Effect.Effect<Page<Customer>, ListError, XtopayClient> = invoke(Endpoints.customersListPage)
 
 /**
  * Every customer (matching `email`, if given), as a lazy `Stream` that walks the pages with
@@ -232,8 +158,4 @@ export const listPage: (
 export const list = (
   params?: Omit<CustomerListParams, "before"> & StreamOptions,
   options?: ReadOptions
-): Stream.Stream<Customer, ListError, XtopayClient> =>
-  Stream.unwrap(
-    Effect.map(validatePrefetch(params?.prefetch), (prefetch) =>
-      paginate((after) => listPage({ ...params, before: undefined, after }, options), { after: params?.after, prefetch }))
-  )
+): Stream.Stream<Customer, ListError, XtopayClient> => walk((page) => listPage(page, options), params ?? {})

@@ -4,19 +4,12 @@
  * @module
  * @since 0.1.0
  */
-import { DateTime, Effect, Stream } from "effect"
-import { validatePrefetch } from "./internal/listing.js"
-import { CLIENT_SPAN, type ReadOptions } from "./internal/request.js"
-import { decodePaymentMethod, decodePaymentMethodPage } from "./internal/decoders.js"
-import { pathId, validate } from "./internal/validate.js"
-import { paginate } from "./Pagination.js"
-import {
-  type Page,
-  PaymentMethod,
-  PaymentMethodListParams,
-  type StreamOptions
-} from "./Schemas.js"
-import { XtopayClient } from "./XtopayClient.js"
+import type { Effect, Stream } from "effect"
+import * as Endpoints from "./internal/endpoints.js"
+import { invoke, walk } from "./internal/invoke.js"
+import type { ReadOptions } from "./RequestOptions.js"
+import type { Page, PaymentMethod, PaymentMethodListParams, StreamOptions } from "./Schemas.js"
+import type { XtopayClient } from "./XtopayClient.js"
 import type { CommonError, NotFound } from "./XtopayError.js"
 
 /**
@@ -38,9 +31,6 @@ export type ListError = CommonError | NotFound
  */
 export type DetachError = CommonError | NotFound
 
-const checkList = validate(PaymentMethodListParams)
-const paymentMethodId = pathId("id")
-
 /**
  * Retrieves a saved payment method (`GET /payment-methods/:id`).
  *
@@ -54,18 +44,7 @@ const paymentMethodId = pathId("id")
 export const retrieve: (
   id: string,
   options?: ReadOptions
-) => Effect.Effect<PaymentMethod, RetrieveError, XtopayClient> = Effect.fn("Xtopay.paymentMethods.retrieve", CLIENT_SPAN)(function*(id: string, options?: ReadOptions) {
-  const encoded = yield* paymentMethodId(id)
-  const client = yield* XtopayClient
-  return yield* client.execute({
-    method: "GET",
-    route: "/payment-methods/:id",
-    path: `/payment-methods/${encoded}`,
-    decode: decodePaymentMethod,
-    notFound: true,
-    options
-  })
-})
+) => Effect.Effect<PaymentMethod, RetrieveError, XtopayClient> = invoke(Endpoints.paymentMethodsRetrieve)
 
 /**
  * One page of a customer's payment methods (`GET /payment-methods`), with its `pagination`.
@@ -82,21 +61,7 @@ export const retrieve: (
 export const listPage: (
   params: PaymentMethodListParams,
   options?: ReadOptions
-) => Effect.Effect<Page<PaymentMethod>, ListError, XtopayClient> = Effect.fn("Xtopay.paymentMethods.listPage", CLIENT_SPAN)(
-  function*(params: PaymentMethodListParams, options?: ReadOptions) {
-    const query = yield* checkList(params)
-    const client = yield* XtopayClient
-    return yield* client.execute({
-      method: "GET",
-      route: "/payment-methods",
-      path: "/payment-methods",
-      urlParams: query,
-      decode: decodePaymentMethodPage,
-      notFound: true,
-      options
-    })
-  }
-)
+) => Effect.Effect<Page<PaymentMethod>, ListError, XtopayClient> = invoke(Endpoints.paymentMethodsListPage)
 
 /**
  * Every payment method of a customer, as a lazy `Stream` over the pages.
@@ -113,11 +78,7 @@ export const listPage: (
 export const list = (
   params: Omit<PaymentMethodListParams, "before"> & StreamOptions,
   options?: ReadOptions
-): Stream.Stream<PaymentMethod, ListError, XtopayClient> =>
-  Stream.unwrap(
-    Effect.map(validatePrefetch(params.prefetch), (prefetch) =>
-      paginate((after) => listPage({ ...params, before: undefined, after }, options), { after: params.after, prefetch }))
-  )
+): Stream.Stream<PaymentMethod, ListError, XtopayClient> => walk((page) => listPage(page, options), params)
 
 /**
  * Detaches a payment method from its customer (`DELETE /payment-methods/:id`); answers it with
@@ -135,24 +96,4 @@ export const list = (
 export const detach: (
   id: string,
   options?: ReadOptions
-) => Effect.Effect<PaymentMethod, DetachError, XtopayClient> = Effect.fn("Xtopay.paymentMethods.detach", CLIENT_SPAN)(function*(id: string, options?: ReadOptions) {
-  const encoded = yield* paymentMethodId(id)
-  const client = yield* XtopayClient
-  const now = yield* DateTime.now
-  return yield* client.execute({
-    method: "DELETE",
-    route: "/payment-methods/:id",
-    path: `/payment-methods/${encoded}`,
-    decode: decodePaymentMethod,
-    onEmpty: (): PaymentMethod => ({
-      id,
-      customer_id: null,
-      type: "unknown",
-      card: null,
-      mobile_money: null,
-      created_at: now
-    }),
-    notFound: true,
-    options
-  })
-})
+) => Effect.Effect<PaymentMethod, DetachError, XtopayClient> = invoke(Endpoints.paymentMethodsDetach)

@@ -4,11 +4,12 @@
  * @module
  * @since 0.1.0
  */
-import { Effect, Schema } from "effect"
-import { CLIENT_SPAN, type RequestOptions } from "./internal/request.js"
-import { validate } from "./internal/validate.js"
-import { SetupIntent, SetupIntentCreateParams } from "./Schemas.js"
-import { XtopayClient } from "./XtopayClient.js"
+import type { Effect } from "effect"
+import * as Endpoints from "./internal/endpoints.js"
+import { invoke } from "./internal/invoke.js"
+import type { RequestOptions } from "./RequestOptions.js"
+import type { SetupIntent, SetupIntentCreateParams } from "./Schemas.js"
+import type { XtopayClient } from "./XtopayClient.js"
 import type { CommonError, IdempotencyConflict, NotFound } from "./XtopayError.js"
 
 /**
@@ -17,9 +18,6 @@ import type { CommonError, IdempotencyConflict, NotFound } from "./XtopayError.j
  * @since 0.1.0
  */
 export type CreateError = CommonError | NotFound | IdempotencyConflict
-
-const decodeSetupIntent = Schema.decodeUnknownEither(SetupIntent)
-const checkCreate = validate(SetupIntentCreateParams)
 
 /**
  * Creates a setup intent (`POST /setup-intents`); send the customer to its `setup_url`. Fails
@@ -36,18 +34,4 @@ const checkCreate = validate(SetupIntentCreateParams)
 export const create: (
   params: SetupIntentCreateParams,
   options?: RequestOptions
-) => Effect.Effect<SetupIntent, CreateError, XtopayClient> = Effect.fn("Xtopay.setupIntents.create", CLIENT_SPAN)(
-  function*(params: SetupIntentCreateParams, options?: RequestOptions) {
-    const body = yield* checkCreate(params)
-    const client = yield* XtopayClient
-    return yield* client.execute({
-      method: "POST",
-      route: "/setup-intents",
-      path: "/setup-intents",
-      body,
-      decode: decodeSetupIntent,
-      notFound: true,
-      options
-    })
-  }
-)
+) => Effect.Effect<SetupIntent, CreateError, XtopayClient> = invoke(Endpoints.setupIntentsCreate)

@@ -5,17 +5,20 @@
  * @since 0.1.0
  */
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type { Schedule } from "effect"
-import { Config, ConfigError, Context, Duration, Effect, Either, Layer, Option, Redacted } from "effect"
-import { type ErrorsOf, makeExecute, type Method, type RequestSpec } from "./internal/request.js"
-import { callLimits } from "./internal/validate.js"
+import { Config, ConfigError, Context, Duration, Effect, Either, FiberRef, Layer, Option, Redacted } from "effect"
 import { XtopayRateGate } from "./internal/rateGate.js"
+import { type ErrorsOf, makeExecute, type RequestSpec } from "./internal/request.js"
+import { ResponseSink, type XtopayResponse } from "./internal/responseMeta.js"
+import { callLimits } from "./internal/validate.js"
 import { VERSION } from "./internal/version.js"
 import type { XtopayError } from "./XtopayError.js"
 
-export type { ReadOptions, RequestOptions } from "./internal/request.js"
+export type { ReadOptions, RequestOptions } from "./RequestOptions.js"
+export type { XtopayResponse } from "./internal/responseMeta.js"
 
 /**
  * Where `XtopayLive` points when `XTOPAY_BASE_URL` is not set.
@@ -82,9 +85,9 @@ export declare namespace XtopayClient {
     /** The decorated `HttpClient`: base URL, auth, JSON and User-Agent headers. */
     readonly httpClient: HttpClient.HttpClient
     /** The one request path. Endpoint modules call it; users rarely need to. */
-    readonly execute: <A, M extends Method, NF extends boolean>(
-      spec: RequestSpec<A, M, NF>
-    ) => Effect.Effect<A, ErrorsOf<M, NF>>
+    readonly execute: <A, K extends boolean, NF extends boolean>(
+      spec: RequestSpec<A, K, NF>
+    ) => Effect.Effect<A, ErrorsOf<K, NF>>
     /** The client id this client authenticates as. */
     readonly clientId: string
     /** The client secret, still `Redacted`: it keys webhook signatures (`Webhooks.constructEvent`). */
@@ -145,6 +148,42 @@ const base64 = (text: string): string => {
   return btoa(binary)
 }
 
+const mentionsAuthorization = (names: ReadonlyArray<string | RegExp>) =>
+  names.some((name) => typeof name === "string" ? name.toLowerCase() === "authorization" : name.test("authorization"))
+
+/**
+ * The platform's `http.client` span (kept with `attemptSpans`) records request headers: keep
+ * `Authorization` redacted there whatever the user set.
+ */
+const redactingAuthorization = (client: HttpClient.HttpClient): HttpClient.HttpClient =>
+  HttpClient.transform(client, (effect) =>
+    Effect.flatMap(FiberRef.get(Headers.currentRedactedNames), (names) =>
+      // The default list already names it: only pay for a scoped change when the user removed it.
+      mentionsAuthorization(names) ? effect : Effect.locally(effect, Headers.currentRedactedNames, [...names, "authorization"])))
+
+/**
+ * `fetch` as `XtopayLive` uses it: redirects are never followed (fetch would otherwise send the
+ * request on to wherever a 3xx points), whatever `RequestInit` is in context; the rest of that
+ * `RequestInit` is kept. Provide it under `XtopayClient.layer` for the same transport with your
+ * own options.
+ *
+ * @since 0.1.0
+ */
+export const FetchTransport: Layer.Layer<HttpClient.HttpClient> = Layer.effect(
+  HttpClient.HttpClient,
+  Effect.gen(function*() {
+    const client = yield* HttpClient.HttpClient
+    const built = Option.getOrUndefined(yield* Effect.serviceOption(FetchHttpClient.RequestInit))
+    return HttpClient.transform(client, (effect) =>
+      Effect.flatMap(Effect.serviceOption(FetchHttpClient.RequestInit), (init) =>
+        Effect.provideService(effect, FetchHttpClient.RequestInit, {
+          ...built,
+          ...Option.getOrUndefined(init),
+          redirect: "manual"
+        })))
+  })
+).pipe(Layer.provide(FetchHttpClient.layer))
+
 /**
  * The `XtopayClient` service, which every endpoint needs. Provide it with `XtopayLive`,
  * `XtopayClient.layer(options)`, `XtopayClient.layerConfig(config)`, or `XtopayTest`.
@@ -188,6 +227,31 @@ export class XtopayClient extends Context.Tag("effect-xtopay/XtopayClient")<Xtop
    *
    * @since 0.1.0
    */
+  /**
+   * Runs `effect` and gives its value with the last Xtopay answer it received: status, request id,
+   * idempotency key, replayed flag and attempts (stripe-node's `lastResponse`). For one page of a
+   * list, wrap the `listPage` call. An effect that made no Xtopay request dies: there is nothing to report.
+   *
+   * @example
+   * const [customer, response] = yield* XtopayClient.withResponse(Customers.create({ email: "ama@example.com" }))
+   * console.log(response.requestId, response.replayed)
+   *
+   * @since 0.1.0
+   */
+  static readonly withResponse = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<readonly [A, XtopayResponse], E, R> =>
+    Effect.suspend(() => {
+      let last: XtopayResponse | undefined
+      return Effect.flatMap(
+        Effect.provideService(effect, ResponseSink, (response) => {
+          last = response
+        }),
+        (value) =>
+          last === undefined
+            ? Effect.dieMessage("XtopayClient.withResponse: the effect made no Xtopay request")
+            : Effect.succeed([value, last] as const)
+      )
+    })
+
   static readonly layerConfig = (
     config: Config.Config.Wrap<XtopayClientConfig> = defaultConfig,
     extra?: Pick<XtopayClientOptions, "retrySchedule" | "transformClient">
@@ -229,7 +293,6 @@ export const make = (
       )
     )
     const base = yield* HttpClient.HttpClient
-    const requestInit = yield* Effect.serviceOption(FetchHttpClient.RequestInit)
     const rateGate = yield* Effect.serviceOption(XtopayRateGate)
     const transformed = (options.transformClient ?? ((client) => client))(decorate(base))
     const attemptSpans = options.attemptSpans === true
@@ -238,9 +301,7 @@ export const make = (
     // the request path sends its trace headers when asked to.
     const httpClient = !attemptSpans
       ? HttpClient.withTracerDisabledWhen(transformed, () => true)
-      : tracePropagation
-      ? transformed
-      : HttpClient.withTracerPropagation(transformed, false)
+      : redactingAuthorization(tracePropagation ? transformed : HttpClient.withTracerPropagation(transformed, false))
 
     return XtopayClient.of({
       httpClient,
@@ -253,10 +314,8 @@ export const make = (
         maxRetries,
         retrySchedule: options.retrySchedule,
         idempotencyKeyPrefix: "xtopay-effect-",
-        requestInit: Option.getOrUndefined(requestInit),
         serverAddress: new URL(baseUrl).hostname,
-        attemptSpans,
-        tracePropagation,
+        propagateFromCallSpan: tracePropagation && !attemptSpans,
         rateGate: Option.getOrUndefined(rateGate),
         clientId: options.clientId
       })
@@ -273,5 +332,5 @@ export const make = (
  * @since 0.1.0
  */
 export const XtopayLive: Layer.Layer<XtopayClient, ConfigError.ConfigError> = XtopayClient.layerConfig().pipe(
-  Layer.provide(FetchHttpClient.layer)
+  Layer.provide(FetchTransport)
 )

@@ -3,8 +3,23 @@
  *
  * @since 0.1.0
  */
-import { Duration, Schema } from "effect"
+import { type Duration, Predicate, Schema } from "effect"
 import type { ErrorEnvelope } from "./Schemas.js"
+
+/**
+ * Marks every error of this SDK. A symbol from the global registry, so the ESM and CommonJS
+ * copies of the package (or two installed versions) recognize each other's errors.
+ *
+ * @since 0.1.0
+ */
+export const TypeId: unique symbol = Symbol.for("effect-xtopay/XtopayError")
+
+/**
+ * The type of `TypeId`.
+ *
+ * @since 0.1.0
+ */
+export type TypeId = typeof TypeId
 
 const details = {
   /** The HTTP status, when an answer came. */
@@ -19,7 +34,26 @@ const details = {
   /** The `X-Request-Id` of the answer: quote it to Xtopay's support. */
   requestId: Schema.optional(Schema.String),
   /** How many attempts the client made before giving up (retries included). */
-  attempts: Schema.optional(Schema.Number)
+  attempts: Schema.optional(Schema.Number),
+  /** How long Xtopay asked to wait before trying again (`Retry-After` or `RateLimit`), when it said. */
+  retryAfter: Schema.optional(Schema.DurationFromSelf),
+  /** What went wrong underneath (the transport's error, the decoding error), when there was something. */
+  cause: Schema.optional(Schema.Unknown)
+}
+
+type Details = Schema.Struct.Constructor<typeof details>
+
+/**
+ * The message with what Xtopay support asks for first: status, code and request id. Each error's
+ * constructor adds it, so `String(error)`, `error.message` and `Cause.pretty` carry it.
+ */
+const summarize = (props: Details): Details => {
+  const parts: Array<string> = []
+  if (props.status !== undefined) parts.push(`HTTP ${props.status}`)
+  if (props.code !== undefined) parts.push(props.code)
+  if (props.requestId !== undefined) parts.push(`request ${props.requestId}`)
+  const suffix = parts.length > 0 ? ` [${parts.join(", ")}]` : ""
+  return suffix === "" || props.message.endsWith(suffix) ? props : { ...props, message: `${props.message}${suffix}` }
 }
 
 /**
@@ -31,7 +65,12 @@ const details = {
 export class InvalidRequest extends Schema.TaggedError<InvalidRequest>("effect-xtopay/InvalidRequest")(
   "InvalidRequest",
   details
-) {}
+) {
+  readonly [TypeId]: TypeId = TypeId
+  constructor(props: Details, options?: Schema.MakeOptions) {
+    super(summarize(props) as Details, options)
+  }
+}
 
 /**
  * A 401: credentials missing or wrong.
@@ -41,21 +80,36 @@ export class InvalidRequest extends Schema.TaggedError<InvalidRequest>("effect-x
 export class Unauthorized extends Schema.TaggedError<Unauthorized>("effect-xtopay/Unauthorized")(
   "Unauthorized",
   details
-) {}
+) {
+  readonly [TypeId]: TypeId = TypeId
+  constructor(props: Details, options?: Schema.MakeOptions) {
+    super(summarize(props) as Details, options)
+  }
+}
 
 /**
  * A 403: the credential lacks the scope, or test and live were mixed.
  *
  * @since 0.1.0
  */
-export class Forbidden extends Schema.TaggedError<Forbidden>("effect-xtopay/Forbidden")("Forbidden", details) {}
+export class Forbidden extends Schema.TaggedError<Forbidden>("effect-xtopay/Forbidden")("Forbidden", details) {
+  readonly [TypeId]: TypeId = TypeId
+  constructor(props: Details, options?: Schema.MakeOptions) {
+    super(summarize(props) as Details, options)
+  }
+}
 
 /**
  * A 404: no such object in this environment.
  *
  * @since 0.1.0
  */
-export class NotFound extends Schema.TaggedError<NotFound>("effect-xtopay/NotFound")("NotFound", details) {}
+export class NotFound extends Schema.TaggedError<NotFound>("effect-xtopay/NotFound")("NotFound", details) {
+  readonly [TypeId]: TypeId = TypeId
+  constructor(props: Details, options?: Schema.MakeOptions) {
+    super(summarize(props) as Details, options)
+  }
+}
 
 /**
  * A 409 (the same idempotency key is still being processed) or a 422 `idempotency_key_mismatch`
@@ -66,17 +120,24 @@ export class NotFound extends Schema.TaggedError<NotFound>("effect-xtopay/NotFou
 export class IdempotencyConflict extends Schema.TaggedError<IdempotencyConflict>("effect-xtopay/IdempotencyConflict")(
   "IdempotencyConflict",
   details
-) {}
+) {
+  readonly [TypeId]: TypeId = TypeId
+  constructor(props: Details, options?: Schema.MakeOptions) {
+    super(summarize(props) as Details, options)
+  }
+}
 
 /**
  * A 429. `retryAfter` is how long Xtopay asked to wait, when it said.
  *
  * @since 0.1.0
  */
-export class RateLimited extends Schema.TaggedError<RateLimited>("effect-xtopay/RateLimited")("RateLimited", {
-  ...details,
-  retryAfter: Schema.optional(Schema.DurationFromSelf)
-}) {}
+export class RateLimited extends Schema.TaggedError<RateLimited>("effect-xtopay/RateLimited")("RateLimited", details) {
+  readonly [TypeId]: TypeId = TypeId
+  constructor(props: Details, options?: Schema.MakeOptions) {
+    super(summarize(props) as Details, options)
+  }
+}
 
 /**
  * A 5xx from Xtopay.
@@ -86,7 +147,12 @@ export class RateLimited extends Schema.TaggedError<RateLimited>("effect-xtopay/
 export class ServerError extends Schema.TaggedError<ServerError>("effect-xtopay/ServerError")(
   "ServerError",
   details
-) {}
+) {
+  readonly [TypeId]: TypeId = TypeId
+  constructor(props: Details, options?: Schema.MakeOptions) {
+    super(summarize(props) as Details, options)
+  }
+}
 
 /**
  * The request never got a complete answer: the connection failed or was cut, the attempt
@@ -101,7 +167,12 @@ export class ConnectionError extends Schema.TaggedError<ConnectionError>("effect
     ...details,
     reason: Schema.Literal("Transport", "Timeout", "BodyCut", "RateLimitStore")
   }
-) {}
+) {
+  readonly [TypeId]: TypeId = TypeId
+  constructor(props: Details & { readonly reason: "Transport" | "Timeout" | "BodyCut" | "RateLimitStore" }, options?: Schema.MakeOptions) {
+    super(summarize(props) as Details & { readonly reason: "Transport" | "Timeout" | "BodyCut" | "RateLimitStore" }, options)
+  }
+}
 
 /**
  * An answer the client cannot use: a body that is not JSON or not of the expected shape, a
@@ -115,7 +186,12 @@ export class UnexpectedResponse extends Schema.TaggedError<UnexpectedResponse>("
     ...details,
     location: Schema.optional(Schema.String)
   }
-) {}
+) {
+  readonly [TypeId]: TypeId = TypeId
+  constructor(props: Details & { readonly location?: string | undefined }, options?: Schema.MakeOptions) {
+    super(summarize(props) as Details & { readonly location?: string | undefined }, options)
+  }
+}
 
 /**
  * Any error of this SDK.
@@ -152,16 +228,7 @@ export type CommonError =
  *
  * @since 0.1.0
  */
-export const isXtopayError = (u: unknown): u is XtopayError =>
-  u instanceof InvalidRequest ||
-  u instanceof Unauthorized ||
-  u instanceof Forbidden ||
-  u instanceof NotFound ||
-  u instanceof IdempotencyConflict ||
-  u instanceof RateLimited ||
-  u instanceof ServerError ||
-  u instanceof ConnectionError ||
-  u instanceof UnexpectedResponse
+export const isXtopayError = (u: unknown): u is XtopayError => Predicate.hasProperty(u, TypeId)
 
 /**
  * What the client knows of a failed answer, before it picks the tag.
@@ -192,6 +259,7 @@ export const fromResponse = (answer: FailedAnswer): XtopayError => {
     ...(error?.param != null ? { param: error.param } : {}),
     ...(error?.doc_url != null ? { docUrl: error.doc_url } : {}),
     ...(requestId !== undefined ? { requestId } : {}),
+    ...(answer.retryAfter !== undefined ? { retryAfter: answer.retryAfter } : {}),
     attempts: answer.attempts
   }
   if (status === 400) return new InvalidRequest(fields)
@@ -203,7 +271,7 @@ export const fromResponse = (answer: FailedAnswer): XtopayError => {
     return error?.code === "idempotency_key_mismatch" ? new IdempotencyConflict(fields) : new InvalidRequest(fields)
   }
   if (status === 429) {
-    return new RateLimited(answer.retryAfter !== undefined ? { ...fields, retryAfter: answer.retryAfter } : fields)
+    return new RateLimited(fields)
   }
   if (status >= 500 && status <= 599) return new ServerError(fields)
   if (status >= 300 && status <= 399) {

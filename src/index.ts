@@ -13,12 +13,14 @@ export * from "./Schemas.js"
 export { paginate } from "./Pagination.js"
 export {
   DEFAULT_BASE_URL,
+  FetchTransport,
   type ReadOptions,
   type RequestOptions,
   XtopayClient,
   type XtopayClientConfig,
   type XtopayClientOptions,
-  XtopayLive
+  XtopayLive,
+  type XtopayResponse
 } from "./XtopayClient.js"
 export {
   type CommonError,
@@ -27,6 +29,7 @@ export {
   IdempotencyConflict,
   InvalidRequest,
   isXtopayError,
+  TypeId as XtopayErrorTypeId,
   NotFound,
   RateLimited,
   ServerError,

@@ -1,8 +1,8 @@
 /**
- * Which failures are retried, how long to wait before the next attempt, and reading the server's
- * wait hints (`Retry-After`, `RateLimit`).
+ * Which failures are retried, the retry policy as a `Schedule` (how long to wait before the next
+ * attempt), and reading the server's wait hints (`Retry-After`, `RateLimit`).
  */
-import { Clock, Duration, Effect, Random, type Schedule, ScheduleDecision, ScheduleIntervals } from "effect"
+import { Duration, Effect, Random, Schedule } from "effect"
 import type { XtopayError } from "../XtopayError.js"
 
 /** Backoff: exponential from 500 ms, capped at 8 s, with full jitter. */
@@ -79,38 +79,71 @@ export const backoff = (attempt: number): Effect.Effect<Duration.Duration> => {
   return Effect.map(Random.next, (r) => Duration.millis(Math.floor(r * ceiling)))
 }
 
-/** Why the planner said not to retry, or how long to wait. */
-export type Plan =
-  | { readonly _tag: "Wait"; readonly delay: Duration.Duration }
-  | { readonly _tag: "HintTooLong"; readonly hint: Duration.Duration }
-  | { readonly _tag: "ScheduleDone" }
+const hintTooLong = (error: XtopayError): boolean =>
+  error.retryAfter !== undefined && Duration.toMillis(error.retryAfter) > MAX_RETRY_AFTER_MILLIS
+
+const logRetry = (message: string, where: Where, error: XtopayError, attempt: number, delay: Duration.Duration) =>
+  Effect.logDebug(message).pipe(
+    Effect.annotateLogs({
+      "xtopay.method": where.method,
+      "xtopay.route": where.route,
+      "xtopay.attempt": attempt,
+      "xtopay.reason": [error._tag, error.status, error.code].filter((part) => part !== undefined).join(" "),
+      "xtopay.delay_ms": Duration.toMillis(delay)
+    })
+  )
+
+interface Where {
+  readonly method: string
+  readonly route: string
+}
+
+/** Retryable, and no server's wait above the cap. */
+const willRetry = (error: XtopayError): boolean => isRetryable(error) && !hintTooLong(error)
 
 /**
- * A planner for one logical call (it holds the custom schedule's state): after attempt `attempt`
- * failed with `error`, the server having asked to wait `hint`, what next?
- *
- * - a hint above 60 s: give up now (the caller learns `retryAfter` and decides);
- * - no custom schedule: the hint if there is one, else the default backoff;
- * - a custom schedule: its delay, but never less than the server's hint.
+ * The `while` of the retry: whether to try again after `error` (the policy says when). A server's
+ * wait above 60 s gives up at once: the caller learns `retryAfter` and decides.
  */
-export const makePlanner = (schedule: Schedule.Schedule<unknown, XtopayError> | undefined) => {
-  let state: unknown = schedule?.initial
-  return (error: XtopayError, hint: Duration.Duration | undefined, attempt: number): Effect.Effect<Plan> => {
-    if (hint !== undefined && Duration.toMillis(hint) > MAX_RETRY_AFTER_MILLIS) {
-      return Effect.succeed({ _tag: "HintTooLong", hint })
-    }
-    if (schedule === undefined) {
-      return Effect.map(hint !== undefined ? Effect.succeed(hint) : backoff(attempt), (delay) => ({
-        _tag: "Wait",
-        delay
-      }))
-    }
-    return Effect.flatMap(Clock.currentTimeMillis, (now) =>
-      Effect.map(schedule.step(now, error, state), ([next, _out, decision]): Plan => {
-        state = next
-        if (ScheduleDecision.isDone(decision)) return { _tag: "ScheduleDone" }
-        const wait = Duration.millis(Math.max(0, ScheduleIntervals.start(decision.intervals) - now))
-        return { _tag: "Wait", delay: hint !== undefined ? Duration.max(wait, hint) : wait }
-      }))
-  }
+export const shouldRetry = (where: Where) => (error: XtopayError): boolean | Effect.Effect<boolean> =>
+  !isRetryable(error)
+    ? false
+    : !hintTooLong(error)
+    ? true
+    : Effect.as(
+      logRetry(
+        `Xtopay asked to wait ${Duration.format(error.retryAfter!)}, above the ${
+          Duration.format(Duration.millis(MAX_RETRY_AFTER_MILLIS))
+        } cap; not retrying`,
+        where,
+        error,
+        error.attempts ?? 0,
+        error.retryAfter!
+      ),
+      false
+    )
+
+/**
+ * The retry policy of one call, a `Schedule` over its failures: at most `maxRetries` retries, each
+ * after the server's wait when it gave one, else the default backoff; a custom `schedule`
+ * replaces the backoff (and may stop sooner) but never waits less than the server asked.
+ */
+export const retryPolicy = (
+  schedule: Schedule.Schedule<unknown, XtopayError> | undefined,
+  maxRetries: number,
+  where: Where
+): Schedule.Schedule<unknown, XtopayError> => {
+  const counted = Schedule.intersect(Schedule.recurs(maxRetries), Schedule.identity<XtopayError>())
+  const base = schedule === undefined ? counted : Schedule.map(Schedule.intersect(schedule, counted), ([, c]) => c)
+  return Schedule.modifyDelayEffect(base, ([retry, error], delay) => {
+    // `Effect.retry` steps the schedule before its `while`: a failure it will not retry draws no jitter.
+    if (!willRetry(error)) return Effect.succeed(delay)
+    const wait = schedule !== undefined
+      ? Effect.succeed(error.retryAfter !== undefined ? Duration.max(delay, error.retryAfter) : delay)
+      : error.retryAfter !== undefined
+      ? Effect.succeed(error.retryAfter)
+      : backoff(retry + 1)
+    return Effect.tap(wait, (next) =>
+      logRetry(`Xtopay request failed; retrying in ${Duration.format(next)}`, where, error, retry + 1, next))
+  })
 }

@@ -1,15 +1,14 @@
-import { Duration, Effect, Either, Option, ParseResult, type Schema } from "effect"
+/**
+ * The client's checks of what a caller gives it, before anything is sent: a schema failure
+ * becomes an `InvalidRequest` naming the field.
+ */
+import { Duration, Effect, Either, Option, ParseResult, Schema } from "effect"
 import { IdempotencyKey, ObjectId } from "../Schemas.js"
 import { InvalidRequest } from "../XtopayError.js"
-import { decodeEither } from "./compile.js"
 
-/**
- * Turns a schema failure on user input into an `InvalidRequest` that names the offending
- * top-level field, so bad input fails before anything is sent.
- */
+/** A schema failure on user input, as an `InvalidRequest` that names the offending top-level field. */
 export const toInvalidRequest = (error: ParseResult.ParseError, paramOverride?: string): InvalidRequest => {
-  const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
-  const first = issues[0]
+  const first = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
   const path = first?.path ?? []
   const param = paramOverride ?? (path.length > 0 ? String(path[0]) : undefined)
   const where = path.length > 0 ? path.map(String).join(".") : param
@@ -18,27 +17,19 @@ export const toInvalidRequest = (error: ParseResult.ParseError, paramOverride?: 
     : where !== undefined
     ? `Invalid ${where}: ${first.message}`
     : first.message
-  // The reference gives a bad phone number its own code; the in-memory Xtopay answers the same.
+  // The reference gives a bad phone number its own code.
   const code = first?._tag === "Missing" ? "parameter_missing" : param === "phone" ? "invalid_phone" : "parameter_invalid"
-  return new InvalidRequest({
-    code,
-    message,
-    ...(param !== undefined ? { param } : {})
-  })
+  return new InvalidRequest({ code, message, ...(param !== undefined ? { param } : {}) })
 }
 
-/**
- * Validates `input` against `schema`; the decoded value is what goes on the wire.
- */
+/** Validates `input` against `schema`; the decoded value is what goes on the wire. */
 export const validate = <A, I>(schema: Schema.Schema<A, I>, paramOverride?: string) => {
-  // Compiled where the schema allows (`compile.ts`); the schema itself for anything it refuses.
-  const decode = decodeEither(schema, { errors: "first" })
-  return (input: unknown): Effect.Effect<A, InvalidRequest> => {
-    const result = decode(input)
-    return Either.isRight(result)
-      ? Effect.succeed(result.right)
-      : Effect.fail(toInvalidRequest(result.left, paramOverride))
-  }
+  const decode = Schema.decodeUnknownEither(schema, { errors: "first" })
+  return (input: unknown): Effect.Effect<A, InvalidRequest> =>
+    Either.match(decode(input), {
+      onLeft: (error) => Effect.fail(toInvalidRequest(error, paramOverride)),
+      onRight: Effect.succeed
+    })
 }
 
 /** Validates an id that goes into a path, and percent-encodes it. */
@@ -49,6 +40,20 @@ export const pathId = (param: string) => {
 
 /** Validates a caller-supplied `Idempotency-Key`. */
 export const validateIdempotencyKey = validate(IdempotencyKey, "idempotencyKey")
+
+/** `prefetch` is how many pages to fetch ahead: a whole number from 0 to 16. */
+export const validatePrefetch = (prefetch: number | undefined): Effect.Effect<number, InvalidRequest> =>
+  prefetch === undefined
+    ? Effect.succeed(0)
+    : Number.isInteger(prefetch) && prefetch >= 0 && prefetch <= 16
+    ? Effect.succeed(prefetch)
+    : Effect.fail(
+      new InvalidRequest({
+        code: "parameter_invalid",
+        param: "prefetch",
+        message: `Invalid prefetch: expected a whole number from 0 to 16, got ${prefetch}`
+      })
+    )
 
 /**
  * The rules for `timeout` and `maxRetries`, client-wide (a `ConfigError`) and per request (an

@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Duration, Effect, Stream } from "effect"
+import { Cause, Duration, Effect, Stream } from "effect"
 import {
   ConnectionError,
   CustomerPortal,
@@ -85,7 +85,11 @@ describe("status → tagged error", () => {
         assert.strictEqual(error._tag, c.tag)
         assert.strictEqual(error.status, c.status)
         assert.strictEqual(error.code, c.code)
-        assert.strictEqual(error.message, `The message for ${c.code}`)
+        // Xtopay's message, then what its support asks for first: one log line is enough.
+        const summary = `The message for ${c.code} [HTTP ${c.status}, ${c.code}, request req_${c.status}]`
+        assert.strictEqual(error.message, summary)
+        assert.strictEqual(String(error), `${c.tag}: ${summary}`)
+        assert.include(Cause.pretty(Cause.fail(error)), `${c.tag}: ${summary}`)
         assert.strictEqual(error.param, c.param ?? undefined)
         assert.strictEqual(error.docUrl, `${DOC}#${c.code}`)
         assert.strictEqual(error.requestId, `req_${c.status}`)

@@ -261,7 +261,7 @@ describe("lost and broken answers over real sockets", () => {
       const error = yield* Effect.flip(Customers.create({ email: "ama@example.com" }))
       assert.strictEqual(error._tag, "Forbidden")
       assert.strictEqual(error.code, "insufficient_scope")
-      assert.strictEqual(error.message, "This key is read-only")
+      assert.strictEqual(error.message, `This key is read-only [HTTP 403, insufficient_scope, request ${error.requestId}]`)
       assert.match(error.requestId ?? "", /^req_/)
       // A 403 is not retried, and the request did nothing.
       assert.strictEqual((yield* requestsTo(control, "POST /customers")).length, 1)

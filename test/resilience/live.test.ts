@@ -6,7 +6,7 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import { Effect, Layer, Redacted } from "effect"
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
-import { Customers, XtopayClient, type XtopayClientOptions } from "../../src/index.js"
+import { Customers, FetchTransport, XtopayClient, type XtopayClientOptions } from "../../src/index.js"
 import { CLIENT_ID, CLIENT_SECRET, customer } from "./support.js"
 
 interface LocalServer {
@@ -38,7 +38,7 @@ const serve = (handler: (request: IncomingMessage, response: ServerResponse) => 
 
 const clientLayer = (baseUrl: string, options: Partial<XtopayClientOptions> = {}) =>
   XtopayClient.layer({ clientId: CLIENT_ID, clientSecret: Redacted.make(CLIENT_SECRET), baseUrl, ...options }).pipe(
-    Layer.provide(FetchHttpClient.layer),
+    Layer.provide(FetchTransport),
     Layer.orDie
   )
 

@@ -2,7 +2,7 @@
  * Which failures are retried, how often, and with which Idempotency-Key.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Either, Exit, Stream } from "effect"
+import { Effect, Exit, Schema, Stream } from "effect"
 import { Customers, PaymentMethods, XtopayClient, type XtopayError } from "../../src/index.js"
 import {
   answer,
@@ -260,7 +260,8 @@ describe("idempotency keys", () => {
         route: "/customers",
         path: "/customers",
         body: { email: "ama@example.com" },
-        decode: (u: unknown) => Either.right(u),
+        response: Schema.Unknown,
+        idempotencyKey: true,
         notFound: false
       })
       yield* once

@@ -1,0 +1,89 @@
+/**
+ * An endpoint function from an entry of the endpoint table: its arguments (path ids, then the
+ * parameters when it takes any, then the per-request options), its span, its input checks and its
+ * precise error type all follow from the entry.
+ */
+import { Effect, type Schema, Stream } from "effect"
+import type { ReadOptions, RequestOptions } from "../RequestOptions.js"
+import type { Page } from "../Schemas.js"
+import { XtopayClient } from "../XtopayClient.js"
+import type { InvalidRequest, UnexpectedResponse } from "../XtopayError.js"
+import { type Endpoint, pathParams } from "./endpoints.js"
+import { paginate } from "../Pagination.js"
+import { CLIENT_SPAN, type ErrorsOf } from "./request.js"
+import { pathId, validate, validatePrefetch } from "./validate.js"
+
+/** One string per `:name` segment of the route. */
+type PathArgs<R extends string> = R extends `${string}:${string}/${infer Rest}` ? [id: string, ...PathArgs<`/${Rest}`>]
+  : R extends `${string}:${string}` ? [id: string]
+  : []
+
+/** The parameters argument: absent without a schema, optional when every field is. */
+type ParamsArg<E> = E extends { readonly params: Schema.Schema<infer P, any> } ? {} extends P ? [params?: P] : [params: P]
+  : []
+
+type OptionsOf<E> = E extends { readonly idempotencyKey: true } ? RequestOptions : ReadOptions
+
+/** The arguments of the function for `E`. */
+export type ArgsOf<E extends Endpoint> = [...PathArgs<E["route"]>, ...ParamsArg<E>, options?: OptionsOf<E>]
+
+/** What the function for `E` returns. */
+export type CallOf<E extends Endpoint> = Effect.Effect<
+  Schema.Schema.Type<E["response"]>,
+  ErrorsOf<E["idempotencyKey"], E["notFound"]>,
+  XtopayClient
+>
+
+/** The endpoint function of `endpoint`: one `Effect.fn` span per call (`Xtopay.customers.create`). */
+export const invoke = <E extends Endpoint>(endpoint: E): (...args: ArgsOf<E>) => CallOf<E> => {
+  const names = pathParams(endpoint.route)
+  const ids = names.map((name) => pathId(name))
+  const check = endpoint.params === undefined ? undefined : validate(endpoint.params)
+  const inBody = endpoint.method === "POST" || endpoint.method === "PATCH"
+  const call = Effect.fn(`Xtopay.${endpoint.operation}`, CLIENT_SPAN)(function*(args: ReadonlyArray<unknown>) {
+    const path: Array<string> = []
+    let route = endpoint.route
+    for (let i = 0; i < ids.length; i++) {
+      const encoded = yield* ids[i]!(args[i])
+      path.push(args[i] as string)
+      route = route.replace(`:${names[i]}`, encoded)
+    }
+    const params = check === undefined ? undefined : yield* check(args[ids.length] ?? {})
+    const options = args[ids.length + (check === undefined ? 0 : 1)] as RequestOptions | undefined
+    const client = yield* XtopayClient
+    return yield* client.execute({
+      method: endpoint.method,
+      route: endpoint.route,
+      path: route,
+      ...(params === undefined ? {} : inBody ? { body: params } : { urlParams: params as Record<string, string | number> }),
+      response: endpoint.response,
+      onEmpty: endpoint.onEmpty === undefined ? undefined : (now) => endpoint.onEmpty!(path, now),
+      idempotencyKey: endpoint.idempotencyKey,
+      notFound: endpoint.notFound,
+      options
+    })
+  })
+  return ((...args: ReadonlyArray<unknown>) => call(args)) as unknown as (...args: ArgsOf<E>) => CallOf<E>
+}
+
+/** What a `list` stream takes beyond one page's query. */
+interface Walk {
+  readonly after?: string | undefined
+  readonly prefetch?: number | undefined
+}
+
+/**
+ * Every item of a list, as a lazy `Stream` over `listPage` with `after = next_cursor`; `prefetch`
+ * fetches up to that many pages ahead. `before` does not apply to a walk.
+ */
+export const walk = <P extends Walk, A, E, R>(
+  listPage: (params: P & { readonly before?: undefined }) => Effect.Effect<Page<A>, E, R>,
+  params: P
+): Stream.Stream<A, E | InvalidRequest | UnexpectedResponse, R> =>
+  Stream.unwrap(
+    Effect.map(validatePrefetch(params.prefetch), (prefetch) =>
+      paginate((after) => listPage({ ...params, prefetch: undefined, before: undefined, after }), {
+        after: params.after,
+        prefetch
+      }))
+  )
