@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Clock, DateTime, Duration, Effect, Fiber, Schema } from "effect"
+import { Clock, DateTime, Duration, Effect, Fiber, type Scope, Schema } from "effect"
 import { CurrencyCode, type CustomerDetails, E164Phone, Email, IdempotencyKey, Metadata, ObjectId, type PaymentMethod, type Subscription } from "../Schemas.js"
 import { defaultCode, errorAnswer, rateLimitedAnswer } from "./internal/answers.js"
 import { checkCredentials, isAuthFailure, parseBasic } from "./internal/auth.js"
@@ -81,12 +81,14 @@ const controlError = (message: string) => new XtopayControlError({ message })
 
 /**
  * A fresh in-memory Xtopay. Time comes from the Effect `Clock` (so `TestClock` moves it), ids
- * from a generator seeded with `idSeed`.
+ * from a generator seeded with `idSeed`. Work it still has under way (a delayed answer) ends with
+ * the scope.
  *
  * @since 0.1.0
  */
-export const makeBackend = (options: BackendOptions = {}): Effect.Effect<Backend> =>
+export const makeBackend = (options: BackendOptions = {}): Effect.Effect<Backend, never, Scope.Scope> =>
   Effect.gen(function*() {
+    const scope = yield* Effect.scope
     const idSeed = options.idSeed ?? DEFAULT_ID_SEED
     const state = new State(makeIdGenerator(idSeed))
     // Request ids have their own stream, so object ids depend only on the objects made.
@@ -133,50 +135,50 @@ export const makeBackend = (options: BackendOptions = {}): Effect.Effect<Backend
       matched: MatchedRoute | undefined,
       fault: Fault | undefined,
       now: number
-    ): WireAnswer | Effect.Effect<WireAnswer> => {
+    ): Effect.Effect<WireAnswer> => Effect.suspend(() => {
       if (fault?._tag === "Status") {
         const code = fault.code ?? defaultCode(fault.status)
-        return errorAnswer(fault.status, code, fault.message ?? `Injected fault: HTTP ${fault.status} ${code}`)
+        return Effect.succeed(errorAnswer(fault.status, code, fault.message ?? `Injected fault: HTTP ${fault.status} ${code}`))
       }
-      if (fault?._tag === "RateLimit") return rateLimitedAnswer(fault.retryAfterSeconds)
+      if (fault?._tag === "RateLimit") return Effect.succeed(rateLimitedAnswer(fault.retryAfterSeconds))
 
       const account = authenticate(request.headers["authorization"])
-      if ("_tag" in account) return account
+      if ("_tag" in account) return Effect.succeed(account)
       const wait = limiter.check(account.id, now)
-      if (wait !== undefined) return rateLimitedAnswer(wait)
+      if (wait !== undefined) return Effect.succeed(rateLimitedAnswer(wait))
       if (matched === undefined) {
-        return errorAnswer(404, "resource_not_found", `Unrecognized request URL (${method} ${request.path})`)
+        return Effect.succeed(errorAnswer(404, "resource_not_found", `Unrecognized request URL (${method} ${request.path})`))
       }
 
       const key = KEYED_METHODS.has(method) ? request.headers["idempotency-key"] : undefined
       if (key !== undefined) {
         if (!isValidKey(key)) {
-          return errorAnswer(
+          return Effect.succeed(errorAnswer(
             400,
             "parameter_invalid",
             "Invalid Idempotency-Key: it must be 1 to 255 printable ASCII characters, with no leading or trailing space",
             "Idempotency-Key"
-          )
+          ))
         }
         const begun = idempotency.begin(account.id, key, { method, path: request.path, body: request.body }, now)
         switch (begun._tag) {
           case "Replay": {
             const original = begun.answer
             const status = original.status >= 200 && original.status < 300 ? 200 : original.status
-            return withHeaders({ ...original, status }, { "idempotency-replayed": "true" })
+            return Effect.succeed(withHeaders({ ...original, status }, { "idempotency-replayed": "true" }))
           }
           case "Mismatch":
-            return errorAnswer(
+            return Effect.succeed(errorAnswer(
               422,
               "idempotency_key_mismatch",
               "This Idempotency-Key was already used with another request: use a new key for a new request"
-            )
+            ))
           case "InUse":
-            return errorAnswer(
+            return Effect.succeed(errorAnswer(
               409,
               "idempotency_key_in_use",
               "A request with this Idempotency-Key is still being processed: retry later"
-            )
+            ))
           case "Fresh":
             break
         }
@@ -188,12 +190,13 @@ export const makeBackend = (options: BackendOptions = {}): Effect.Effect<Backend
         if (key !== undefined) idempotency.finish(account.id, key, answer.status === 400 ? undefined : answer)
         return answer
       }
-      if (fault?._tag !== "Delay") return run(now)
-      // The work goes on if the caller stops waiting, as it would on a real server.
-      return Effect.forkDaemon(
-        Effect.zipRight(Effect.sleep(Duration.millis(fault.millis)), Effect.map(Clock.currentTimeMillis, run))
+      if (fault?._tag !== "Delay") return Effect.sync(() => run(now))
+      // The work goes on if the caller stops waiting, as it would on a real server, until the backend's scope closes.
+      return Effect.forkIn(
+        Effect.zipRight(Effect.sleep(Duration.millis(fault.millis)), Effect.map(Clock.currentTimeMillis, run)),
+        scope
       ).pipe(Effect.flatMap(Fiber.join))
-    }
+    })
 
     /** Stamps the request id and applies a delivery fault. */
     const deliver = (answer: WireAnswer, fault: Fault | undefined, requestId: string): WireOutcome => {
@@ -216,13 +219,10 @@ export const makeBackend = (options: BackendOptions = {}): Effect.Effect<Backend
         const now = clock.unsafeCurrentTimeMillis()
         const method = request.method.toUpperCase()
         const matched = matchRoute(method, request.path)
-        const template = matched?.route.template
+        const template = matched?.route.endpoint.route
         log.add(request, `${method} ${template ?? request.path}`, clientIdOf(request.headers["authorization"]))
         const fault = faults.take(method, template, request.path)
-        const answer = answerTo(request, method, matched, fault, now)
-        return Effect.isEffect(answer)
-          ? Effect.map(answer, (delayed) => deliver(delayed, fault, requestId))
-          : Effect.succeed(deliver(answer, fault, requestId))
+        return Effect.map(answerTo(request, method, matched, fault, now), (answer) => deliver(answer, fault, requestId))
       })
 
     const control = makeControl(state, faults, limiter, log)

@@ -26,12 +26,10 @@ export interface XtopayTestOptions extends BackendOptions, Partial<Omit<XtopayCl
  * @since 0.1.0
  */
 export const XtopayTestWith = (options: XtopayTestOptions = {}): Layer.Layer<XtopayClient | XtopayControl> =>
-  Layer.effectContext(
+  Layer.scopedContext(
     Effect.gen(function*() {
       const backend = yield* makeBackend(options)
-      const httpClient = makeMemoryHttpClient(backend.handle, new URL(DEFAULT_BASE_URL).pathname, {
-        attemptSpans: options.attemptSpans
-      })
+      const httpClient = makeMemoryHttpClient(backend.handle, new URL(DEFAULT_BASE_URL).pathname)
       const client = yield* make({
         ...options,
         clientId: options.clientId ?? DEFAULT_ACCOUNT,

@@ -41,7 +41,7 @@ const backendRoutes = (): Array<string> => {
     const template = templates.get(name!)
     assert.isDefined(template, `no template found for route ${name}`)
     const concrete = template!.replace(":id", "x_1")
-    assert.strictEqual(matchRoute(method!, concrete)?.route.template, template, `${method} ${template} is not served`)
+    assert.strictEqual(matchRoute(method!, concrete)?.route.endpoint.route, template, `${method} ${template} is not served`)
     return `${method} ${template}`
   })
   assert.isAbove(routes.length, 0, "found no route table in src/testing/internal/routes.ts")

@@ -4,15 +4,11 @@
  * and answers from a script, with no network. An answer's body can arrive whole, be cut part-way,
  * or never end; it is available at once, so scripts run on the `TestClock` as well as the live one.
  */
-import * as Cookies from "@effect/platform/Cookies"
-import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
-import type * as UrlParams from "@effect/platform/UrlParams"
-import { Clock, Context, Effect, Inspectable, Layer, Option, Redacted, Stream } from "effect"
+import { Clock, Context, Effect, Layer, Redacted } from "effect"
+import { type Delivery, MemoryResponse } from "../../src/testing/internal/memoryHttpClient.js"
 import { XtopayClient, type XtopayClientOptions } from "../../src/XtopayClient.js"
 
 /** A request as the transport saw it, after every decoration the client applies. */
@@ -36,8 +32,7 @@ export interface RecordedRequest {
   readonly signal: AbortSignal
 }
 
-/** How the body of an answer arrives: whole, cut part-way by a reset connection, or never ending. */
-export type Delivery = "Complete" | "CutMidBody" | "Stalls"
+export type { Delivery }
 
 /** What the scripted transport does with one request. */
 export type Answer =
@@ -150,66 +145,6 @@ const record = (request: HttpClientRequest.HttpClientRequest, url: URL, at: numb
   }
 }
 
-/** An answer whose body is there at once (a `fetch` `Response` resolves it on the microtask queue, which the TestClock does not wait for). */
-class ScriptedResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
-  readonly [HttpIncomingMessage.TypeId]: HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId
-  readonly [HttpClientResponse.TypeId]: HttpClientResponse.TypeId = HttpClientResponse.TypeId
-  readonly status: number
-  readonly headers: Headers.Headers
-  readonly cookies = Cookies.empty
-  readonly remoteAddress = Option.none<string>()
-  readonly text: Effect.Effect<string, HttpClientError.ResponseError>
-
-  constructor(readonly request: HttpClientRequest.HttpClientRequest, answer: Extract<Answer, { _tag: "Answer" }>) {
-    super()
-    this.status = answer.status
-    this.headers = Headers.fromInput(answer.headers)
-    switch (answer.delivery ?? "Complete") {
-      case "Complete":
-        this.text = Effect.succeed(answer.body ?? "")
-        break
-      case "CutMidBody":
-        this.text = Effect.suspend(() =>
-          Effect.fail(
-            new HttpClientError.ResponseError({
-              request,
-              response: this,
-              reason: "Decode",
-              cause: new Error("terminated: other side closed")
-            })
-          )
-        )
-        break
-      case "Stalls":
-        this.text = Effect.never
-    }
-  }
-
-  get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
-    return Effect.flatMap(this.text, (text) =>
-      Effect.try({
-        try: () => JSON.parse(text) as unknown,
-        catch: (cause) =>
-          new HttpClientError.ResponseError({ request: this.request, response: this, reason: "Decode", cause })
-      }))
-  }
-  get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> {
-    return Effect.map(this.text, (text) => new TextEncoder().encode(text).buffer as ArrayBuffer)
-  }
-  get stream(): Stream.Stream<Uint8Array, HttpClientError.ResponseError> {
-    return Stream.fromEffect(Effect.map(this.text, (text) => new TextEncoder().encode(text)))
-  }
-  get urlParamsBody(): Effect.Effect<UrlParams.UrlParams, HttpClientError.ResponseError> {
-    return Effect.die("the scripted transport answers JSON")
-  }
-  get formData(): Effect.Effect<FormData, HttpClientError.ResponseError> {
-    return Effect.die("the scripted transport answers JSON")
-  }
-  toJSON(): unknown {
-    return { _id: "ScriptedResponse", status: this.status }
-  }
-}
-
 /**
  * The scripted `HttpClient`: each request is recorded into `recorded`, then answered by `script`
  * (the Nth request gets the Nth answer, or the function's); one request too many is a defect.
@@ -229,7 +164,7 @@ export const scriptedHttpClient = (script: Script, recorded: Array<RecordedReque
       if (answer._tag === "TransportFailure") {
         return yield* new HttpClientError.RequestError({ request, reason: "Transport", cause: answer.cause })
       }
-      return new ScriptedResponse(request, answer)
+      return new MemoryResponse(request, { ...answer, body: answer.body ?? "" }, answer.delivery ?? "Complete")
     })
   )
 

@@ -5,7 +5,7 @@ import { makeBackend } from "../../src/testing/Backend.js"
 import { basic, clientOver, raw } from "./support.js"
 
 describe("in-memory Xtopay: authentication", () => {
-  it.effect("no Authorization header is a 401 credentials_missing", () =>
+  it.scoped("no Authorization header is a 401 credentials_missing", () =>
     Effect.gen(function*() {
       const backend = yield* makeBackend()
       const answer = yield* raw(backend, "GET", "/customers", { authorization: null })
@@ -24,7 +24,7 @@ describe("in-memory Xtopay: authentication", () => {
       ["a bare prefix", basic("cid_test_", "csk_test_")]
     ] as const
   ) {
-    it.effect(`${what} is a 401 invalid_credentials`, () =>
+    it.scoped(`${what} is a 401 invalid_credentials`, () =>
       Effect.gen(function*() {
         const backend = yield* makeBackend()
         const answer = yield* raw(backend, "GET", "/customers", { authorization: header })
@@ -33,7 +33,7 @@ describe("in-memory Xtopay: authentication", () => {
       }))
   }
 
-  it.effect("live credentials are a 403 environment_mismatch, through the client a Forbidden", () =>
+  it.scoped("live credentials are a 403 environment_mismatch, through the client a Forbidden", () =>
     Effect.gen(function*() {
       const backend = yield* makeBackend()
       const answer = yield* raw(backend, "GET", "/customers", { authorization: basic("cid_live_abc", "csk_live_abc") })
@@ -48,7 +48,7 @@ describe("in-memory Xtopay: authentication", () => {
       assert.strictEqual(mixed.status, 403)
     }))
 
-  it.effect("the first secret seen binds to a client id; another secret for it is Unauthorized", () =>
+  it.scoped("the first secret seen binds to a client id; another secret for it is Unauthorized", () =>
     Effect.gen(function*() {
       const backend = yield* makeBackend()
       const first = yield* Customers.create({ email: "a@b.co" }).pipe(
@@ -67,7 +67,7 @@ describe("in-memory Xtopay: authentication", () => {
 })
 
 describe("in-memory Xtopay: each account sees only its own objects", () => {
-  it.effect("another account's customer is NotFound, and absent from its lists", () =>
+  it.scoped("another account's customer is NotFound, and absent from its lists", () =>
     Effect.gen(function*() {
       const backend = yield* makeBackend()
       const shopA = clientOver(backend, "cid_test_a", "csk_test_a")
@@ -93,7 +93,7 @@ describe("in-memory Xtopay: each account sees only its own objects", () => {
       assert.strictEqual((yield* Customers.retrieve(ama.id).pipe(Effect.provide(shopA))).name, null)
     }))
 
-  it.effect("another account's payment method is NotFound", () =>
+  it.scoped("another account's payment method is NotFound", () =>
     Effect.gen(function*() {
       const backend = yield* makeBackend()
       const ama = yield* Customers.create({ email: "ama@example.com" }).pipe(

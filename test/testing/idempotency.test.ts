@@ -112,7 +112,7 @@ describe("in-memory Xtopay: idempotency keys", () => {
       assert.strictEqual((yield* Customers.listPage()).pagination.total_count, 2)
     }).pipe(Effect.provide(XtopayTest)))
 
-  it.effect("keys are scoped per account", () =>
+  it.scoped("keys are scoped per account", () =>
     Effect.gen(function*() {
       const backend = yield* makeBackend()
       const a = yield* Customers.create({ email: "ama@example.com" }, { idempotencyKey: "same" }).pipe(

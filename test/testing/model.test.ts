@@ -262,7 +262,8 @@ const commands = [
 ]
 
 const setup = async () => {
-  const backend = await Effect.runPromise(makeBackend())
+  // The model run injects no delay, so nothing needs the backend's scope after it is built.
+  const backend = await Effect.runPromise(Effect.scoped(makeBackend()))
   const client = await Effect.runPromise(
     make({ clientId: "cid_test_model", clientSecret: Redacted.make("csk_test_model"), maxRetries: 0 }).pipe(
       Effect.provideService(HttpClient.HttpClient, makeMemoryHttpClient(backend.handle, "/v1"))

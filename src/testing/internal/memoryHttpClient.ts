@@ -2,7 +2,8 @@
  * An `HttpClient` that hands each request to the in-memory Xtopay, with no network: the client's
  * real encoding, status mapping and decoding run on top of it. Transport faults become what a
  * real transport gives: a `RequestError` for a connection dropped before the answer, a body that
- * fails part-way, or a body that never ends.
+ * fails part-way, or a body that never ends. `MemoryResponse` is also the answer of the test
+ * suite's scripted transport.
  */
 import * as Cookies from "@effect/platform/Cookies"
 import * as Headers from "@effect/platform/Headers"
@@ -12,11 +13,18 @@ import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as UrlParams from "@effect/platform/UrlParams"
-import { Chunk, Effect, Either, Inspectable, Option, Stream } from "effect"
-import type { WireAnswer, WireOutcome, WireRequest } from "../wire.js"
+import { Chunk, Effect, Inspectable, Option, Stream } from "effect"
+import type { WireOutcome, WireRequest } from "../wire.js"
 
-/** How the body of an answer arrives. */
-type Delivery = "Complete" | "CutMidBody" | "Stalls"
+/** How the body of an answer arrives: whole, cut part-way by a reset connection, or never ending. */
+export type Delivery = "Complete" | "CutMidBody" | "Stalls"
+
+/** An answer as a transport would deliver it. */
+export interface MemoryAnswer {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: string
+}
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
@@ -24,7 +32,8 @@ const decoder = new TextDecoder()
 /** The part of a body sent before a cut or a stall. */
 const firstHalf = (body: string): string => body.slice(0, Math.floor(body.length / 2))
 
-class MemoryResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
+/** An answer whose body is there at once (a web `Response` resolves on the microtask queue, which the TestClock does not wait for). */
+export class MemoryResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
   readonly [HttpIncomingMessage.TypeId]: HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId
   readonly [HttpClientResponse.TypeId]: HttpClientResponse.TypeId = HttpClientResponse.TypeId
   readonly status: number
@@ -34,7 +43,7 @@ class MemoryResponse extends Inspectable.Class implements HttpClientResponse.Htt
 
   constructor(
     readonly request: HttpClientRequest.HttpClientRequest,
-    private readonly answer: WireAnswer,
+    private readonly answer: MemoryAnswer,
     private readonly delivery: Delivery
   ) {
     super()
@@ -107,22 +116,22 @@ class MemoryResponse extends Inspectable.Class implements HttpClientResponse.Htt
   }
 }
 
-/** The body as text: at once for the bodies `bodyUnsafeJson` and `bodyText` make, by reading for a stream. */
-const bodyText = (
-  request: HttpClientRequest.HttpClientRequest
-): string | Effect.Effect<string, HttpClientError.RequestError> => {
+/** The body as text. */
+const bodyText = (request: HttpClientRequest.HttpClientRequest): Effect.Effect<string, HttpClientError.RequestError> => {
   const body = request.body
   switch (body._tag) {
     case "Empty":
-      return ""
+      return Effect.succeed("")
     case "Uint8Array":
-      return decoder.decode(body.body)
+      return Effect.succeed(decoder.decode(body.body))
     case "Raw":
-      return typeof body.body === "string"
-        ? body.body
-        : body.body instanceof Uint8Array
-        ? decoder.decode(body.body)
-        : String(body.body)
+      return Effect.succeed(
+        typeof body.body === "string"
+          ? body.body
+          : body.body instanceof Uint8Array
+          ? decoder.decode(body.body)
+          : String(body.body)
+      )
     case "Stream":
       return Stream.runCollect(body.stream).pipe(
         Effect.map((chunks) => {
@@ -191,33 +200,11 @@ const serve = (
       handle({ method: request.method, path, query: url.searchParams, headers, body }),
       (outcome) => toResponse(request, outcome)
     )
-  const body = bodyText(request)
-  return typeof body === "string" ? send(body) : Effect.flatMap(body, send)
+  return Effect.flatMap(bodyText(request), send)
 }
 
-/**
- * An `HttpClient` over `handle`. Paths are taken below `basePath` (the base URL's path, e.g. `/v1`).
- *
- * With `attemptSpans`, it is built with the platform's `HttpClient.make`, as `FetchHttpClient` is,
- * so each attempt gets the platform's `http.client` span. Without, it answers directly: nothing
- * here needs what `make` adds for a real connection (an `AbortController` per request, a
- * finalization registry, a response wrapper that aborts on interruption), and skipping it makes
- * every in-memory call cheaper.
- */
+/** An `HttpClient` over `handle`. Paths are taken below `basePath` (the base URL's path, e.g. `/v1`). */
 export const makeMemoryHttpClient = (
   handle: (request: WireRequest) => Effect.Effect<WireOutcome>,
-  basePath: string,
-  options: { readonly attemptSpans?: boolean | undefined } = {}
-): HttpClient.HttpClient =>
-  options.attemptSpans === true
-    ? HttpClient.make((request, url) => serve(handle, basePath, request, url))
-    : HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
-      (effect) =>
-        Effect.flatMap(effect, (request) => {
-          const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
-          return Either.isLeft(url)
-            ? Effect.fail(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: url.left }))
-            : serve(handle, basePath, request, url.right)
-        }),
-      Effect.succeed
-    )
+  basePath: string
+): HttpClient.HttpClient => HttpClient.make((request, url) => serve(handle, basePath, request, url))

@@ -1,25 +1,11 @@
 /**
- * The endpoints of the in-memory Xtopay: each validates its input with the request schema the
- * client uses, changes the state, and encodes its answer with the response schema.
+ * The endpoints of the in-memory Xtopay: each operation of the endpoint table gets a handler here,
+ * which validates its input with the table's request schema, changes the state, and encodes its
+ * answer with the table's response schema. Refusals are the fake's own 400 answers.
  */
-import { DateTime, Either, type ParseResult, Schema } from "effect"
-import { decodeEither } from "../../internal/compile.js"
-import { toInvalidRequest } from "../../internal/validate.js"
-import {
-  Customer,
-  CustomerCreateParams,
-  CustomerDetails,
-  CustomerListParams,
-  CustomerUpdateParams,
-  DeletedCustomer,
-  Pagination,
-  PaymentMethod,
-  PaymentMethodListParams,
-  PortalSession,
-  PortalSessionCreateParams,
-  SetupIntent,
-  SetupIntentCreateParams
-} from "../../Schemas.js"
+import { DateTime, Either, ParseResult, Schema } from "effect"
+import * as Endpoints from "../../internal/endpoints.js"
+import { Customer, CustomerDetails, DeletedCustomer, Pagination, PaymentMethod, PortalSession, SetupIntent } from "../../Schemas.js"
 import { errorAnswer, jsonAnswer, jsonTextAnswer } from "./answers.js"
 import type { Account, CustomerRecord, PaymentMethodRecord, State } from "./state.js"
 import { decodeCursor } from "./cursor.js"
@@ -39,13 +25,14 @@ export interface RouteContext {
 }
 
 export interface Route {
-  /** e.g. `"/customers/:id"`. */
-  readonly template: string
+  /** The operation of the endpoint table it serves; its `route` is the template, e.g. `/customers/:id`. */
+  readonly endpoint: Endpoints.Endpoint
   readonly run: (context: RouteContext) => WireAnswer
 }
 
 export interface MatchedRoute {
   readonly route: Route
+  /** The path parameter, percent-decoded ("" on a collection route). */
   readonly id: string
 }
 
@@ -75,10 +62,14 @@ const pageAnswer = <A>(page: PageOf<A>, json: (item: A) => string): WireAnswer =
 
 // -- input -------------------------------------------------------------------------------------
 
-/** A 400 naming the field, with the same code and message the client gives before sending. */
+/** A 400 naming the field: `parameter_missing`, `invalid_phone` or `parameter_invalid`, as the reference lists them. */
 const invalid = (error: ParseResult.ParseError): WireAnswer => {
-  const refusal = toInvalidRequest(error)
-  return errorAnswer(400, refusal.code ?? "parameter_invalid", refusal.message, refusal.param ?? null)
+  const [issue] = ParseResult.ArrayFormatter.formatErrorSync(error)
+  if (issue === undefined) return errorAnswer(400, "invalid_request", "Invalid request parameters")
+  const field = issue.path.length > 0 ? String(issue.path[0]) : null
+  const code = issue._tag === "Missing" ? "parameter_missing" : field === "phone" ? "invalid_phone" : "parameter_invalid"
+  const message = issue.path.length > 0 ? `Invalid ${issue.path.map(String).join(".")}: ${issue.message}` : issue.message
+  return errorAnswer(400, code, message, field)
 }
 
 type Decoded<A> = Either.Either<A, WireAnswer>
@@ -98,7 +89,7 @@ const jsonBody = (request: WireRequest): Decoded<unknown> => {
 }
 
 const bodyDecoder = <A, I>(schema: Schema.Schema<A, I>) => {
-  const decode = decodeEither(schema, { errors: "first" })
+  const decode = Schema.decodeUnknownEither(schema, { errors: "first" })
   return (request: WireRequest): Decoded<A> =>
     Either.flatMap(jsonBody(request), (body) => Either.mapLeft(decode(body), invalid))
 }
@@ -113,7 +104,7 @@ const queryDecoder = <
   schema: Schema.Schema<A, I>,
   names: ReadonlyArray<string>
 ) => {
-  const decode = decodeEither(schema, { errors: "first" })
+  const decode = Schema.decodeUnknownEither(schema, { errors: "first" })
   return (request: WireRequest): Decoded<{ readonly params: A; readonly page: PageQuery }> => {
     const input: Record<string, unknown> = {}
     for (const name of names) {
@@ -137,12 +128,12 @@ const queryDecoder = <
   }
 }
 
-const decodeCreate = bodyDecoder(CustomerCreateParams)
-const decodeUpdate = bodyDecoder(CustomerUpdateParams)
-const decodeSetupIntent = bodyDecoder(SetupIntentCreateParams)
-const decodePortalSession = bodyDecoder(PortalSessionCreateParams)
-const decodeCustomerList = queryDecoder(CustomerListParams, ["email", "limit", "after", "before"])
-const decodePaymentMethodList = queryDecoder(PaymentMethodListParams, ["customer_id", "limit", "after", "before"])
+const decodeCreate = bodyDecoder(Endpoints.customersCreate.params)
+const decodeUpdate = bodyDecoder(Endpoints.customersUpdate.params)
+const decodeSetupIntent = bodyDecoder(Endpoints.setupIntentsCreate.params)
+const decodePortalSession = bodyDecoder(Endpoints.customerPortalCreateSession.params)
+const decodeCustomerList = queryDecoder(Endpoints.customersListPage.params, ["email", "limit", "after", "before"])
+const decodePaymentMethodList = queryDecoder(Endpoints.paymentMethodsListPage.params, ["customer_id", "limit", "after", "before"])
 
 const customerNotFound = (id: string, param: string | null = null) =>
   errorAnswer(404, "customer_not_found", `No such customer: '${id}'`, param)
@@ -155,21 +146,21 @@ const respond = (result: Decoded<WireAnswer>): WireAnswer => Either.merge(result
 // -- endpoints ---------------------------------------------------------------------------------
 
 const createCustomer: Route = {
-  template: "/customers",
+  endpoint: Endpoints.customersCreate,
   run: ({ account, now, request, state }) =>
     respond(Either.map(decodeCreate(request), (params) =>
       jsonTextAnswer(201, customerJson(state.createCustomer(account, params, now)))))
 }
 
 const listCustomers: Route = {
-  template: "/customers",
+  endpoint: Endpoints.customersListPage,
   run: ({ account, request, state }) =>
     respond(Either.map(decodeCustomerList(request), ({ page, params }) =>
       pageAnswer(state.listCustomers(account, params.email, page), customerJson)))
 }
 
 const retrieveCustomer: Route = {
-  template: "/customers/:id",
+  endpoint: Endpoints.customersRetrieve,
   run: ({ account, id, state }) => {
     const record = state.findCustomer(account, id)
     if (record === undefined) return customerNotFound(id)
@@ -185,7 +176,7 @@ const retrieveCustomer: Route = {
 }
 
 const updateCustomer: Route = {
-  template: "/customers/:id",
+  endpoint: Endpoints.customersUpdate,
   run: ({ account, id, request, state }) =>
     respond(Either.map(decodeUpdate(request), (patch) => {
       const record = state.findCustomer(account, id)
@@ -196,7 +187,7 @@ const updateCustomer: Route = {
 }
 
 const deleteCustomer: Route = {
-  template: "/customers/:id",
+  endpoint: Endpoints.customersDelete,
   run: ({ account, id, state }) => {
     const record = state.findCustomer(account, id)
     if (record === undefined) return customerNotFound(id)
@@ -206,7 +197,7 @@ const deleteCustomer: Route = {
 }
 
 const createSetupIntent: Route = {
-  template: "/setup-intents",
+  endpoint: Endpoints.setupIntentsCreate,
   run: ({ account, now, request, state }) =>
     respond(Either.map(decodeSetupIntent(request), ({ customer_id }) => {
       const owner = state.findCustomer(account, customer_id)
@@ -224,7 +215,7 @@ const createSetupIntent: Route = {
 const paymentMethodJson = (record: PaymentMethodRecord): string => JSON.stringify(encodePaymentMethod(record.method))
 
 const listPaymentMethods: Route = {
-  template: "/payment-methods",
+  endpoint: Endpoints.paymentMethodsListPage,
   run: ({ account, request, state }) =>
     respond(Either.map(decodePaymentMethodList(request), ({ page, params }) => {
       const owner = state.findCustomer(account, params.customer_id)
@@ -234,7 +225,7 @@ const listPaymentMethods: Route = {
 }
 
 const retrievePaymentMethod: Route = {
-  template: "/payment-methods/:id",
+  endpoint: Endpoints.paymentMethodsRetrieve,
   run: ({ account, id, state }) => {
     const record = state.findPaymentMethod(account, id)
     return record === undefined ? paymentMethodNotFound(id) : jsonTextAnswer(200, paymentMethodJson(record))
@@ -242,7 +233,7 @@ const retrievePaymentMethod: Route = {
 }
 
 const detachPaymentMethod: Route = {
-  template: "/payment-methods/:id",
+  endpoint: Endpoints.paymentMethodsDetach,
   run: ({ account, id, state }) => {
     const record = state.findPaymentMethod(account, id)
     return record === undefined
@@ -252,7 +243,7 @@ const detachPaymentMethod: Route = {
 }
 
 const createPortalSession: Route = {
-  template: "/customer-portal/sessions",
+  endpoint: Endpoints.customerPortalCreateSession,
   run: ({ account, now, request, state }) =>
     respond(Either.map(decodePortalSession(request), ({ customer_id }) => {
       if (state.findCustomer(account, customer_id) === undefined) return customerNotFound(customer_id, "customer_id")
@@ -267,38 +258,51 @@ const createPortalSession: Route = {
     }))
 }
 
-// -- routing -----------------------------------------------------------------------------------
+// -- routing ---------------------------------------------------------------------------------
 
-const table = (entries: ReadonlyArray<readonly [string, string, Route]>) =>
-  new Map(entries.map(([method, path, route]) => [`${method} ${path}`, route]))
+const routes: ReadonlyArray<Route> = [
+  createCustomer,
+  listCustomers,
+  retrieveCustomer,
+  updateCustomer,
+  deleteCustomer,
+  createSetupIntent,
+  listPaymentMethods,
+  retrievePaymentMethod,
+  detachPaymentMethod,
+  createPortalSession
+]
 
-const collections = table([
-  ["POST", "/customers", createCustomer],
-  ["GET", "/customers", listCustomers],
-  ["POST", "/setup-intents", createSetupIntent],
-  ["GET", "/payment-methods", listPaymentMethods],
-  ["POST", "/customer-portal/sessions", createPortalSession]
-])
+/** The route serving each operation of the endpoint table (a test checks that none is missing). */
+export const routeFor = (endpoint: Endpoints.Endpoint): Route | undefined => routes.find((route) => route.endpoint === endpoint)
 
-const members = table([
-  ["GET", "/customers", retrieveCustomer],
-  ["PATCH", "/customers", updateCustomer],
-  ["DELETE", "/customers", deleteCustomer],
-  ["GET", "/payment-methods", retrievePaymentMethod],
-  ["DELETE", "/payment-methods", detachPaymentMethod]
-])
+/** By method and segment count, each template as its segments (`:id` marks the parameter). */
+const byShape = new Map<string, Array<{ readonly route: Route; readonly segments: ReadonlyArray<string> }>>()
+for (const route of routes) {
+  const segments = route.endpoint.route.split("/").slice(1)
+  const key = `${route.endpoint.method} ${segments.length}`
+  byShape.set(key, [...(byShape.get(key) ?? []), { route, segments }])
+}
 
 /** The route for a method and path (below the base URL), or `undefined` for an unknown URL. */
 export const matchRoute = (method: string, path: string): MatchedRoute | undefined => {
-  const collection = collections.get(`${method} ${path}`)
-  if (collection !== undefined) return { route: collection, id: "" }
-  const slash = path.lastIndexOf("/")
-  if (slash <= 0 || slash === path.length - 1) return undefined
-  const member = members.get(`${method} ${path.slice(0, slash)}`)
-  if (member === undefined) return undefined
-  try {
-    return { route: member, id: decodeURIComponent(path.slice(slash + 1)) }
-  } catch {
-    return undefined
+  const parts = path.split("/").slice(1)
+  for (const { route, segments } of byShape.get(`${method} ${parts.length}`) ?? []) {
+    let id = ""
+    let matched = true
+    for (let i = 0; i < segments.length && matched; i++) {
+      const segment = segments[i]!
+      if (segment.startsWith(":")) {
+        if (parts[i] === "") matched = false
+        else id = parts[i]!
+      } else if (segment !== parts[i]) matched = false
+    }
+    if (!matched) continue
+    try {
+      return { route, id: decodeURIComponent(id) }
+    } catch {
+      return undefined
+    }
   }
+  return undefined
 }
