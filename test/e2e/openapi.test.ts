@@ -1,19 +1,18 @@
 /**
- * docs/openapi.yaml describes the API exactly as the fake serves it: it is a valid OpenAPI
- * document, it has every route the in-memory Xtopay serves and no other, and the mock server's
- * real answers (status, headers, bodies) match what it declares.
+ * docs/openapi.yaml describes the API exactly as the endpoint table and its schemas do: it is a
+ * valid OpenAPI document; each operation of the table is in it with its path and query
+ * parameters, body and response fields, success and error statuses, and no other operation is;
+ * and the mock server's real answers (status, headers, bodies) match what it declares.
  */
 import SwaggerParser from "@apidevtools/swagger-parser"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect } from "effect"
-import { readFileSync } from "node:fs"
+import { Effect, Schema, SchemaAST } from "effect"
 import { fileURLToPath } from "node:url"
-import { matchRoute } from "../../src/testing/internal/routes.js"
+import { type Endpoint, endpoints, pathParams } from "../../src/internal/endpoints.js"
 import { MockServer } from "../../src/testing/server.js"
 import { type RawResult, rawFetch } from "./support.js"
 
 const specPath = fileURLToPath(new URL("../../docs/openapi.yaml", import.meta.url))
-const routesSource = readFileSync(fileURLToPath(new URL("../../src/testing/internal/routes.ts", import.meta.url)), "utf8")
 
 type Json = Record<string, any>
 const loadSpec = Effect.promise(() => SwaggerParser.validate(specPath) as Promise<Json>)
@@ -28,24 +27,77 @@ const specRoutes = (spec: Json): Array<string> =>
     )
   )
 
-/**
- * Every route of the in-memory Xtopay, read from its route tables in routes.ts (each `[method,
- * path, route]` entry, the route's `template` looked up by name) and confirmed by `matchRoute`.
- */
-const backendRoutes = (): Array<string> => {
-  const templates = new Map(
-    [...routesSource.matchAll(/const (\w+): Route = \{\s*template: "([^"]+)"/g)].map((m) => [m[1]!, m[2]!] as const)
+/** `"POST /customers/:id"` for an entry of the endpoint table. */
+const tableRoute = (endpoint: Endpoint) => `${endpoint.method} ${endpoint.route}`
+
+/** The wire fields of a schema (its encoded side), each with whether it is required. */
+const wireFields = (schema: Schema.Schema.Any): Record<string, boolean> =>
+  Object.fromEntries(
+    SchemaAST.getPropertySignatures(Schema.encodedSchema(schema).ast).map((p) => [String(p.name), !p.isOptional])
   )
-  const entries = [...routesSource.matchAll(/\[\s*"([A-Z]+)",\s*"[^"]+",\s*(\w+)\s*\]/g)]
-  const routes = entries.map(([, method, name]) => {
-    const template = templates.get(name!)
-    assert.isDefined(template, `no template found for route ${name}`)
-    const concrete = template!.replace(":id", "x_1")
-    assert.strictEqual(matchRoute(method!, concrete)?.route.endpoint.route, template, `${method} ${template} is not served`)
-    return `${method} ${template}`
-  })
-  assert.isAbove(routes.length, 0, "found no route table in src/testing/internal/routes.ts")
-  return routes
+
+/** Follows a `$ref` inside the document. */
+const resolve = (spec: Json, schema: Json): Json =>
+  typeof schema["$ref"] === "string"
+    ? resolve(spec, (schema["$ref"] as string).slice(2).split("/").reduce((node: Json, key) => node[key], spec))
+    : schema
+
+/** An object schema's properties, `allOf` parts merged, each with whether it is required. */
+const specFields = (spec: Json, schema: Json): Record<string, boolean> => {
+  const resolved = resolve(spec, schema)
+  const own = Object.fromEntries(
+    Object.keys(resolved["properties"] ?? {}).map((key) => [key, ((resolved["required"] ?? []) as Array<string>).includes(key)])
+  )
+  return Object.assign(own, ...((resolved["allOf"] ?? []) as Array<Json>).map((part) => specFields(spec, part)))
+}
+
+/** What in the document differs from one entry of the endpoint table. */
+const differences = (spec: Json, endpoint: Endpoint): Array<string> => {
+  const at = tableRoute(endpoint)
+  const item = (spec["paths"] as Json)[endpoint.route.replace(/:(\w+)/g, "{$1}")]
+  const operation = item?.[endpoint.method.toLowerCase()]
+  if (operation === undefined) return [`${at}: no such operation`]
+  const problems: Array<string> = []
+  const parameters = [...(item["parameters"] ?? []), ...(operation["parameters"] ?? [])].map((p: Json) => resolve(spec, p))
+  const named = (where: string) => parameters.filter((p) => p["in"] === where).map((p) => p["name"] as string).sort()
+  if (JSON.stringify(named("path")) !== JSON.stringify([...pathParams(endpoint.route)].sort())) {
+    problems.push(`${at}: path parameters ${named("path")} ≠ ${pathParams(endpoint.route)}`)
+  }
+  const inBody = endpoint.method === "POST" || endpoint.method === "PATCH"
+  const expectedQuery = !inBody && endpoint.params !== undefined ? Object.keys(wireFields(endpoint.params)).sort() : []
+  if (JSON.stringify(named("query")) !== JSON.stringify(expectedQuery)) {
+    problems.push(`${at}: query parameters ${named("query")} ≠ ${expectedQuery}`)
+  }
+  if (named("header").includes("Idempotency-Key") !== endpoint.idempotencyKey) {
+    problems.push(`${at}: Idempotency-Key header ${endpoint.idempotencyKey ? "missing" : "not expected"}`)
+  }
+  if (inBody && endpoint.params !== undefined) {
+    const body = operation["requestBody"]?.["content"]?.["application/json"]?.["schema"]
+    if (body === undefined) problems.push(`${at}: no JSON request body`)
+    else assert.deepStrictEqual(specFields(spec, body), wireFields(endpoint.params), `${at}: request body fields`)
+  }
+  const responses = operation["responses"] as Json
+  const success = responses[String(endpoint.status)]?.["content"]?.["application/json"]?.["schema"]
+  if (success === undefined) problems.push(`${at}: no ${endpoint.status} JSON answer`)
+  else {
+    // Names only: the fake sends every field, which the client's schema tolerates being left out.
+    const names = (fields: Record<string, boolean>) => Object.keys(fields).sort().join(", ")
+    const [documented, decoded] = [names(specFields(spec, success)), names(wireFields(endpoint.response))]
+    if (documented !== decoded) problems.push(`${at}: ${endpoint.status} answer fields ${documented} ≠ ${decoded}`)
+  }
+  const statuses: Array<[string, boolean]> = [
+    ["401", true],
+    ["403", true],
+    ["429", true],
+    ["404", endpoint.notFound],
+    ["409", endpoint.idempotencyKey],
+    ["422", endpoint.idempotencyKey],
+    ["400", endpoint.params !== undefined]
+  ]
+  for (const [status, expected] of statuses) {
+    if ((responses[status] !== undefined) !== expected) problems.push(`${at}: ${status} ${expected ? "missing" : "not expected"}`)
+  }
+  return problems
 }
 
 /** The property names a schema declares, its `allOf` parts included. */
@@ -136,10 +188,33 @@ describe("docs/openapi.yaml", () => {
       assert.isDefined(spec["components"]["responses"]["RateLimited"]["headers"]["Retry-After"])
     }))
 
-  it.live("has every route the in-memory Xtopay serves, and none it does not", () =>
+  it.live("has every operation of the endpoint table, and none other", () =>
     Effect.gen(function*() {
       const spec = yield* loadSpec
-      assert.deepStrictEqual(specRoutes(spec).sort(), backendRoutes().sort())
+      assert.deepStrictEqual(specRoutes(spec).sort(), endpoints.map(tableRoute).sort())
+    }))
+
+  it.live("describes each operation as the table does: parameters, body and answer fields, statuses", () =>
+    Effect.gen(function*() {
+      const spec = yield* loadSpec
+      assert.deepStrictEqual(endpoints.flatMap((endpoint) => differences(spec, endpoint)), [])
+    }))
+
+  it.live("the check catches a document that differs from the table", () =>
+    Effect.gen(function*() {
+      const spec = yield* loadSpec
+      const [create, retrieve] = [endpoints[0]!, endpoints[1]!]
+      assert.deepStrictEqual(differences(spec, { ...retrieve, notFound: false }), ["GET /customers/:id: 404 not expected"])
+      assert.deepStrictEqual(differences(spec, { ...create, idempotencyKey: false }), [
+        "POST /customers: Idempotency-Key header not expected",
+        "POST /customers: 409 not expected",
+        "POST /customers: 422 not expected"
+      ])
+      assert.deepStrictEqual(differences(spec, { ...retrieve, response: Schema.Struct({ id: Schema.String }) }), [
+        "GET /customers/:id: 200 answer fields created_at, currency, email, id, metadata, name, payment_methods, phone, subscriptions ≠ id"
+      ])
+      assert.throws(() => differences(spec, { ...create, params: Schema.Struct({ email: Schema.String }) }))
+      assert.deepStrictEqual(differences(spec, { ...retrieve, route: "/customers/:id/extra" }), ["GET /customers/:id/extra: no such operation"])
     }))
 
   it.live("matches the mock server's real answers, success and error, for every operation", () =>
