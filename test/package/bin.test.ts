@@ -34,12 +34,30 @@ interface Started {
   readonly stderr: string
 }
 
+/**
+ * Module hooks that write down every module the process resolves: tsx caches its output on disk, so
+ * a run that used it need not spawn esbuild, but it always resolves tsx and the .ts sources.
+ */
+const SPY = `import { register } from "node:module"
+register(new URL("./spy-hooks.mjs", import.meta.url), { data: { log: process.env.XTOPAY_SPY_LOG } })
+`
+const SPY_HOOKS = `import { appendFileSync } from "node:fs"
+let log
+export const initialize = (data) => { log = data.log }
+export const resolve = async (specifier, context, next) => {
+  const result = await next(specifier, context)
+  appendFileSync(log, result.url + "\\n")
+  return result
+}
+`
+
 /** Starts `node_modules/.bin/xtopay-mock --port 0` in `project`, reads its first line, stops it. */
-const startOnce = (project: string): Promise<Started> =>
+const startOnce = (project: string, env: NodeJS.ProcessEnv = {}): Promise<Started> =>
   new Promise((resolve, reject) => {
     const started = performance.now()
     const child = spawn(join(project, "node_modules", ".bin", "xtopay-mock"), ["--port", "0"], {
       cwd: project,
+      env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "pipe"]
     })
     let stdout = ""
@@ -91,9 +109,20 @@ describe("xtopay-mock from the packed package, installed with tsx beside it", ()
       assert.isTrue(existsSync(join(project, "node_modules", "tsx", "package.json")))
       assert.isTrue(existsSync(join(project, "node_modules", "effect-xtopay", "src", "testing", "cli.ts")))
 
+      // Once with the module spy: which modules it loaded.
+      await writeFile(join(project, "spy.mjs"), SPY)
+      await writeFile(join(project, "spy-hooks.mjs"), SPY_HOOKS)
+      const log = join(project, "modules.log")
+      const spied = await startOnce(project, { NODE_OPTIONS: `--import=${join(project, "spy.mjs")}`, XTOPAY_SPY_LOG: log })
+      assert.match(spied.firstLine, /^http:\/\/127\.0\.0\.1:\d+\/v1$/, spied.stderr)
+      const modules = (await readFile(log, "utf8")).split("\n").filter((url) => url !== "")
+      assert.isTrue(modules.some((url) => url.endsWith("/effect-xtopay/dist/esm/testing/cli.js")), modules.join("\n"))
+      assert.deepStrictEqual(modules.filter((url) => /\/node_modules\/(tsx|esbuild|@esbuild)\/|\.ts$/.test(url)), [])
+
+      // Then plainly, for the start time.
       const runs: Array<Started> = []
       for (let i = 0; i < 3; i++) runs.push(await startOnce(project))
-      for (const started of runs) {
+      for (const started of [spied, ...runs]) {
         assert.match(started.firstLine, /^http:\/\/127\.0\.0\.1:\d+\/v1$/)
         assert.deepStrictEqual(started.children.filter((c) => /tsx|esbuild/.test(c)), [], started.stderr)
         assert.deepStrictEqual(started.children, [], "xtopay-mock starts no child process at all")
