@@ -19,11 +19,14 @@ const userEnv = (): NodeJS.ProcessEnv => {
   )
 }
 
-/** The same command once, wherever the docs repeat it. */
+/** Where a package is saved to (dependencies or devDependencies) does not change what npm resolves. */
+const SAVE_FLAG = /^(-[DSPEO]|--save(-dev|-prod|-exact|-optional)?)$/
+
+/** The same command once, wherever the docs repeat it (`--save-dev` or not). */
 const distinct = (lines: ReadonlyArray<InstallLine>): Array<{ readonly line: InstallLine; readonly where: Array<string> }> => {
   const byCommand = new Map<string, { line: InstallLine; where: Array<string> }>()
   for (const line of lines) {
-    const key = [...line.flags, ...line.packages].join(" ")
+    const key = [...line.flags.filter((flag) => !SAVE_FLAG.test(flag)), ...[...line.packages].sort()].join(" ")
     const seen = byCommand.get(key)
     if (seen === undefined) byCommand.set(key, { line, where: [line.where] })
     else seen.where.push(line.where)
