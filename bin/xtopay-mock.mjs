@@ -1,19 +1,26 @@
 #!/usr/bin/env node
-// `xtopay-mock`: in a clone of the repository (tsx installed, the source present) it runs the
-// TypeScript source, so it is never a stale build; in an installed package, the built dist/.
+// `xtopay-mock`. An installed package always runs the built dist/ (never tsx, even when the project
+// has tsx: compiling the sources costs seconds and an esbuild child). Only a source checkout of the
+// repository, one that is not inside node_modules and has the tsconfig.json npm never publishes,
+// runs the TypeScript source through tsx, so it is never a stale build.
 import { existsSync } from "node:fs"
+import { sep } from "node:path"
 import { fileURLToPath } from "node:url"
 
+// Node resolves the .bin symlink, so this is where the package really lives.
+const root = fileURLToPath(new URL("..", import.meta.url))
 const built = new URL("../dist/esm/testing/cli.js", import.meta.url)
 const source = new URL("../src/testing/cli.ts", import.meta.url)
 
+const sourceCheckout = !root.split(sep).includes("node_modules") && existsSync(`${root}tsconfig.json`)
+
 const fromSource = async () => {
-  if (!existsSync(fileURLToPath(source))) return undefined
+  if (!sourceCheckout || !existsSync(fileURLToPath(source))) return undefined
   try {
     const tsx = await import("tsx/esm/api")
     return tsx.tsImport(source.href, import.meta.url)
   } catch {
-    return undefined // no tsx: an installed package, not a clone
+    return undefined // a checkout without its dev dependencies: dist/ if it is built
   }
 }
 
@@ -21,7 +28,11 @@ const load = async () => {
   const cli = await fromSource()
   if (cli !== undefined) return cli
   if (existsSync(fileURLToPath(built))) return import(built.href)
-  console.error("xtopay-mock: neither the built dist/ nor tsx is there: run `npm ci` (and `npm run build` to use dist/).")
+  console.error(
+    sourceCheckout
+      ? "xtopay-mock: neither tsx nor the built dist/ is there: run `npm ci` (or `npm run build` for dist/)."
+      : `xtopay-mock: this installed package has no dist/ (${fileURLToPath(built)}): reinstall effect-xtopay.`
+  )
   process.exit(1)
 }
 
