@@ -96,6 +96,8 @@ export const parseCli = (argv: ReadonlyArray<string>): CliOptions | "help" => {
   }
 }
 
+const isWildcard = (host: string) => host === "0.0.0.0" || host === "::" || host === "[::]"
+
 const say = (line: string) => Effect.sync(() => process.stderr.write(`xtopay-mock: ${line}\n`))
 
 /**
@@ -127,6 +129,12 @@ export const serve = (options: CliOptions): Effect.Effect<void> =>
       yield* server.control.injectFaults({ times: Number.MAX_SAFE_INTEGER, fault: { _tag: "Delay", millis: options.latencyMs } })
     }
     yield* Effect.sync(() => process.stdout.write(`${server.baseUrl}\n`))
+    if (isWildcard(options.host)) {
+      yield* say(
+        `listening on all interfaces (${options.host}), port ${server.port}. From another machine or container use ` +
+          `http://<this host's name>:${server.port}/v1 with allowInsecureHttp: true (XTOPAY_ALLOW_INSECURE_HTTP=true).`
+      )
+    }
     yield* say("credentials: any cid_test_… client id with a csk_test_… secret. Ctrl-C stops.")
     return yield* process.env["npm_command"] === "exec" ? untilParentExits(parent) : Effect.never
   }).pipe(

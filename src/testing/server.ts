@@ -232,13 +232,19 @@ export interface ListenOptions {
  * @since 0.1.0
  */
 export interface Listening {
-  /** `http://127.0.0.1:PORT/v1`: the base URL to give a client. */
+  /**
+   * `http://127.0.0.1:PORT/v1`: the base URL to give a client on this machine (loopback also when
+   * listening on all interfaces, `0.0.0.0` or `::`).
+   */
   readonly baseUrl: string
   readonly host: string
   readonly port: number
 }
 
 const urlHost = (host: string) => (host.includes(":") ? `[${host}]` : host)
+
+/** A wildcard address listens on every interface, but no client can connect to it: give loopback instead. */
+const reachableHost = (host: string) => (host === "0.0.0.0" ? "127.0.0.1" : host === "::" || host === "[::]" ? "::1" : host)
 
 /**
  * Serves any `WireRequest` handler over HTTP under `/v1`, until the scope closes. Request bodies
@@ -292,7 +298,7 @@ export const serveWire = (
 
     const address = server.address
     const port = address._tag === "TcpAddress" ? address.port : 0
-    return { baseUrl: `http://${urlHost(host)}:${port}${PREFIX}`, host, port }
+    return { baseUrl: `http://${urlHost(reachableHost(host))}:${port}${PREFIX}`, host, port }
   })
 
 // ---------------------------------------------------------------------------------------------
