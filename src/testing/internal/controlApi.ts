@@ -120,7 +120,9 @@ const FaultPlanJson = Schema.Struct({
   every: optional(int(1, Number.MAX_SAFE_INTEGER))
 })
 
-const FaultsBody = Schema.Struct({ plans: Schema.NonEmptyArray(FaultPlanJson) })
+const FaultsBody = Schema.Struct({
+  plans: Schema.Array(FaultPlanJson).pipe(Schema.minItems(1, { message: () => "Expected at least one fault plan" }))
+})
 
 /** A window as milliseconds, or as an Effect duration string such as `"1 minute"`. */
 const Window = Schema.Union(
