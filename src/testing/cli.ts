@@ -27,6 +27,8 @@ const USAGE = `Usage: xtopay-mock [options]
 
 Serves an in-memory Xtopay over HTTP, under /v1 like https://api.xtopay.co/v1.
 Credentials: any cid_test_… client id with a csk_test_… secret; each client id is its own account.
+A control API under /_mock (seed, complete a setup intent, faults, rate limit, requests, reset)
+drives each account from curl or any language: see docs/testing.md.
 
 Options:
   --port <n>             port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
