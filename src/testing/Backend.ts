@@ -57,7 +57,8 @@ export interface Backend {
   readonly control: XtopayControl.Service
   /**
    * Checks an `Authorization` header as the API does (valid test credentials, the account's
-   * secret): the client id it names, or the 401/403 answer refusing it. Nothing is recorded.
+   * secret, which the first use binds): the client id it names, or the 401/403 answer refusing it.
+   * Nothing is recorded, faulted or rate limited.
    */
   readonly authenticate: (authorization: string | undefined) => string | WireAnswer
 }
