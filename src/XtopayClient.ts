@@ -37,8 +37,14 @@ export interface XtopayClientOptions {
   readonly clientId: string
   /** `csk_test_…` or `csk_live_…`, kept `Redacted`. */
   readonly clientSecret: Redacted.Redacted<string>
-  /** Default `https://api.xtopay.co/v1`. Must be https unless the host is loopback. */
+  /** Default `https://api.xtopay.co/v1`. Must be https unless the host is loopback (or `allowInsecureHttp`). */
   readonly baseUrl?: string | undefined
+  /**
+   * Allow a plain-http `baseUrl` to a host that is not loopback, e.g. a mock server in another
+   * container (`http://xtopay-mock:12111/v1`). Default false. The credentials then cross the
+   * network unencrypted: building such a client logs one warning naming the host.
+   */
+  readonly allowInsecureHttp?: boolean | undefined
   /** The per-attempt timeout, covering the body. Default 30 seconds. */
   readonly timeout?: Duration.DurationInput | undefined
   /** Retries after the first attempt. Default 2. */
@@ -67,7 +73,14 @@ export interface XtopayClientOptions {
  */
 export type XtopayClientConfig = Pick<
   XtopayClientOptions,
-  "clientId" | "clientSecret" | "baseUrl" | "timeout" | "maxRetries" | "tracePropagation" | "attemptSpans"
+  | "clientId"
+  | "clientSecret"
+  | "baseUrl"
+  | "allowInsecureHttp"
+  | "timeout"
+  | "maxRetries"
+  | "tracePropagation"
+  | "attemptSpans"
 >
 
 /**
@@ -105,8 +118,11 @@ const isLoopback = (hostname: string) =>
 
 const invalidBaseUrl = (message: string) => ConfigError.InvalidData(["baseUrl"], message)
 
-/** https everywhere, plain http only to this machine; no credentials, query or fragment in the URL. */
-const checkBaseUrl = (baseUrl: string): Either.Either<string, ConfigError.ConfigError> => {
+/**
+ * https everywhere, plain http only to this machine unless `allowInsecureHttp`; no credentials,
+ * query or fragment in the URL.
+ */
+const checkBaseUrl = (baseUrl: string, allowInsecureHttp: boolean): Either.Either<string, ConfigError.ConfigError> => {
   if (!URL.canParse(baseUrl)) {
     return Either.left(
       invalidBaseUrl(`Expected an absolute URL for the Xtopay base URL, got ${JSON.stringify(baseUrl)}`)
@@ -122,15 +138,21 @@ const checkBaseUrl = (baseUrl: string): Either.Either<string, ConfigError.Config
       invalidBaseUrl(`The Xtopay base URL must not have a query or fragment, got ${url.origin}${url.pathname}…`)
     )
   }
-  if (url.protocol === "https:" || (url.protocol === "http:" && isLoopback(url.hostname))) {
+  if (url.protocol === "https:" || (url.protocol === "http:" && (allowInsecureHttp || isLoopback(url.hostname)))) {
     return Either.right(`${url.origin}${url.pathname}`.replace(/\/+$/, ""))
   }
   return Either.left(
     invalidBaseUrl(
       "The Xtopay base URL must use https (plain http is allowed only for a loopback host: localhost, " +
-        `127.0.0.0/8, ::1), got ${url.protocol}//${url.host}`
+        `127.0.0.0/8, ::1, or with allowInsecureHttp), got ${url.protocol}//${url.host}`
     )
   )
+}
+
+/** Plain http to another machine: the one case `allowInsecureHttp` lets through. */
+const insecureHost = (baseUrl: string): string | undefined => {
+  const url = new URL(baseUrl)
+  return url.protocol === "http:" && !isLoopback(url.hostname) ? url.host : undefined
 }
 
 /** The client-wide timeout: a duration above zero. */
@@ -194,7 +216,8 @@ export class XtopayClient extends Context.Tag("effect-xtopay/XtopayClient")<Xtop
   /**
    * A client from explicit options, over the `HttpClient` in context.
    *
-   * Fails to build with a `ConfigError` when the base URL is not https (and not loopback), or
+   * Fails to build with a `ConfigError` when the base URL is not https (and neither loopback nor
+   * allowed by `allowInsecureHttp`), or
    * `maxRetries` or `timeout` is invalid.
    *
    * @example
@@ -212,7 +235,8 @@ export class XtopayClient extends Context.Tag("effect-xtopay/XtopayClient")<Xtop
 
   /**
    * A client from `Config`. Without arguments it reads `XTOPAY_CLIENT_ID`, `XTOPAY_CLIENT_SECRET`
-   * (redacted) and `XTOPAY_BASE_URL` (default `https://api.xtopay.co/v1`).
+   * (redacted), `XTOPAY_BASE_URL` (default `https://api.xtopay.co/v1`, also when set but empty) and
+   * `XTOPAY_ALLOW_INSECURE_HTTP` (`true` or `false`, default `false`).
    *
    * Fails to build with a `ConfigError` naming the missing or invalid setting.
    *
@@ -262,10 +286,30 @@ export class XtopayClient extends Context.Tag("effect-xtopay/XtopayClient")<Xtop
     )
 }
 
+/** A variable set but empty (`XTOPAY_BASE_URL=` in a compose file) means the same as one not set. */
+const optionalString = (name: string): Config.Config<string | undefined> =>
+  Config.string(name).pipe(
+    Config.withDefault(""),
+    Config.map((text) => (text.trim() === "" ? undefined : text.trim()))
+  )
+
+/** `true` or `false` and nothing else (not `1`, `yes` or `on`): a typo must not switch security off. */
+const strictBoolean = (name: string): Config.Config<boolean> =>
+  optionalString(name).pipe(
+    Config.mapOrFail((text) =>
+      text === undefined || text === "false"
+        ? Either.right(false)
+        : text === "true"
+        ? Either.right(true)
+        : Either.left(ConfigError.InvalidData([name], `Expected true or false, got ${JSON.stringify(text)}`))
+    )
+  )
+
 const defaultConfig: Config.Config.Wrap<XtopayClientConfig> = {
   clientId: Config.string("XTOPAY_CLIENT_ID"),
   clientSecret: Config.redacted("XTOPAY_CLIENT_SECRET"),
-  baseUrl: Config.string("XTOPAY_BASE_URL").pipe(Config.withDefault(DEFAULT_BASE_URL))
+  baseUrl: optionalString("XTOPAY_BASE_URL").pipe(Config.map((url) => url ?? DEFAULT_BASE_URL)),
+  allowInsecureHttp: strictBoolean("XTOPAY_ALLOW_INSECURE_HTTP")
 }
 
 /**
@@ -277,11 +321,19 @@ export const make = (
   options: XtopayClientOptions
 ): Effect.Effect<XtopayClient.Service, ConfigError.ConfigError, HttpClient.HttpClient> =>
   Effect.gen(function*() {
-    const baseUrl = yield* checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL)
+    const allowInsecureHttp = options.allowInsecureHttp === true
+    const baseUrl = yield* checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL, allowInsecureHttp)
     const timeout = yield* checkTimeout(options.timeout ?? Duration.seconds(30))
     const maxRetries = options.maxRetries ?? 2
     if (!callLimits.isMaxRetries(maxRetries)) {
       return yield* Effect.fail(ConfigError.InvalidData(["maxRetries"], `Expected a whole number ≥ 0, got ${maxRetries}`))
+    }
+    const insecure = allowInsecureHttp ? insecureHost(baseUrl) : undefined
+    if (insecure !== undefined) {
+      yield* Effect.logWarning(
+        `effect-xtopay: allowInsecureHttp is on: credentials and data go to ${insecure} over plain http, unencrypted. ` +
+          "Use it only for a mock server on a private network, never for Xtopay itself."
+      )
     }
     // The one line where the secret leaves its Redacted box: the header value, built once.
     const authorization = `Basic ${base64(`${options.clientId}:${Redacted.value(options.clientSecret)}`)}`

@@ -55,6 +55,12 @@ export interface BackendOptions {
 export interface Backend {
   readonly handle: (request: WireRequest) => Effect.Effect<WireOutcome>
   readonly control: XtopayControl.Service
+  /**
+   * Checks an `Authorization` header as the API does (valid test credentials, the account's
+   * secret, which the first use binds): the client id it names, or the 401/403 answer refusing it.
+   * Nothing is recorded, faulted or rate limited.
+   */
+  readonly authenticate: (authorization: string | undefined) => string | WireAnswer
 }
 
 const DEFAULT_ID_SEED = 1
@@ -77,7 +83,7 @@ const truncate = (answer: WireAnswer): WireAnswer => ({
   body: answer.body.slice(0, Math.max(1, Math.floor(answer.body.length / 2)))
 })
 
-const controlError = (message: string) => new XtopayControlError({ message })
+const controlError = (message: string, reason?: "NotFound" | "Conflict") => new XtopayControlError({ message, reason })
 
 /**
  * A fresh in-memory Xtopay. Time comes from the Effect `Clock` (so `TestClock` moves it), ids
@@ -220,14 +226,22 @@ export const makeBackend = (options: BackendOptions = {}): Effect.Effect<Backend
         const method = request.method.toUpperCase()
         const matched = matchRoute(method, request.path)
         const template = matched?.route.endpoint.route
-        log.add(request, `${method} ${template ?? request.path}`, clientIdOf(request.headers["authorization"]))
-        const fault = faults.take(method, template, request.path)
+        const clientId = clientIdOf(request.headers["authorization"])
+        log.add(request, `${method} ${template ?? request.path}`, clientId)
+        const fault = faults.take(method, template, request.path, clientId)
         return Effect.map(answerTo(request, method, matched, fault, now), (answer) => deliver(answer, fault, requestId))
       })
 
-    const control = makeControl(state, faults, limiter, log)
+    const control = makeControl(state, faults, limiter, log, idempotency)
     if (options.seed !== undefined) yield* Effect.orDie(control.seed(options.seed))
-    return { handle, control }
+    return {
+      handle,
+      control,
+      authenticate: (header) => {
+        const account = authenticate(header)
+        return "_tag" in account ? account : account.id
+      }
+    }
   })
 
 const seedMillis = (time: SeedTime | undefined, now: number, field: string): Effect.Effect<number, XtopayControlError> => {
@@ -242,9 +256,16 @@ const seedMillis = (time: SeedTime | undefined, now: number, field: string): Eff
 const seedId = (state: State, given: string | undefined, prefix: string): Effect.Effect<string, XtopayControlError> => {
   if (given === undefined) return Effect.succeed(state.ids.next(prefix))
   if (!isObjectId(given)) return Effect.fail(controlError(`Invalid id ${JSON.stringify(given)}`))
-  if (state.isIdTaken(given)) return Effect.fail(controlError(`The id ${given} is already in use`))
+  if (state.isIdTaken(given)) return Effect.fail(controlError(`The id ${given} is already in use`, "Conflict"))
   return Effect.succeed(given)
 }
+
+/**
+ * Three years after the later of the `Clock`'s year and the calendar's: under a `TestClock` (at
+ * 1970) a card must still look valid to code that checks its expiry against the real date.
+ */
+const defaultExpiryYear = (millis: number): number =>
+  Math.max(new Date(millis).getUTCFullYear(), new Date().getUTCFullYear()) + 3
 
 /** Fills in a payment method's details as a completed checkout would. */
 const paymentMethodFrom = (
@@ -264,7 +285,7 @@ const paymentMethodFrom = (
       brand: given.card?.brand ?? "visa",
       last4: given.card?.last4 ?? "4242",
       exp_month: given.card?.exp_month ?? 12,
-      exp_year: given.card?.exp_year ?? DateTime.getPartUtc(created_at, "year") + 3
+      exp_year: given.card?.exp_year ?? defaultExpiryYear(millis)
     }
     : null
   const mobile_money = given.type === "mobile_money"
@@ -282,10 +303,16 @@ const detailsOf = (state: State, record: CustomerRecord): CustomerDetails => ({
   payment_methods: state.paymentMethodsOf(record)
 })
 
-const makeControl = (state: State, faults: FaultQueue, limiter: RateLimiter, log: RequestLog): XtopayControl.Service => {
+const makeControl = (
+  state: State,
+  faults: FaultQueue,
+  limiter: RateLimiter,
+  log: RequestLog,
+  idempotency: IdempotencyStore
+): XtopayControl.Service => {
   const customerById = (id: string): Effect.Effect<CustomerRecord, XtopayControlError> => {
     const record = state.customers.get(id)
-    return record === undefined ? Effect.fail(controlError(`No such customer: '${id}'`)) : Effect.succeed(record)
+    return record === undefined ? Effect.fail(controlError(`No such customer: '${id}'`, "NotFound")) : Effect.succeed(record)
   }
 
   const addSubscription = (record: CustomerRecord, seed: SeedSubscription, now: number) =>
@@ -344,16 +371,44 @@ const makeControl = (state: State, faults: FaultQueue, limiter: RateLimiter, log
       return account.customers.size
     })
 
+  const seed = (data: SeedData) =>
+    Effect.gen(function*() {
+      const now = yield* Clock.currentTimeMillis
+      const account = state.account(data.account ?? DEFAULT_ACCOUNT)
+      const seeded: Array<CustomerDetails> = []
+      for (const customer of data.customers ?? []) seeded.push(yield* addCustomer(account, customer, now))
+      if (data.syntheticCustomers !== undefined) yield* seedCustomers(account.id, data.syntheticCustomers)
+      return seeded
+    })
+
+  /** Completes a setup intent; given an account, only one of that account's. */
+  const completeSetupIntent = (
+    setupIntentId: string,
+    details: PaymentMethodDetails,
+    account: string | undefined
+  ): Effect.Effect<PaymentMethod, XtopayControlError> =>
+    Effect.flatMap(Clock.currentTimeMillis, (now) => {
+      const intent = state.setupIntents.get(setupIntentId)
+      if (intent === undefined || (account !== undefined && intent.account.id !== account)) {
+        return Effect.fail(controlError(`No such setup intent: '${setupIntentId}'`, "NotFound"))
+      }
+      if (intent.completed) {
+        return Effect.fail(controlError(`The setup intent ${setupIntentId} was already completed`, "Conflict"))
+      }
+      if (now >= intent.intent.expires_at.epochMillis) {
+        return Effect.fail(controlError(`The setup intent ${setupIntentId} expired`, "Conflict"))
+      }
+      const owner = state.findCustomer(intent.account, intent.intent.customer_id)
+      if (owner === undefined) {
+        return Effect.fail(controlError(`The customer of setup intent ${setupIntentId} was deleted`, "Conflict"))
+      }
+      intent.completed = true
+      const method = paymentMethodFrom(owner, details, state.ids.next("pm_"), now)
+      return Effect.succeed(state.attachPaymentMethod(owner, method).method)
+    })
+
   return XtopayControl.of({
-    seed: (data) =>
-      Effect.gen(function*() {
-        const now = yield* Clock.currentTimeMillis
-        const account = state.account(data.account ?? DEFAULT_ACCOUNT)
-        const seeded: Array<CustomerDetails> = []
-        for (const customer of data.customers ?? []) seeded.push(yield* addCustomer(account, customer, now))
-        if (data.syntheticCustomers !== undefined) yield* seedCustomers(account.id, data.syntheticCustomers)
-        return seeded
-      }),
+    seed,
     seedCustomers,
     seedSubscription: (customerId, subscription) =>
       Effect.flatMap(
@@ -365,26 +420,28 @@ const makeControl = (state: State, faults: FaultQueue, limiter: RateLimiter, log
         Effect.zip(customerById(customerId), Clock.currentTimeMillis),
         ([record, now]) => addPaymentMethod(record, method, now)
       ),
-    completeSetupIntent: (setupIntentId, details) =>
-      Effect.flatMap(Clock.currentTimeMillis, (now) => {
-        const intent = state.setupIntents.get(setupIntentId)
-        if (intent === undefined) return Effect.fail(controlError(`No such setup intent: '${setupIntentId}'`))
-        if (intent.completed) return Effect.fail(controlError(`The setup intent ${setupIntentId} was already completed`))
-        if (now >= intent.intent.expires_at.epochMillis) {
-          return Effect.fail(controlError(`The setup intent ${setupIntentId} expired`))
-        }
-        const owner = state.findCustomer(intent.account, intent.intent.customer_id)
-        if (owner === undefined) {
-          return Effect.fail(controlError(`The customer of setup intent ${setupIntentId} was deleted`))
-        }
-        intent.completed = true
-        const method = paymentMethodFrom(owner, details, state.ids.next("pm_"), now)
-        return Effect.succeed(state.attachPaymentMethod(owner, method).method)
-      }),
+    completeSetupIntent: (setupIntentId, details) => completeSetupIntent(setupIntentId, details, undefined),
     requests: Effect.sync(() => log.snapshot()),
     clearRequests: Effect.sync(() => log.clear()),
     injectFaults: (...plans) => Effect.sync(() => faults.add(plans)),
     clearFaults: Effect.sync(() => faults.clear()),
-    setRateLimit: (limit) => Effect.sync(() => limiter.set(limit))
+    setRateLimit: (limit) => Effect.sync(() => limiter.set(limit)),
+    account: (clientId) => ({
+      clientId,
+      seed: (data) => seed({ ...data, account: clientId }),
+      completeSetupIntent: (setupIntentId, details) => completeSetupIntent(setupIntentId, details, clientId),
+      requests: Effect.sync(() => log.snapshot(clientId)),
+      clearRequests: Effect.sync(() => log.clear(clientId)),
+      injectFaults: (...plans) => Effect.sync(() => faults.add(plans, clientId)),
+      clearFaults: Effect.sync(() => faults.clear(clientId)),
+      setRateLimit: (limit) => Effect.sync(() => limiter.setFor(clientId, limit)),
+      reset: Effect.sync(() => {
+        state.removeAccount(clientId)
+        idempotency.forgetAccount(clientId)
+        faults.clear(clientId)
+        limiter.setFor(clientId, undefined)
+        log.clear(clientId)
+      })
+    })
   })
 }

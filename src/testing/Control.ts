@@ -167,10 +167,15 @@ export interface RecordedRequest extends WireRequest {
 
 /**
  * A control operation that could not be done (no such setup intent, an expired one, a duplicate id…).
+ * `reason`, when set, says which kind: `NotFound` (no such object) or `Conflict` (the object is not
+ * in a state that allows it: already completed, expired, the id taken); absent, the input was invalid.
  *
  * @since 0.1.0
  */
-export class XtopayControlError extends Data.TaggedError("XtopayControlError")<{ readonly message: string }> {}
+export class XtopayControlError extends Data.TaggedError("XtopayControlError")<{
+  readonly message: string
+  readonly reason?: "NotFound" | "Conflict" | undefined
+}> {}
 
 /**
  * The types that go with the `XtopayControl` service.
@@ -221,8 +226,52 @@ export declare namespace XtopayControl {
     /** Adds fault plans, after any already pending. */
     readonly injectFaults: (...plans: ReadonlyArray<FaultPlan>) => Effect.Effect<void>
     readonly clearFaults: Effect.Effect<void>
-    /** Sets (or with `undefined` removes) the rate limit; counting starts afresh. */
+    /**
+     * Sets (or with `undefined` removes) the rate limit of every account, replacing any an account
+     * set for itself; counting starts afresh.
+     */
     readonly setRateLimit: (limit: RateLimit | undefined) => Effect.Effect<void>
+    /**
+     * The same back door confined to one account (a client id): what the mock server's `/_mock`
+     * control API uses, so that clients sharing one server do not disturb each other.
+     */
+    readonly account: (clientId: string) => XtopayControl.Account
+  }
+
+  /**
+   * What a test can do to one account of the in-memory Xtopay, leaving the others alone.
+   *
+   * @since 0.1.0
+   */
+  export interface Account {
+    /** The client id this view acts on. */
+    readonly clientId: string
+    /** Seeds customers (with their subscriptions and payment methods, and synthetic ones) into this account. */
+    readonly seed: (data: Omit<SeedData, "account">) => Effect.Effect<ReadonlyArray<CustomerDetails>, XtopayControlError>
+    /** As `XtopayControl.completeSetupIntent`, for a setup intent of this account only (another's is not found). */
+    readonly completeSetupIntent: (
+      setupIntentId: string,
+      details: PaymentMethodDetails
+    ) => Effect.Effect<PaymentMethod, XtopayControlError>
+    /** The requests whose credentials named this client id, oldest first. */
+    readonly requests: Effect.Effect<ReadonlyArray<RecordedRequest>>
+    /** Forgets this account's recorded requests. */
+    readonly clearRequests: Effect.Effect<void>
+    /** Adds fault plans that only this account's requests meet, after any already pending. */
+    readonly injectFaults: (...plans: ReadonlyArray<FaultPlan>) => Effect.Effect<void>
+    /** Removes this account's fault plans (not the plans injected for every account). */
+    readonly clearFaults: Effect.Effect<void>
+    /**
+     * Sets this account's own rate limit, in place of the one for every account; `undefined`
+     * removes it (the limit for every account, if any, applies again). Counting starts afresh.
+     */
+    readonly setRateLimit: (limit: RateLimit | undefined) => Effect.Effect<void>
+    /**
+     * Back to empty, as if never used: its customers, payment methods, subscriptions, setup
+     * intents, idempotency keys, fault plans, rate limit and recorded requests are gone, and the
+     * next request's secret becomes its secret.
+     */
+    readonly reset: Effect.Effect<void>
   }
 }
 

@@ -27,6 +27,8 @@ const USAGE = `Usage: xtopay-mock [options]
 
 Serves an in-memory Xtopay over HTTP, under /v1 like https://api.xtopay.co/v1.
 Credentials: any cid_test_… client id with a csk_test_… secret; each client id is its own account.
+A control API under /_mock (seed, complete a setup intent, faults, rate limit, requests, reset)
+drives each account from curl or any language: see docs/testing.md.
 
 Options:
   --port <n>             port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
@@ -96,6 +98,8 @@ export const parseCli = (argv: ReadonlyArray<string>): CliOptions | "help" => {
   }
 }
 
+const isWildcard = (host: string) => host === "0.0.0.0" || host === "::" || host === "[::]"
+
 const say = (line: string) => Effect.sync(() => process.stderr.write(`xtopay-mock: ${line}\n`))
 
 /**
@@ -127,6 +131,12 @@ export const serve = (options: CliOptions): Effect.Effect<void> =>
       yield* server.control.injectFaults({ times: Number.MAX_SAFE_INTEGER, fault: { _tag: "Delay", millis: options.latencyMs } })
     }
     yield* Effect.sync(() => process.stdout.write(`${server.baseUrl}\n`))
+    if (isWildcard(options.host)) {
+      yield* say(
+        `listening on all interfaces (${options.host}), port ${server.port}. From another machine or container use ` +
+          `http://<this host's name>:${server.port}/v1 with allowInsecureHttp: true (XTOPAY_ALLOW_INSECURE_HTTP=true).`
+      )
+    }
     yield* say("credentials: any cid_test_… client id with a csk_test_… secret. Ctrl-C stops.")
     return yield* process.env["npm_command"] === "exec" ? untilParentExits(parent) : Effect.never
   }).pipe(

@@ -17,6 +17,7 @@ import * as Http from "node:http"
 import { XtopayClient, type XtopayClientOptions } from "../XtopayClient.js"
 import { type BackendOptions, makeBackend } from "./Backend.js"
 import { errorAnswer } from "./internal/answers.js"
+import { CONTROL_PREFIX, makeControlApi } from "./internal/controlApi.js"
 import { DEFAULT_ACCOUNT, XtopayControl } from "./Control.js"
 import { importPlatformNode } from "./internal/platformNode.js"
 import type { WireAnswer, WireOutcome, WireRequest } from "./wire.js"
@@ -232,13 +233,19 @@ export interface ListenOptions {
  * @since 0.1.0
  */
 export interface Listening {
-  /** `http://127.0.0.1:PORT/v1`: the base URL to give a client. */
+  /**
+   * `http://127.0.0.1:PORT/v1`: the base URL to give a client on this machine (loopback also when
+   * listening on all interfaces, `0.0.0.0` or `::`).
+   */
   readonly baseUrl: string
   readonly host: string
   readonly port: number
 }
 
 const urlHost = (host: string) => (host.includes(":") ? `[${host}]` : host)
+
+/** A wildcard address listens on every interface, but no client can connect to it: give loopback instead. */
+const reachableHost = (host: string) => (host === "0.0.0.0" ? "127.0.0.1" : host === "::" || host === "[::]" ? "::1" : host)
 
 /**
  * Serves any `WireRequest` handler over HTTP under `/v1`, until the scope closes. Request bodies
@@ -250,6 +257,13 @@ const urlHost = (host: string) => (host.includes(":") ? `[${host}]` : host)
 export const serveWire = (
   handle: (request: WireRequest) => Effect.Effect<WireOutcome>,
   options: ListenOptions = {}
+): Effect.Effect<Listening, ServeError, Scope.Scope> => serve(handle, undefined, options)
+
+/** `serveWire`, with the control API under `/_mock` when one is given. */
+const serve = (
+  handle: (request: WireRequest) => Effect.Effect<WireOutcome>,
+  control: ((request: WireRequest) => Effect.Effect<WireOutcome>) | undefined,
+  options: ListenOptions
 ): Effect.Effect<Listening, ServeError, Scope.Scope> =>
   Effect.gen(function*() {
     const { NodeHttpServer, NodeHttpServerRequest } = yield* platformNode
@@ -268,17 +282,18 @@ export const serveWire = (
       if (body._tag === "Aborted") return HttpServerResponse.empty({ status: 499 })
       if (body._tag === "TooLarge") return toResponse(tooLarge())
       const { path, search } = splitTarget(incoming.url ?? "/")
-      if (path !== PREFIX && !path.startsWith(`${PREFIX}/`)) return toResponse(outsidePrefix(method, path))
+      const prefix = [PREFIX, ...(control === undefined ? [] : [CONTROL_PREFIX])].find((p) => path === p || path.startsWith(`${p}/`))
+      if (prefix === undefined) return toResponse(outsidePrefix(method, path))
       const contentType = incoming.headers["content-type"]
       if (BODY_METHODS.has(method) && body.text !== "" && !isJson(contentType)) return toResponse(notJson(contentType))
       const wire: WireRequest = {
         method,
-        path: path.slice(PREFIX.length) === "" ? "/" : path.slice(PREFIX.length),
+        path: path.slice(prefix.length) === "" ? "/" : path.slice(prefix.length),
         query: new URLSearchParams(search),
         headers: wireHeaders(incoming),
         body: body.text
       }
-      const outcome = yield* Effect.suspend(() => handle(wire)).pipe(
+      const outcome = yield* Effect.suspend(() => (prefix === PREFIX ? handle : control!)(wire)).pipe(
         Effect.catchAllCause((cause) =>
           Effect.as(
             Effect.logError("The in-memory Xtopay failed on a request", cause),
@@ -292,7 +307,7 @@ export const serveWire = (
 
     const address = server.address
     const port = address._tag === "TcpAddress" ? address.port : 0
-    return { baseUrl: `http://${urlHost(host)}:${port}${PREFIX}`, host, port }
+    return { baseUrl: `http://${urlHost(reachableHost(host))}:${port}${PREFIX}`, host, port }
   })
 
 // ---------------------------------------------------------------------------------------------
@@ -333,7 +348,7 @@ export const make = (options: MockServerOptions = {}): Effect.Effect<MockServer.
   Effect.gen(function*() {
     const { host, port, ...backendOptions } = options
     const backend = yield* makeBackend(backendOptions)
-    const listening = yield* serveWire(backend.handle, { host, port })
+    const listening = yield* serve(backend.handle, makeControlApi(backend), { host, port })
     return { ...listening, control: backend.control }
   })
 

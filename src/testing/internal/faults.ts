@@ -1,10 +1,12 @@
 /**
  * The fault plans of the in-memory Xtopay: which requests fail, and how.
  */
-import type { Fault, FaultPlan, RateLimit } from "../Control.js"
+import type { Fault, FaultPlan } from "../Control.js"
 
 /** A plan as the queue holds it: how many faults are left, and how many requests it was offered. */
 interface PendingPlan {
+  /** Only requests whose credentials name this client id meet the plan; `undefined`: every request. */
+  readonly account: string | undefined
   readonly route: string | undefined
   readonly fault: Fault
   /** Fault one request in this many (1: every one). */
@@ -24,10 +26,11 @@ const wholeEvery = (every: number | undefined): number =>
 export class FaultQueue {
   private plans: Array<PendingPlan> = []
 
-  add(plans: ReadonlyArray<FaultPlan>): void {
+  add(plans: ReadonlyArray<FaultPlan>, account?: string): void {
     for (const plan of plans) {
       if (plan.times > 0) {
         this.plans.push({
+          account,
           route: plan.route?.trim(),
           fault: plan.fault,
           every: wholeEvery(plan.every),
@@ -38,17 +41,22 @@ export class FaultQueue {
     }
   }
 
-  clear(): void {
-    this.plans = []
+  /** Removes every plan, or (given an account) that account's own plans. */
+  clear(account?: string): void {
+    this.plans = account === undefined ? [] : this.plans.filter((plan) => plan.account !== account)
   }
 
-  /** The fault for this request, if a plan matches it (`"METHOD /template"` or `"METHOD /path"`); uses one of its times. */
-  take(method: string, template: string | undefined, path: string): Fault | undefined {
+  /**
+   * The fault for this request, if a plan matches it (`"METHOD /template"` or `"METHOD /path"`, and
+   * the account its credentials name); uses one of its times.
+   */
+  take(method: string, template: string | undefined, path: string, account: string | undefined): Fault | undefined {
     if (this.plans.length === 0) return undefined
     const byTemplate = template === undefined ? undefined : `${method} ${template}`
     const byPath = `${method} ${path}`
     for (let index = 0; index < this.plans.length; index++) {
       const plan = this.plans[index]!
+      if (plan.account !== undefined && plan.account !== account) continue
       if (plan.route !== undefined && plan.route !== byTemplate && plan.route !== byPath) continue
       plan.offered += 1
       if (plan.offered % plan.every !== 0) continue

@@ -82,6 +82,12 @@ export class IdempotencyStore {
     return entry._tag === "Running" ? { _tag: "InUse" } : { _tag: "Replay", answer: entry.answer }
   }
 
+  /** Forgets every key of one account (expiry-queue items left behind find no entry and are skipped). */
+  forgetAccount(account: string): void {
+    const prefix = `${account}\u0000`
+    for (const slot of this.entries.keys()) if (slot.startsWith(prefix)) this.entries.delete(slot)
+  }
+
   /** Keeps the answer for replay, or (`undefined`: nothing was done) frees the key. */
   finish(account: string, key: string, answer: WireAnswer | undefined): void {
     const slot = `${account}\u0000${key}`

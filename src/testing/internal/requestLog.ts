@@ -42,12 +42,15 @@ export class RequestLog {
     }
   }
 
-  snapshot(): ReadonlyArray<RecordedRequest> {
-    return this.entries.slice(this.head).map(redact)
+  /** Every kept request, or (given an account) those whose credentials named it. */
+  snapshot(account?: string): ReadonlyArray<RecordedRequest> {
+    const kept = this.entries.slice(this.head)
+    return (account === undefined ? kept : kept.filter((entry) => entry.account === account)).map(redact)
   }
 
-  clear(): void {
-    this.entries = []
+  /** Forgets every request, or (given an account) that account's. */
+  clear(account?: string): void {
+    this.entries = account === undefined ? [] : this.entries.slice(this.head).filter((entry) => entry.account !== account)
     this.head = 0
   }
 }

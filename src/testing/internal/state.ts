@@ -96,6 +96,20 @@ export class State {
     return account
   }
 
+  /** Removes an account and everything in it; the next use of its id starts an empty one. */
+  removeAccount(id: string): void {
+    const account = this.accounts.get(id)
+    if (account === undefined) return
+    for (let i = 0; i < account.customers.size; i++) {
+      const record = account.customers.get(i)!
+      this.customers.delete(record.id)
+      const methods = record.paymentMethods
+      if (methods !== undefined) for (let j = 0; j < methods.size; j++) this.paymentMethods.delete(methods.get(j)!.id)
+    }
+    for (const [intentId, intent] of this.setupIntents) if (intent.account === account) this.setupIntents.delete(intentId)
+    this.accounts.delete(id)
+  }
+
   isIdTaken(id: string): boolean {
     return this.customers.has(id) || this.paymentMethods.has(id) || this.setupIntents.has(id)
   }

@@ -1,0 +1,292 @@
+/**
+ * The mock server's control API under `/_mock`: `XtopayControl` over HTTP and JSON, for clients
+ * that are not Effect programs (curl, other languages). Each request acts on the account its Basic
+ * credentials name, checked as the API checks them. Bodies are decoded with Schemas here, and
+ * refusals written here, in the API's error envelope.
+ */
+import { Duration, Effect, Either, ParseResult, Schema } from "effect"
+import { CurrencyCode, CustomerDetails, E164Phone, Email, Metadata, ObjectId, PaymentMethod } from "../../Schemas.js"
+import type { Backend } from "../Backend.js"
+import type { RateLimit, RecordedRequest, XtopayControl } from "../Control.js"
+import type { WireAnswer, WireRequest } from "../wire.js"
+import { errorAnswer, jsonAnswer } from "./answers.js"
+
+/** Where the control API is served, beside the API's `/v1`. */
+export const CONTROL_PREFIX = "/_mock"
+
+// -- bodies ------------------------------------------------------------------------------------
+
+/** An optional field, absent or present (not `undefined`), as `XtopayControl`'s types take it. */
+const optional = <S extends Schema.Schema.All>(schema: S) => Schema.optionalWith(schema, { exact: true })
+
+const int = (min: number, max: number) =>
+  Schema.Number.pipe(
+    Schema.filter((n) => Number.isInteger(n) && n >= min && n <= max ? true : `Expected an integer from ${min} to ${max}, got ${n}`)
+  )
+
+/** A time as seed data takes it over JSON: epoch milliseconds or an ISO 8601 string. */
+const SeedTimeJson = Schema.Union(
+  Schema.Number.pipe(Schema.filter((n) => Number.isFinite(n) || "Expected epoch milliseconds")),
+  Schema.String.pipe(
+    Schema.filter((s) => Number.isFinite(Date.parse(s)) || `Expected an ISO 8601 time, got ${JSON.stringify(s)}`)
+  )
+)
+
+const Subscription = Schema.Struct({
+  id: optional(ObjectId),
+  status: optional(Schema.String),
+  plan_id: Schema.NonEmptyString,
+  current_period_end: optional(Schema.NullOr(SeedTimeJson)),
+  cancel_at_period_end: optional(Schema.Boolean),
+  created_at: optional(SeedTimeJson)
+})
+
+const Card = Schema.Struct({
+  brand: optional(Schema.NonEmptyString),
+  last4: optional(Schema.String.pipe(Schema.pattern(/^\d{4}$/, { message: () => "Expected 4 digits" }))),
+  exp_month: optional(int(1, 12)),
+  exp_year: optional(int(1970, 9999))
+})
+
+const MobileMoney = Schema.Struct({
+  network: optional(Schema.NonEmptyString),
+  phone: optional(E164Phone)
+})
+
+/** A payment method's details: `card` only with type `card`, `mobile_money` only with type `mobile_money`. */
+const Details = Schema.Struct({
+  type: Schema.NonEmptyString,
+  card: optional(Card),
+  mobile_money: optional(MobileMoney)
+}).pipe(
+  Schema.filter((details) => {
+    if (details.card !== undefined && details.type !== "card") return { path: ["card"], message: "card is for type \"card\" only" }
+    if (details.mobile_money !== undefined && details.type !== "mobile_money") {
+      return { path: ["mobile_money"], message: "mobile_money is for type \"mobile_money\" only" }
+    }
+    return true
+  })
+)
+
+const SeedPaymentMethodJson = Schema.extend(
+  Details,
+  Schema.Struct({ id: optional(ObjectId), created_at: optional(SeedTimeJson) })
+)
+
+const Customer = Schema.Struct({
+  id: optional(ObjectId),
+  email: Email,
+  name: optional(Schema.NullOr(Schema.String)),
+  phone: optional(Schema.NullOr(E164Phone)),
+  currency: optional(CurrencyCode),
+  metadata: optional(Metadata),
+  created_at: optional(SeedTimeJson),
+  subscriptions: optional(Schema.Array(Subscription)),
+  payment_methods: optional(Schema.Array(SeedPaymentMethodJson))
+})
+
+const SeedBody = Schema.Struct({
+  customers: optional(Schema.Array(Customer)),
+  synthetic_customers: optional(int(0, 10_000_000))
+})
+
+const Fault = Schema.Union(
+  Schema.Struct({
+    _tag: Schema.Literal("Status"),
+    status: int(400, 599),
+    code: optional(Schema.NonEmptyString),
+    message: optional(Schema.String)
+  }),
+  Schema.Struct({ _tag: Schema.Literal("RateLimit"), retryAfterSeconds: int(0, 86_400) }),
+  Schema.Struct({ _tag: Schema.Literal("Drop"), when: Schema.Literal("before-headers", "mid-body") }),
+  Schema.Struct({ _tag: Schema.Literal("Stall") }),
+  Schema.Struct({ _tag: Schema.Literal("Delay"), millis: int(0, 60_000) }),
+  Schema.Struct({ _tag: Schema.Literal("TruncatedJson") })
+)
+
+const FaultPlanJson = Schema.Struct({
+  times: int(1, Number.MAX_SAFE_INTEGER),
+  route: optional(
+    Schema.String.pipe(
+      Schema.filter((route) =>
+        /^[A-Z]+ \/\S*$/.test(route) ||
+        `Expected a method and a route template or path, e.g. "POST /customers" or "GET /customers/:id", got ${
+          JSON.stringify(route)
+        }`
+      )
+    )
+  ),
+  fault: Fault,
+  every: optional(int(1, Number.MAX_SAFE_INTEGER))
+})
+
+const FaultsBody = Schema.Struct({
+  plans: Schema.Array(FaultPlanJson).pipe(Schema.minItems(1, { message: () => "Expected at least one fault plan" }))
+})
+
+/** A window as milliseconds, or as an Effect duration string such as `"1 minute"`. */
+const Window = Schema.Union(
+  Schema.Number.pipe(Schema.filter((n) => (Number.isFinite(n) && n > 0) || `Expected milliseconds above zero, got ${n}`)),
+  Schema.String.pipe(
+    Schema.filter((s) => {
+      const duration = Duration.decodeUnknown(s)
+      return (duration._tag === "Some" && Duration.isFinite(duration.value) && Duration.toMillis(duration.value) > 0) ||
+        `Expected a duration such as "1 minute" or "500 millis", got ${JSON.stringify(s)}`
+    })
+  )
+)
+
+const RateLimitBody = Schema.Struct({ requests: int(1, Number.MAX_SAFE_INTEGER), window: Window })
+
+const decodeOptions = { errors: "first", onExcessProperty: "error" } as const
+const decodeSeed = Schema.decodeUnknownEither(SeedBody, decodeOptions)
+const decodeDetails = Schema.decodeUnknownEither(Details, decodeOptions)
+const decodeFaults = Schema.decodeUnknownEither(FaultsBody, decodeOptions)
+const decodeRateLimit = Schema.decodeUnknownEither(RateLimitBody, decodeOptions)
+const encodeDetails = Schema.encodeSync(Schema.Array(CustomerDetails))
+const encodePaymentMethod = Schema.encodeSync(PaymentMethod)
+
+// -- answers -----------------------------------------------------------------------------------
+
+const requestId = () => `req_${crypto.randomUUID().replaceAll("-", "").slice(0, 24)}`
+
+const answer = (status: number, encoded: unknown): WireAnswer =>
+  jsonAnswer(status, encoded, { "content-type": "application/json", "x-request-id": requestId() })
+
+const refuse = (status: number, code: string, message: string, param: string | null = null): WireAnswer =>
+  errorAnswer(status, code, message, param, { "x-request-id": requestId() })
+
+/** A 400 naming the first field that is wrong, e.g. `customers.0.email`. */
+const invalid = (error: ParseResult.ParseError): WireAnswer => {
+  const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
+  const param = issue === undefined || issue.path.length === 0 ? null : issue.path.map(String).join(".")
+  const message = issue?.message ?? "Invalid request body"
+  return refuse(400, "parameter_invalid", param === null ? message : `Invalid ${param}: ${message}`, param)
+}
+
+/** The JSON body: `""` is `{}`; anything else that is not a JSON object is `invalid_request`. */
+const jsonBody = (request: WireRequest): Either.Either<unknown, WireAnswer> => {
+  if (request.body.trim() === "") return Either.right({})
+  try {
+    const parsed: unknown = JSON.parse(request.body)
+    return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)
+      ? Either.right(parsed)
+      : Either.left(refuse(400, "invalid_request", "The request body must be a JSON object"))
+  } catch {
+    return Either.left(refuse(400, "invalid_request", "The request body is not valid JSON"))
+  }
+}
+
+/** Decodes the body, then runs `act` on it; a refusal is the answer. */
+const withBody = <A>(
+  request: WireRequest,
+  decode: (input: unknown) => Either.Either<A, ParseResult.ParseError>,
+  act: (body: A) => Effect.Effect<WireAnswer>
+): Effect.Effect<WireAnswer> =>
+  Either.match(Either.flatMap(jsonBody(request), (body) => Either.mapLeft(decode(body), invalid)), {
+    onLeft: Effect.succeed,
+    onRight: act
+  })
+
+const controlFailure = (error: { readonly message: string; readonly reason?: "NotFound" | "Conflict" | undefined }) =>
+  error.reason === "NotFound"
+    ? refuse(404, "resource_not_found", error.message)
+    : error.reason === "Conflict"
+    ? refuse(409, "resource_conflict", error.message)
+    : refuse(400, "parameter_invalid", error.message)
+
+const recorded = (request: RecordedRequest) => ({
+  method: request.method,
+  path: request.path,
+  query: request.query.toString(),
+  headers: request.headers,
+  body: request.body,
+  route: request.route
+})
+
+const cleared = (what: string) => answer(200, { cleared: what })
+
+// -- routes ------------------------------------------------------------------------------------
+
+/** Every route, for the 404 that lists them. */
+const ROUTES = [
+  "POST /_mock/seed",
+  "POST /_mock/setup-intents/:id/complete",
+  "POST /_mock/faults",
+  "DELETE /_mock/faults",
+  "PUT /_mock/rate-limit",
+  "DELETE /_mock/rate-limit",
+  "GET /_mock/requests",
+  "DELETE /_mock/requests",
+  "POST /_mock/reset"
+] as const
+
+const COMPLETE = /^\/setup-intents\/([^/]+)\/complete$/
+
+/** A malformed percent-escape names no setup intent: keep it as sent, to be not found. */
+const safeDecode = (segment: string): string => {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    return segment
+  }
+}
+
+const route = (account: XtopayControl.Account, method: string, request: WireRequest): Effect.Effect<WireAnswer> | undefined => {
+  const path = request.path
+  const complete = COMPLETE.exec(path)
+  if (complete !== null && method === "POST") {
+    const id = safeDecode(complete[1]!)
+    return withBody(request, decodeDetails, (details) =>
+      account.completeSetupIntent(id, details).pipe(
+        Effect.match({ onFailure: controlFailure, onSuccess: (method) => answer(200, encodePaymentMethod(method)) })
+      ))
+  }
+  switch (`${method} ${path}`) {
+    case "POST /seed":
+      return withBody(request, decodeSeed, (body) =>
+        account.seed({
+          ...(body.customers !== undefined ? { customers: body.customers } : {}),
+          ...(body.synthetic_customers !== undefined ? { syntheticCustomers: body.synthetic_customers } : {})
+        }).pipe(Effect.match({ onFailure: controlFailure, onSuccess: (seeded) => answer(201, { data: encodeDetails(seeded) }) })))
+    case "POST /faults":
+      return withBody(request, decodeFaults, (body) =>
+        Effect.as(account.injectFaults(...body.plans), answer(201, { injected: body.plans.length })))
+    case "DELETE /faults":
+      return Effect.as(account.clearFaults, cleared("faults"))
+    case "PUT /rate-limit":
+      return withBody(request, decodeRateLimit, (body) => {
+        const limit: RateLimit = { requests: body.requests, window: body.window as Duration.DurationInput }
+        const window = Duration.toMillis(Duration.decode(limit.window))
+        return Effect.as(account.setRateLimit(limit), answer(200, { requests: body.requests, window }))
+      })
+    case "DELETE /rate-limit":
+      return Effect.as(account.setRateLimit(undefined), cleared("rate-limit"))
+    case "GET /requests":
+      return Effect.map(account.requests, (requests) => answer(200, { data: requests.map(recorded) }))
+    case "DELETE /requests":
+      return Effect.as(account.clearRequests, cleared("requests"))
+    case "POST /reset":
+      return Effect.as(account.reset, answer(200, { reset: account.clientId }))
+    default:
+      return undefined
+  }
+}
+
+/**
+ * The control API's handler, for requests whose path is below `/_mock` (`request.path` is what
+ * follows it, e.g. `/seed`). Never faulted, rate limited or recorded: it is how a test steers those.
+ */
+export const makeControlApi = (backend: Backend) => (request: WireRequest): Effect.Effect<WireAnswer> =>
+  Effect.suspend(() => {
+    const clientId = backend.authenticate(request.headers["authorization"])
+    if (typeof clientId !== "string") return Effect.succeed({ ...clientId, headers: { ...clientId.headers, "x-request-id": requestId() } })
+    const method = request.method.toUpperCase()
+    return route(backend.control.account(clientId), method, request) ?? Effect.succeed(
+      refuse(
+        404,
+        "resource_not_found",
+        `Unrecognized control request (${method} ${CONTROL_PREFIX}${request.path}): the control API has ${ROUTES.join(", ")}`
+      )
+    )
+  })
