@@ -225,7 +225,7 @@ export class XtopayClient extends Context.Tag("effect-xtopay/XtopayClient")<Xtop
    *   clientId: "cid_live_shop",
    *   clientSecret: Redacted.make(secret),
    *   maxRetries: 3
-   * }).pipe(Layer.provide(FetchHttpClient.layer))
+   * }).pipe(Layer.provide(FetchTransport))
    *
    * @since 0.1.0
    */
@@ -247,7 +247,7 @@ export class XtopayClient extends Context.Tag("effect-xtopay/XtopayClient")<Xtop
    *   clientSecret: Config.redacted("CLIENT_SECRET"),
    *   baseUrl: Config.string("BASE_URL").pipe(Config.withDefault(DEFAULT_BASE_URL))
    * }).pipe(Config.nested("SHOP"))
-   * const Shop = XtopayClient.layerConfig(settings).pipe(Layer.provide(FetchHttpClient.layer))
+   * const Shop = XtopayClient.layerConfig(settings).pipe(Layer.provide(FetchTransport))
    *
    * @since 0.1.0
    */
@@ -367,6 +367,7 @@ export const make = (
         retrySchedule: options.retrySchedule,
         idempotencyKeyPrefix: "xtopay-effect-",
         serverAddress: new URL(baseUrl).hostname,
+        serverHost: new URL(baseUrl).host,
         propagateFromCallSpan: tracePropagation && !attemptSpans,
         rateGate: Option.getOrUndefined(rateGate),
         clientId: options.clientId

@@ -7,7 +7,7 @@
 import { existsSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import type * as CustomersModule from "../../src/Customers.js"
-import type * as DecodersModule from "../../src/internal/decoders.js"
+import type * as SchemasModule from "../../src/Schemas.js"
 import type * as CliModule from "../../src/testing/cli.js"
 import type * as XtopayTestModule from "../../src/testing/XtopayTest.js"
 import type * as XtopayClientModule from "../../src/XtopayClient.js"
@@ -23,7 +23,7 @@ const built = (path: string): string => {
 export const Customers: typeof CustomersModule = await import(built("Customers.js"))
 export const { XtopayClient }: typeof XtopayClientModule = await import(built("XtopayClient.js"))
 export const { XtopayTest }: typeof XtopayTestModule = await import(built("testing/XtopayTest.js"))
-export const { decodeCustomerPage }: typeof DecodersModule = await import(built("internal/decoders.js"))
+export const { CustomerPage }: typeof SchemasModule = await import(built("Schemas.js"))
 /** The `xtopay-mock` command's `main`. */
 export const loadMockServerMain = async (): Promise<typeof CliModule.main> =>
   ((await import(built("testing/cli.js"))) as typeof CliModule).main

@@ -67,8 +67,10 @@ export interface ClientSettings {
   readonly maxRetries: number
   readonly retrySchedule: Schedule.Schedule<unknown, XtopayError> | undefined
   readonly idempotencyKeyPrefix: string
-  /** The host the base URL names, for spans and for saying what could not be reached. */
+  /** The host name the base URL names, for spans. */
   readonly serverAddress: string
+  /** Its host and port, for saying what could not be reached. */
+  readonly serverHost: string
   /** Send trace-propagation headers from the call's span (when the platform's attempt spans are off). */
   readonly propagateFromCallSpan: boolean
   /** The shared rate limit, when one was in context as the client was built. */
@@ -186,7 +188,7 @@ export const makeExecute = (settings: ClientSettings) => {
         ? new ConnectionError({
           reason: "Transport",
           attempts,
-          message: `Could not reach Xtopay at ${settings.serverAddress} for ${where}: ${describeTransportFailure(error.cause)}`,
+          message: `Could not reach Xtopay at ${settings.serverHost} for ${where}: ${describeTransportFailure(error.cause)}`,
           cause: error.cause
         })
         : new ConnectionError({
@@ -208,7 +210,7 @@ export const makeExecute = (settings: ClientSettings) => {
         new ConnectionError({
           ...known,
           reason: "BodyCut",
-          message: `The connection to ${settings.serverAddress} failed while reading Xtopay's answer to ${where}`,
+          message: `The connection to ${settings.serverHost} failed while reading Xtopay's answer to ${where}`,
           cause: cause.cause
         }))
 
@@ -260,7 +262,7 @@ export const makeExecute = (settings: ClientSettings) => {
       new ConnectionError({
         reason: "Timeout",
         attempts,
-        message: `${where} to ${settings.serverAddress} timed out after ${Duration.format(timeout)} (attempt ${attempts})`
+        message: `${where} to ${settings.serverHost} timed out after ${Duration.format(timeout)} (attempt ${attempts})`
       })
 
     // The timeout covers the whole attempt: headers, body and decoding. Interrupting the body read

@@ -35,8 +35,9 @@ describe("mock server plumbing", () => {
     Effect.gen(function*() {
       const server = yield* scripted(answer)
       assert.strictEqual(server.host, "127.0.0.1")
-      assert.isAbove(server.port, 0)
       assert.strictEqual(server.baseUrl, `http://127.0.0.1:${server.port}/v1`)
+      // The port it reports is the one it answers on.
+      assert.strictEqual(answered(yield* rawFetch(`${server.baseUrl}/customers`)).status, answer.status)
     }))
 
   it.scopedLive("hands the handler the method, the path below /v1 (still encoded), the query, lower-cased headers and the body", () =>

@@ -96,6 +96,24 @@ describe("the packed package, installed into a fresh project", () => {
         assert.strictEqual(result.email, "ama@example.com")
         assert.deepStrictEqual(result.requests, ["POST /customers"])
       }
+
+      // Both copies in one process: each recognizes the other's errors by their TypeId.
+      await writeFile(join(project, "both.mjs"), `
+import { createRequire } from "node:module"
+const esm = await import("effect-xtopay")
+const cjs = createRequire(import.meta.url)("effect-xtopay")
+const fromCjs = new cjs.NotFound({ message: "No such customer", status: 404 })
+const fromEsm = new esm.RateLimited({ message: "Slow down", status: 429 })
+console.log(JSON.stringify({
+  distinct: esm.NotFound !== cjs.NotFound,
+  esmKnowsCjs: esm.isXtopayError(fromCjs),
+  cjsKnowsEsm: cjs.isXtopayError(fromEsm),
+  plainError: esm.isXtopayError(new Error("x"))
+}))
+`)
+      const both = await run(process.execPath, [join(project, "both.mjs")], { cwd: project })
+      assert.strictEqual(both.code, 0, `node both.mjs failed:\n${both.stderr}`)
+      assert.deepStrictEqual(JSON.parse(both.stdout), { distinct: true, esmKnowsCjs: true, cjsKnowsEsm: true, plainError: false })
     } finally {
       await rm(project, { recursive: true, force: true })
     }

@@ -79,7 +79,6 @@ describe("exponential backoff with full jitter", () => {
       assert.strictEqual(errorOf(exit).attempts, 9)
       const gaps = script.requests.slice(1).map((request, i) => request.at - (script.requests[i]?.at ?? 0))
       gaps.forEach((gap, i) => {
-        assert.isAtLeast(gap, 0)
         assert.isBelow(gap, Math.min(8_000, 500 * 2 ** i) + 1, `gap ${i + 1}`)
       })
     }))

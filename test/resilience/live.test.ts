@@ -131,7 +131,7 @@ describe("timeouts over fetch", () => {
       )
     }), { timeout: 20_000 })
 
-  it.scopedLive("a refused connection is a ConnectionError saying why", () =>
+  it.scopedLive("a refused connection is a ConnectionError saying why and naming the host, with the transport's error as its cause", () =>
     Effect.gen(function*() {
       const closedPort = yield* Effect.scoped(serve(() => {}))
       const error = yield* Customers.retrieve("cus_a1b2c3").pipe(
@@ -141,5 +141,9 @@ describe("timeouts over fetch", () => {
       assert.strictEqual(error._tag, "ConnectionError")
       if (error._tag === "ConnectionError") assert.strictEqual(error.reason, "Transport")
       assert.include(error.message, "ECONNREFUSED")
+      // A mistyped XTOPAY_BASE_URL that left another host in place shows in one line.
+      assert.include(error.message, `Could not reach Xtopay at ${new URL(closedPort.url).host} `)
+      assert.instanceOf(error.cause, Error)
+      assert.notInclude(JSON.stringify(error.cause) + String(error.cause), "Basic ")
     }), { timeout: 20_000 })
 })
