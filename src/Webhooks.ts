@@ -289,7 +289,7 @@ const faultPaths = (json: unknown, error: ParseResult.ParseError): string => {
   const member = typeof type === "string" ? memberSchemas.get(type) : undefined
   const issues = member === undefined
     ? ParseResult.ArrayFormatter.formatErrorSync(error)
-    : Either.match(Schema.decodeUnknownEither(member)(json), {
+    : Either.match(Schema.decodeUnknownEither(member, { errors: "all" })(json), {
       onLeft: ParseResult.ArrayFormatter.formatErrorSync,
       onRight: () => ParseResult.ArrayFormatter.formatErrorSync(error)
     })
