@@ -132,11 +132,12 @@ export interface SignOptions {
 
 /**
  * The headers Xtopay sends with a delivery, as `sign` makes them: a plain record that `fetch`,
- * `HttpClientRequest.setHeaders` and `constructEvent` all take.
+ * `HttpClientRequest.setHeaders` and `constructEvent` all take (a type literal, not an interface,
+ * so that it is assignable to a record of strings).
  *
  * @since 0.1.0
  */
-export interface SignedHeaders {
+export type SignedHeaders = {
   /** `application/json`, as on every delivery. */
   readonly "content-type": string
   /** Unix seconds, digits only. */
