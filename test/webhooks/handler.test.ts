@@ -2,8 +2,13 @@
  * `Webhooks.handler` in a real `HttpRouter`, served by `@effect/platform-node` on 127.0.0.1 and
  * posted to over real HTTP with `fetch`: 200, 400, 413 and 500, and what the 500 logs.
  */
+import * as HttpApi from "@effect/platform/HttpApi"
+import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
+import * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
+import * as HttpApiGroup from "@effect/platform/HttpApiGroup"
 import * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpRouter from "@effect/platform/HttpRouter"
+import * as HttpServer from "@effect/platform/HttpServer"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer, Redacted, Ref } from "effect"
@@ -182,5 +187,34 @@ describe("Webhooks.handler on a web Request (fetch runtimes, in process)", () =>
     assert.strictEqual(answer.status, 413)
     assert.strictEqual(answer.headers.get("connection"), "close")
     assert.isAtMost(pulled, 1)
+  })
+})
+
+describe("Webhooks.handler in an HttpApi endpoint implemented with handleRaw (as docs/webhooks.md shows)", () => {
+  class XtopayWebhooks extends HttpApiGroup.make("xtopay").add(HttpApiEndpoint.post("receive", "/webhooks/xtopay")) {}
+  class ShopApi extends HttpApi.make("shop").add(XtopayWebhooks) {}
+
+  it("gets the raw body: a genuine delivery is 200, a re-serialized one 400", async () => {
+    const seen: Array<string> = []
+    const group = HttpApiBuilder.group(ShopApi, "xtopay", (handlers) =>
+      handlers.handleRaw("receive", () => Webhooks.handler((event) => Effect.sync(() => seen.push(event.id)))))
+    const { dispose, handler } = HttpApiBuilder.toWebHandler(
+      Layer.mergeAll(
+        HttpApiBuilder.api(ShopApi).pipe(Layer.provide(group), Layer.provide(client)),
+        HttpServer.layerContext
+      )
+    )
+    try {
+      const body = eventBody("customer.created", customer, "evt_api01")
+      const post = (payload: string) =>
+        handler(new Request("http://shop.test/webhooks/xtopay", { method: "POST", body: payload, headers: nowHeaders(body) }))
+      assert.strictEqual((await post(body)).status, 200)
+      const refused = await post(JSON.stringify(JSON.parse(body), null, 2))
+      assert.strictEqual(refused.status, 400)
+      assert.strictEqual(((await refused.json()) as { reason: string }).reason, "NoMatchingSignature")
+      assert.deepStrictEqual(seen, ["evt_api01"])
+    } finally {
+      await dispose()
+    }
   })
 })
