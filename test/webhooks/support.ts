@@ -40,14 +40,8 @@ export const customer = {
   created_at: "2026-05-24T09:59:00Z"
 }
 
-export const paymentMethod = {
-  id: "pm_d4e5f6",
-  customer_id: "cus_a1b2c3",
-  type: "card",
-  card: { brand: "visa", last4: "4242", exp_month: 12, exp_year: 2030 },
-  mobile_money: null,
-  created_at: "2026-05-24T09:59:30Z"
-}
+/** A card payment method, as the client tests use it. */
+export { cardPaymentMethod as paymentMethod } from "../client/fixtures.js"
 
 /** An event body as Xtopay sends it: compact JSON. */
 export const eventBody = (type: string, data: unknown, id = "evt_a1b2c3d4"): string =>
