@@ -297,7 +297,7 @@ const faultPaths = (json: unknown, error: ParseResult.ParseError): string => {
   const paths = [...new Set(issues.map((issue) => issue.path.length === 0 ? "(the body)" : issue.path.join(".")))]
   const shown = paths.slice(0, 5).join(", ")
   const described = member === undefined ? "an Xtopay event" : `a ${String(type)} event`
-  return `The signed body is JSON but not ${described}: see ${shown}${paths.length > 5 ? ", …" : ""}`
+  return `The signed body is JSON but not ${described} (fields at fault: ${shown}${paths.length > 5 ? ", …" : ""})`
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true })
