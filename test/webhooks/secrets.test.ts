@@ -4,8 +4,9 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Cause, Effect, Redacted, TestClock } from "effect"
+import { makeRecordingTracer, spanText } from "../support/recording.js"
 import { inspect } from "node:util"
-import { Webhooks, type WebhookVerificationError } from "../../src/index.js"
+import { Webhooks, type WebhookVerificationError, XtopayTestWith } from "../../src/index.js"
 import { customer, deliveryHeaders, eventBody, NOW_MILLIS, NOW_SECONDS, OTHER_SECRET, SECRET } from "./support.js"
 
 const BODY_MARKER = "BODY-MARKER-3Vt8"
@@ -55,4 +56,25 @@ describe("WebhookVerificationError", () => {
         }
       }
     }))
+
+  it.effect("the span of constructEvent holds no secret, signature or body, whether it passes or fails", () =>
+    Effect.gen(function*() {
+      const { spans, tracer } = makeRecordingTracer()
+      yield* TestClock.setTime(NOW_MILLIS)
+      const body = eventBody("customer.created", { ...customer, name: BODY_MARKER })
+      const headers = deliveryHeaders(body)
+      const forged = deliveryHeaders(body, { secret: OTHER_SECRET })
+      yield* Effect.gen(function*() {
+        yield* Webhooks.constructEvent(body, headers)
+        yield* Effect.flip(Webhooks.constructEvent(body, forged))
+      }).pipe(Effect.withTracer(tracer))
+      const named = spans.filter((span) => span.name === "Xtopay.webhooks.constructEvent")
+      assert.strictEqual(named.length, 2)
+      for (const span of spans) {
+        const text = spanText(span)
+        for (const forbidden of [SECRET, BODY_MARKER, headers["x-xtopay-signature"], forged["x-xtopay-signature"]]) {
+          assert.notInclude(text, forbidden)
+        }
+      }
+    }).pipe(Effect.provide(XtopayTestWith({ clientSecret: Redacted.make(SECRET) }))))
 })
