@@ -521,3 +521,386 @@ export const PortalSessionCreateParams = Schema.Struct({
  * @since 0.1.0
  */
 export interface PortalSessionCreateParams extends Schema.Schema.Type<typeof PortalSessionCreateParams> {}
+
+// ---------------------------------------------------------------------------------------------
+// Webhooks and events
+// ---------------------------------------------------------------------------------------------
+
+/** This machine: `localhost`, `[::1]`, or any address in 127.0.0.0/8 (the URL parser has normalised the host). */
+const isLoopbackHost = (hostname: string) =>
+  hostname === "localhost" || hostname === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
+
+/**
+ * Where a webhook endpoint receives events: an absolute https URL, or plain http only to a
+ * loopback host (`localhost`, 127.0.0.0/8, `[::1]`), for local development.
+ *
+ * @since 0.1.0
+ */
+export const WebhookUrl = Schema.String.pipe(
+  Schema.filter((s) => {
+    if (URL.canParse(s)) {
+      const url = new URL(s)
+      if (url.protocol === "https:" && url.host !== "") return true
+      if (url.protocol === "http:" && isLoopbackHost(url.hostname)) return true
+    }
+    return `Expected an absolute https URL (plain http only to localhost, 127.0.0.0/8 or [::1]), got ${
+      JSON.stringify(s)
+    }`
+  }, { identifier: "WebhookUrl" })
+)
+
+/**
+ * A webhook endpoint: where Xtopay POSTs the events whose type `events` holds (`[]`: every
+ * event). `status` keeps values this SDK does not know yet.
+ *
+ * @since 0.1.0
+ */
+export const WebhookEndpoint = Schema.Struct({
+  id: Schema.String,
+  url: Schema.String,
+  events: Schema.optionalWith(Schema.Array(Schema.String), { default: () => [] }),
+  status: Schema.Union(Schema.Literal("active", "disabled"), Schema.String),
+  description: nullByDefault(Schema.String),
+  created_at: Timestamp
+}).annotations({ identifier: "WebhookEndpoint" })
+/**
+ * A webhook endpoint, as the `WebhookEndpoint` schema decodes it.
+ *
+ * @since 0.1.0
+ */
+export interface WebhookEndpoint extends Schema.Schema.Type<typeof WebhookEndpoint> {}
+
+/**
+ * What `DELETE /webhook-endpoints/:id` answers.
+ *
+ * @since 0.1.0
+ */
+export const DeletedWebhookEndpoint = Schema.Struct({
+  id: Schema.String,
+  deleted: Schema.Literal(true)
+}).annotations({ identifier: "DeletedWebhookEndpoint" })
+/**
+ * What `WebhookEndpoints.delete` answers, as the `DeletedWebhookEndpoint` schema decodes it.
+ *
+ * @since 0.1.0
+ */
+export interface DeletedWebhookEndpoint extends Schema.Schema.Type<typeof DeletedWebhookEndpoint> {}
+
+/**
+ * One attempt to deliver an event to an endpoint. `response_body` holds at most the first 1 KB
+ * of the answer; `next_retry_at` is `null` once no retry is due. `status` keeps values this SDK
+ * does not know yet.
+ *
+ * @since 0.1.0
+ */
+export const DeliveryAttempt = Schema.Struct({
+  id: Schema.String,
+  event_id: Schema.String,
+  endpoint_id: Schema.String,
+  status: Schema.Union(Schema.Literal("succeeded", "failed"), Schema.String),
+  response_status: nullByDefault(Schema.Number),
+  response_body: nullByDefault(Schema.String),
+  attempted_at: Timestamp,
+  next_retry_at: nullByDefault(Timestamp)
+}).annotations({ identifier: "DeliveryAttempt" })
+/**
+ * One delivery attempt, as the `DeliveryAttempt` schema decodes it.
+ *
+ * @since 0.1.0
+ */
+export interface DeliveryAttempt extends Schema.Schema.Type<typeof DeliveryAttempt> {}
+
+/**
+ * The event types this version of the SDK knows, each with a typed `data`.
+ *
+ * @since 0.1.0
+ */
+export const KnownEventType = Schema.Literal(
+  "customer.created",
+  "customer.updated",
+  "customer.deleted",
+  "customer.payment_method_added",
+  "customer.payment_method_updated",
+  "customer.payment_method_removed"
+).annotations({ identifier: "KnownEventType" })
+/**
+ * An event type this version of the SDK knows.
+ *
+ * @since 0.1.0
+ */
+export type KnownEventType = Schema.Schema.Type<typeof KnownEventType>
+
+const knownEventTypes: ReadonlySet<string> = new Set(KnownEventType.literals)
+
+const eventOf = <T extends KnownEventType, A, I>(type: T, data: Schema.Schema<A, I>) =>
+  Schema.Struct({ id: Schema.String, type: Schema.Literal(type), created_at: Timestamp, data })
+
+/**
+ * A `customer.created` event: `data` is the new customer.
+ *
+ * @since 0.1.0
+ */
+export const CustomerCreatedEvent = eventOf("customer.created", Customer).annotations({
+  identifier: "CustomerCreatedEvent"
+})
+/**
+ * A `customer.created` event, as the `CustomerCreatedEvent` schema decodes it.
+ *
+ * @since 0.1.0
+ */
+export interface CustomerCreatedEvent extends Schema.Schema.Type<typeof CustomerCreatedEvent> {}
+
+/**
+ * A `customer.updated` event: `data` is the customer after the update.
+ *
+ * @since 0.1.0
+ */
+export const CustomerUpdatedEvent = eventOf("customer.updated", Customer).annotations({
+  identifier: "CustomerUpdatedEvent"
+})
+/**
+ * A `customer.updated` event, as the `CustomerUpdatedEvent` schema decodes it.
+ *
+ * @since 0.1.0
+ */
+export interface CustomerUpdatedEvent extends Schema.Schema.Type<typeof CustomerUpdatedEvent> {}
+
+/**
+ * A `customer.deleted` event: `data` is the customer as it was last.
+ *
+ * @since 0.1.0
+ */
+export const CustomerDeletedEvent = eventOf("customer.deleted", Customer).annotations({
+  identifier: "CustomerDeletedEvent"
+})
+/**
+ * A `customer.deleted` event, as the `CustomerDeletedEvent` schema decodes it.
+ *
+ * @since 0.1.0
+ */
+export interface CustomerDeletedEvent extends Schema.Schema.Type<typeof CustomerDeletedEvent> {}
+
+/**
+ * A `customer.payment_method_added` event: `data` is the payment method just saved.
+ *
+ * @since 0.1.0
+ */
+export const PaymentMethodAddedEvent = eventOf("customer.payment_method_added", PaymentMethod).annotations({
+  identifier: "PaymentMethodAddedEvent"
+})
+/**
+ * A `customer.payment_method_added` event, as the `PaymentMethodAddedEvent` schema decodes it.
+ *
+ * @since 0.1.0
+ */
+export interface PaymentMethodAddedEvent extends Schema.Schema.Type<typeof PaymentMethodAddedEvent> {}
+
+/**
+ * A `customer.payment_method_updated` event: `data` is the payment method after the change.
+ *
+ * @since 0.1.0
+ */
+export const PaymentMethodUpdatedEvent = eventOf("customer.payment_method_updated", PaymentMethod).annotations({
+  identifier: "PaymentMethodUpdatedEvent"
+})
+/**
+ * A `customer.payment_method_updated` event, as the `PaymentMethodUpdatedEvent` schema decodes it.
+ *
+ * @since 0.1.0
+ */
+export interface PaymentMethodUpdatedEvent extends Schema.Schema.Type<typeof PaymentMethodUpdatedEvent> {}
+
+/**
+ * A `customer.payment_method_removed` event: `data` is the payment method, detached
+ * (`customer_id: null`).
+ *
+ * @since 0.1.0
+ */
+export const PaymentMethodRemovedEvent = eventOf("customer.payment_method_removed", PaymentMethod).annotations({
+  identifier: "PaymentMethodRemovedEvent"
+})
+/**
+ * A `customer.payment_method_removed` event, as the `PaymentMethodRemovedEvent` schema decodes it.
+ *
+ * @since 0.1.0
+ */
+export interface PaymentMethodRemovedEvent extends Schema.Schema.Type<typeof PaymentMethodRemovedEvent> {}
+
+declare const UnknownEventTypeId: unique symbol
+
+/**
+ * The `type` of an event this version of the SDK does not know (`subscription.created`, …). At
+ * run time it is the string Xtopay sent: string methods, `String(type)` and template literals
+ * work. Its type is not `string` so that `switch (event.type)` narrows each known case to its
+ * member (a `string` member would stay in every case and make `data` unknown there too).
+ *
+ * @since 0.1.0
+ */
+export interface UnknownEventType extends String {
+  readonly [UnknownEventTypeId]: typeof UnknownEventTypeId
+}
+
+// A string that is not a known type; typed as `UnknownEventType` (see above), the value is unchanged.
+const UnknownEventTypeSchema = Schema.String.pipe(
+  Schema.filter((type) => !knownEventTypes.has(type), { identifier: "UnknownEventType" })
+) as unknown as Schema.Schema<UnknownEventType, string>
+
+/**
+ * An event of a type this version of the SDK does not know: kept as an event, with `data` as
+ * the JSON Xtopay sent.
+ *
+ * @since 0.1.0
+ */
+export const UnknownEvent = Schema.Struct({
+  id: Schema.String,
+  type: UnknownEventTypeSchema,
+  created_at: Timestamp,
+  data: Schema.Unknown
+}).annotations({ identifier: "UnknownEvent" })
+/**
+ * An event of a type this version does not know, as the `UnknownEvent` schema decodes it.
+ *
+ * @since 0.1.0
+ */
+export interface UnknownEvent extends Schema.Schema.Type<typeof UnknownEvent> {}
+
+/**
+ * An event, as deliveries, `GET /events` and `GET /events/:id` carry it. `switch (event.type)`
+ * gives each known type its typed `data`; any other type is an `UnknownEvent`. A known type
+ * whose `data` does not decode is a decode failure, never an `UnknownEvent`.
+ *
+ * @since 0.1.0
+ */
+export type XtopayEvent =
+  | CustomerCreatedEvent
+  | CustomerUpdatedEvent
+  | CustomerDeletedEvent
+  | PaymentMethodAddedEvent
+  | PaymentMethodUpdatedEvent
+  | PaymentMethodRemovedEvent
+  | UnknownEvent
+
+const XtopayEventUnion = Schema.Union(
+  CustomerCreatedEvent,
+  CustomerUpdatedEvent,
+  CustomerDeletedEvent,
+  PaymentMethodAddedEvent,
+  PaymentMethodUpdatedEvent,
+  PaymentMethodRemovedEvent,
+  UnknownEvent
+)
+
+/**
+ * The schema of an event: a union discriminated by `type`.
+ *
+ * @since 0.1.0
+ */
+export const XtopayEvent: Schema.Schema<XtopayEvent, Schema.Schema.Encoded<typeof XtopayEventUnion>> =
+  XtopayEventUnion.annotations({ identifier: "XtopayEvent" })
+
+/**
+ * The schema of a page of webhook endpoints, as `GET /webhook-endpoints` answers.
+ *
+ * @since 0.1.0
+ */
+export const WebhookEndpointPage = Page(WebhookEndpoint).annotations({ identifier: "WebhookEndpointPage" })
+/**
+ * The schema of a page of events, as `GET /events` answers.
+ *
+ * @since 0.1.0
+ */
+export const EventPage = Page(XtopayEvent).annotations({ identifier: "EventPage" })
+/**
+ * The schema of a page of delivery attempts, as `GET /events/:id/delivery-attempts` answers.
+ *
+ * @since 0.1.0
+ */
+export const DeliveryAttemptPage = Page(DeliveryAttempt).annotations({ identifier: "DeliveryAttemptPage" })
+
+/**
+ * `WebhookEndpoints.create` parameters, the body of `POST /webhook-endpoints`. `events` omitted
+ * or `[]` subscribes to every event.
+ *
+ * @since 0.1.0
+ */
+export const WebhookEndpointCreateParams = Schema.Struct({
+  url: WebhookUrl,
+  events: Schema.optional(Schema.Array(Schema.String)),
+  description: Schema.optional(Schema.String)
+}).annotations({ identifier: "WebhookEndpointCreateParams" })
+/**
+ * What `WebhookEndpoints.create` takes.
+ *
+ * @since 0.1.0
+ */
+export interface WebhookEndpointCreateParams extends Schema.Schema.Type<typeof WebhookEndpointCreateParams> {}
+
+/**
+ * `WebhookEndpoints.update` parameters, the body of `PATCH /webhook-endpoints/:id`. Only the
+ * fields sent change; `null` clears `description`.
+ *
+ * @since 0.1.0
+ */
+export const WebhookEndpointUpdateParams = Schema.Struct({
+  url: Schema.optional(WebhookUrl),
+  events: Schema.optional(Schema.Array(Schema.String)),
+  description: Schema.optional(Schema.NullOr(Schema.String)),
+  status: Schema.optional(Schema.Literal("active", "disabled"))
+}).annotations({ identifier: "WebhookEndpointUpdateParams" })
+/**
+ * What `WebhookEndpoints.update` takes.
+ *
+ * @since 0.1.0
+ */
+export interface WebhookEndpointUpdateParams extends Schema.Schema.Type<typeof WebhookEndpointUpdateParams> {}
+
+/**
+ * `WebhookEndpoints.listPage` parameters, the query of `GET /webhook-endpoints`.
+ *
+ * @since 0.1.0
+ */
+export const WebhookEndpointListParams = Schema.Struct(pageQueryFields).annotations({
+  identifier: "WebhookEndpointListParams"
+})
+/**
+ * What `WebhookEndpoints.listPage` and `WebhookEndpoints.list` take.
+ *
+ * @since 0.1.0
+ */
+export interface WebhookEndpointListParams extends Schema.Schema.Type<typeof WebhookEndpointListParams> {}
+
+/**
+ * `Events.listPage` parameters, the query of `GET /events`: one `type`, and a time window
+ * (`created_after`, `created_before`, ISO timestamps on the wire).
+ *
+ * @since 0.1.0
+ */
+export const EventListParams = Schema.Struct({
+  type: Schema.optional(Schema.String),
+  created_after: Schema.optional(Timestamp),
+  created_before: Schema.optional(Timestamp),
+  limit: Schema.optional(PageLimit),
+  after: Schema.optional(Schema.String)
+}).annotations({ identifier: "EventListParams" })
+/**
+ * What `Events.listPage` and `Events.list` take.
+ *
+ * @since 0.1.0
+ */
+export interface EventListParams extends Schema.Schema.Type<typeof EventListParams> {}
+
+/**
+ * `Events.deliveryAttempts` parameters, the query of `GET /events/:id/delivery-attempts`.
+ *
+ * @since 0.1.0
+ */
+export const DeliveryAttemptListParams = Schema.Struct({
+  limit: Schema.optional(PageLimit),
+  after: Schema.optional(Schema.String)
+}).annotations({ identifier: "DeliveryAttemptListParams" })
+/**
+ * What `Events.deliveryAttempts` takes.
+ *
+ * @since 0.1.0
+ */
+export interface DeliveryAttemptListParams extends Schema.Schema.Type<typeof DeliveryAttemptListParams> {}

@@ -8,6 +8,8 @@ export * as CustomerPortal from "./CustomerPortal.js"
 export * as Customers from "./Customers.js"
 export * as PaymentMethods from "./PaymentMethods.js"
 export * as SetupIntents from "./SetupIntents.js"
+export * as Webhooks from "./Webhooks.js"
+export { WebhookVerificationError } from "./Webhooks.js"
 
 export * from "./Schemas.js"
 export { paginate } from "./Pagination.js"

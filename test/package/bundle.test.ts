@@ -21,9 +21,21 @@ const NODE_BUILTINS = [
   "util", "v8", "vm", "worker_threads", "zlib"
 ]
 
-const bundle = () =>
+// A browser app that verifies a webhook delivery: Web Crypto only, no node:crypto.
+const WEBHOOK_ENTRY = `
+import { Effect, Redacted } from "effect"
+import { Webhooks } from "effect-xtopay"
+
+Effect.runPromise(
+  Webhooks.constructEventWith("{}", { "x-xtopay-timestamp": "1", "x-xtopay-signature": "" }, {
+    secrets: [Redacted.make("csk_test_secret")]
+  }).pipe(Effect.either)
+).then((result) => console.log(result._tag))
+`
+
+const bundle = (contents = ENTRY) =>
   esbuild.build({
-    stdin: { contents: ENTRY, loader: "ts", resolveDir: root, sourcefile: "browser-app.ts" },
+    stdin: { contents, loader: "ts", resolveDir: root, sourcefile: "browser-app.ts" },
     absWorkingDir: root,
     // Resolve the package by name to its source, as the published `dist/esm` is compiled from it.
     alias: { "effect-xtopay": "./src/index.ts" },
@@ -79,6 +91,16 @@ describe("a browser bundle of Customers.create + XtopayLive", () => {
       brotliBytes: brotliCompressSync(output!.contents).byteLength
     }
     await writeFile(join(root, "bench", "bundle-size.json"), `${JSON.stringify(sizes, null, 2)}\n`)
+  })
+
+  it("a browser bundle of Webhooks.constructEventWith holds no Node built-in either", async () => {
+    const result = await bundle(WEBHOOK_ENTRY)
+    const inputs = Object.values(result.metafile.outputs).flatMap((out) =>
+      Object.entries(out.inputs).filter(([, input]) => input.bytesInOutput > 0).map(([input]) => input)
+    )
+    assert.include(inputs, "src/Webhooks.ts")
+    assert.deepStrictEqual(inputs.filter((input) => input.startsWith("node:") || input.includes("(disabled)")), [])
+    assert.notMatch(result.outputFiles[0]!.text, /["']node:crypto["']|require\(\s*["']crypto["']/)
   })
 
   it("the check fails a bundle that pulls in the mock server", async () => {

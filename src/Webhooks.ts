@@ -1,0 +1,554 @@
+/**
+ * Webhooks: verify a delivery's signature on its raw body, decode its event, answer it from an
+ * `@effect/platform` router, and sign bodies as Xtopay does for your own tests. HMAC-SHA256 with
+ * Web Crypto (`globalThis.crypto.subtle`) and "now" from Effect's `Clock`, so it runs on every
+ * fetch runtime and on the `TestClock`.
+ *
+ * @since 0.1.0
+ */
+import type * as PlatformHeaders from "@effect/platform/Headers"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import { Cause, Clock, Duration, Effect, Either, ParseResult, Redacted, Schema, Stream } from "effect"
+import {
+  CustomerCreatedEvent,
+  CustomerDeletedEvent,
+  CustomerUpdatedEvent,
+  PaymentMethodAddedEvent,
+  PaymentMethodRemovedEvent,
+  PaymentMethodUpdatedEvent,
+  XtopayEvent
+} from "./Schemas.js"
+import { XtopayClient } from "./XtopayClient.js"
+
+// ---------------------------------------------------------------------------------------------
+// The contract
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The header that carries a delivery's unix timestamp in seconds (`X-Xtopay-Timestamp`).
+ *
+ * @since 0.1.0
+ */
+export const TIMESTAMP_HEADER = "x-xtopay-timestamp"
+
+/**
+ * The header that carries a delivery's signatures (`X-Xtopay-Signature: sha256=<hex>`).
+ *
+ * @since 0.1.0
+ */
+export const SIGNATURE_HEADER = "x-xtopay-signature"
+
+/**
+ * How far a delivery's timestamp may be from now, in either direction, by default: 300 seconds.
+ *
+ * @since 0.1.0
+ */
+export const DEFAULT_TOLERANCE: Duration.Duration = Duration.seconds(300)
+
+/**
+ * The largest body `handler` reads: 1 MiB. A larger one is answered 413.
+ *
+ * @since 0.1.0
+ */
+export const MAX_BODY_BYTES = 1024 * 1024
+
+/**
+ * A delivery was refused. `reason` says why:
+ * - `MissingHeader`: `X-Xtopay-Timestamp` or `X-Xtopay-Signature` is absent (`header` names it);
+ * - `MalformedHeader`: a header is not digits only / holds no `sha256=<hex>` entry, or came as a
+ *   list (`header` names it);
+ * - `NoMatchingSignature`: no signature matches the raw body with any of the secrets;
+ * - `TimestampOutsideTolerance`: the signature matches but the timestamp is too old or too far
+ *   ahead (`skewSeconds`: now − timestamp);
+ * - `InvalidPayload`: the signed body is not JSON, or not an event (a known type whose `data`
+ *   does not decode).
+ *
+ * It never holds a secret, a signature or the body.
+ *
+ * @since 0.1.0
+ */
+export class WebhookVerificationError extends Schema.TaggedError<WebhookVerificationError>(
+  "effect-xtopay/WebhookVerificationError"
+)("WebhookVerificationError", {
+  reason: Schema.Literal(
+    "MissingHeader",
+    "MalformedHeader",
+    "NoMatchingSignature",
+    "TimestampOutsideTolerance",
+    "InvalidPayload"
+  ),
+  message: Schema.String,
+  /** The header at fault, for `MissingHeader` and `MalformedHeader`. */
+  header: Schema.optional(Schema.String),
+  /** Now minus the delivery's timestamp, in seconds (negative: ahead of this clock). */
+  skewSeconds: Schema.optional(Schema.Number)
+}) {}
+
+/**
+ * The headers of a delivery: `@effect/platform` `Headers`, web `Headers`, or a plain record
+ * (Node's `IncomingHttpHeaders`, Express's `req.headers`). Names are matched case-insensitively.
+ *
+ * @since 0.1.0
+ */
+export type WebhookHeaders =
+  | PlatformHeaders.Headers
+  | globalThis.Headers
+  | Readonly<Record<string, string | ReadonlyArray<string> | undefined>>
+
+/**
+ * What `constructEventWith` takes besides the body and headers.
+ *
+ * @since 0.1.0
+ */
+export interface VerifyOptions {
+  /**
+   * The secrets a signature may be made with: during a rotation, the old and the new client
+   * secret. A delivery passes when any signature entry matches any secret.
+   */
+  readonly secrets: ReadonlyArray<Redacted.Redacted<string>>
+  /**
+   * How far the timestamp may be from now, in either direction, in whole seconds. Default 300
+   * seconds. `0` accepts only the current second (it is not "no limit");
+   * `Duration.infinity` turns the time check off, which lets a captured delivery be replayed
+   * forever.
+   */
+  readonly tolerance?: Duration.DurationInput | undefined
+}
+
+/**
+ * What `sign` takes.
+ *
+ * @since 0.1.0
+ */
+export interface SignOptions {
+  /** The body exactly as it will be sent. */
+  readonly payload: string | Uint8Array
+  /** The client secret to sign with. */
+  readonly secret: Redacted.Redacted<string>
+  /** Unix seconds, a non-negative integer. Default: now, from the `Clock`. */
+  readonly timestamp?: number | undefined
+}
+
+/**
+ * The headers Xtopay sends with a delivery, as `sign` makes them: a plain record that `fetch`,
+ * `HttpClientRequest.setHeaders` and `constructEvent` all take (a type literal, not an interface,
+ * so that it is assignable to a record of strings).
+ *
+ * @since 0.1.0
+ */
+export type SignedHeaders = {
+  /** `application/json`, as on every delivery. */
+  readonly "content-type": string
+  /** Unix seconds, digits only. */
+  readonly "x-xtopay-timestamp": string
+  /** `sha256=<lower-case hex>`. */
+  readonly "x-xtopay-signature": string
+}
+
+// ---------------------------------------------------------------------------------------------
+// HMAC-SHA256 with Web Crypto
+// ---------------------------------------------------------------------------------------------
+
+const encoder = new TextEncoder()
+
+// RFC 2104 pads a short key with zero bytes, so an empty key and one zero byte are the same key;
+// Web Crypto refuses a zero-length key.
+const ZERO_BYTE_KEY = new Uint8Array(1)
+
+const subtle = (): SubtleCrypto | undefined => globalThis.crypto?.subtle
+
+const bytesOf = (body: string | Uint8Array): Uint8Array => typeof body === "string" ? encoder.encode(body) : body
+
+/** The signed string `"<timestamp>.<raw body>"`, as bytes: the body's own bytes, never re-encoded. */
+const signedBytes = (timestamp: string, body: Uint8Array): Uint8Array<ArrayBuffer> => {
+  const prefix = encoder.encode(`${timestamp}.`)
+  const out = new Uint8Array(prefix.length + body.length)
+  out.set(prefix, 0)
+  out.set(body, prefix.length)
+  return out
+}
+
+const hmacSha256 = (secret: Redacted.Redacted<string>, message: Uint8Array<ArrayBuffer>): Effect.Effect<Uint8Array> => {
+  const crypto = subtle()
+  if (crypto === undefined) {
+    return Effect.dieMessage("effect-xtopay Webhooks needs Web Crypto (globalThis.crypto.subtle), which this runtime lacks")
+  }
+  return Effect.promise(async () => {
+    const keyBytes = encoder.encode(Redacted.value(secret))
+    const key = await crypto.importKey(
+      "raw",
+      keyBytes.length === 0 ? ZERO_BYTE_KEY : keyBytes,
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["sign"]
+    )
+    return new Uint8Array(await crypto.sign("HMAC", key, message))
+  })
+}
+
+const toHex = (bytes: Uint8Array): string => {
+  let hex = ""
+  for (const byte of bytes) hex += byte.toString(16).padStart(2, "0")
+  return hex
+}
+
+const fromHex = (hex: string): Uint8Array => {
+  const out = new Uint8Array(hex.length / 2)
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16)
+  return out
+}
+
+/** Equal bytes, in time that depends on the length only (never on where the first difference is). */
+const constantTimeEqual = (a: Uint8Array, b: Uint8Array): boolean => {
+  if (a.length !== b.length) return false
+  let diff = 0
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!
+  return diff === 0
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading the headers
+// ---------------------------------------------------------------------------------------------
+
+const DISPLAY_NAME: Record<string, string> = {
+  [TIMESTAMP_HEADER]: "X-Xtopay-Timestamp",
+  [SIGNATURE_HEADER]: "X-Xtopay-Signature"
+}
+
+const refuse = (
+  reason: WebhookVerificationError["reason"],
+  message: string,
+  extra: { readonly header?: string; readonly skewSeconds?: number } = {}
+) => new WebhookVerificationError({ reason, message, ...extra })
+
+const isWebHeaders = (headers: WebhookHeaders): headers is globalThis.Headers =>
+  typeof (headers as { readonly get?: unknown }).get === "function"
+
+/** One header's value, looked up case-insensitively; a list, or the name given twice, is malformed. */
+const readHeader = (headers: WebhookHeaders, name: string): Either.Either<string, WebhookVerificationError> => {
+  const display = DISPLAY_NAME[name] ?? name
+  const missing = () =>
+    Either.left(
+      refuse(
+        "MissingHeader",
+        `The ${display} header is missing: the request was not sent by Xtopay, or a proxy dropped the header`,
+        { header: display }
+      )
+    )
+  if (isWebHeaders(headers)) {
+    const value = headers.get(name)
+    return value === null ? missing() : Either.right(value)
+  }
+  const values: Array<unknown> = []
+  for (const key of Object.keys(headers)) {
+    if (key.toLowerCase() === name) values.push((headers as Record<string, unknown>)[key])
+  }
+  const present = values.filter((value) => value !== undefined)
+  if (present.length === 0) return missing()
+  if (present.length > 1 || typeof present[0] !== "string") {
+    return Either.left(
+      refuse(
+        "MalformedHeader",
+        `The ${display} header came as a list (or under several spellings of its name); pass it once, as one string`,
+        { header: display }
+      )
+    )
+  }
+  return Either.right(present[0])
+}
+
+const TIMESTAMP_PATTERN = /^\d+$/
+const SIGNATURE_ENTRY = /^sha256=([0-9a-f]{64})$/
+
+/** The `sha256=` entries of the signature header, as bytes; entries of other schemes are skipped. */
+const signatureEntries = (header: string): ReadonlyArray<Uint8Array> =>
+  header.split(/[\s,]+/).flatMap((entry) => {
+    const match = SIGNATURE_ENTRY.exec(entry)
+    return match === null ? [] : [fromHex(match[1]!)]
+  })
+
+// ---------------------------------------------------------------------------------------------
+// Verifying and decoding
+// ---------------------------------------------------------------------------------------------
+
+const decodeEvent = Schema.decodeUnknownEither(XtopayEvent)
+
+/** The member schema of each known type, to name the fields at fault when a known type fails. */
+const memberSchemas: ReadonlyMap<string, Schema.Schema.AnyNoContext> = new Map<string, Schema.Schema.AnyNoContext>([
+  ["customer.created", CustomerCreatedEvent],
+  ["customer.updated", CustomerUpdatedEvent],
+  ["customer.deleted", CustomerDeletedEvent],
+  ["customer.payment_method_added", PaymentMethodAddedEvent],
+  ["customer.payment_method_updated", PaymentMethodUpdatedEvent],
+  ["customer.payment_method_removed", PaymentMethodRemovedEvent]
+])
+
+/** Where the JSON is not an event: field paths only, since the parse messages quote the values. */
+const faultPaths = (json: unknown, error: ParseResult.ParseError): string => {
+  const type = typeof json === "object" && json !== null ? (json as { readonly type?: unknown }).type : undefined
+  const member = typeof type === "string" ? memberSchemas.get(type) : undefined
+  const issues = member === undefined
+    ? ParseResult.ArrayFormatter.formatErrorSync(error)
+    : Either.match(Schema.decodeUnknownEither(member, { errors: "all" })(json), {
+      onLeft: ParseResult.ArrayFormatter.formatErrorSync,
+      onRight: () => ParseResult.ArrayFormatter.formatErrorSync(error)
+    })
+  const paths = [...new Set(issues.map((issue) => issue.path.length === 0 ? "(the body)" : issue.path.join(".")))]
+  const shown = paths.slice(0, 5).join(", ")
+  const described = member === undefined ? "an Xtopay event" : `a ${String(type)} event`
+  return `The signed body is JSON but not ${described} (fields at fault: ${shown}${paths.length > 5 ? ", …" : ""})`
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true })
+
+const parseEvent = (body: Uint8Array): Either.Either<XtopayEvent, WebhookVerificationError> => {
+  if (body.length === 0) return Either.left(refuse("InvalidPayload", "The signed body is empty; expected an event as JSON"))
+  let json: unknown
+  try {
+    json = JSON.parse(utf8.decode(body))
+  } catch {
+    // The engine's parse message quotes the body, so it is not passed on.
+    return Either.left(
+      refuse("InvalidPayload", `The signed body (${body.length} bytes) is not UTF-8 JSON; expected an event`)
+    )
+  }
+  return Either.mapLeft(decodeEvent(json), (error) => refuse("InvalidPayload", faultPaths(json, error)))
+}
+
+const wholeSeconds = (duration: Duration.Duration) =>
+  Duration.isFinite(duration) ? Math.floor(Duration.toMillis(duration) / 1000) : Number.POSITIVE_INFINITY
+
+const verify = Effect.fnUntraced(function*(
+  body: string | Uint8Array,
+  headers: WebhookHeaders,
+  options: VerifyOptions
+) {
+  const timestamp = yield* readHeader(headers, TIMESTAMP_HEADER)
+  const signatureHeader = yield* readHeader(headers, SIGNATURE_HEADER)
+  if (!TIMESTAMP_PATTERN.test(timestamp)) {
+    const shown = timestamp.length > 24 ? `${JSON.stringify(timestamp.slice(0, 24))}…` : JSON.stringify(timestamp)
+    return yield* refuse(
+      "MalformedHeader",
+      `The X-Xtopay-Timestamp header must be unix seconds in digits only, got ${shown}`,
+      { header: "X-Xtopay-Timestamp" }
+    )
+  }
+  const entries = signatureEntries(signatureHeader)
+  if (entries.length === 0) {
+    return yield* refuse(
+      "MalformedHeader",
+      "The X-Xtopay-Signature header holds no \"sha256=<64 lower-case hex digits>\" entry",
+      { header: "X-Xtopay-Signature" }
+    )
+  }
+  const raw = bytesOf(body)
+  const message = signedBytes(timestamp, raw)
+  let matched = false
+  for (const secret of options.secrets) {
+    const expected = yield* hmacSha256(secret, message)
+    // Every entry is compared, so the time taken does not tell which one matched.
+    for (const entry of entries) matched = constantTimeEqual(entry, expected) || matched
+    if (matched) break
+  }
+  if (!matched) {
+    const secrets = options.secrets.length === 0
+      ? "no secret (the list of secrets is empty)"
+      : options.secrets.length === 1
+      ? "the secret"
+      : `any of the ${options.secrets.length} secrets`
+    return yield* refuse(
+      "NoMatchingSignature",
+      `No signature in X-Xtopay-Signature matches the body with ${secrets}. Verify the raw bytes exactly as ` +
+        "received, before any JSON parsing: a body parser that parsed and re-serialized the JSON (express.json(), " +
+        "a framework's request.json()) changes them. Check too that the secret is the client secret of the " +
+        "credential that created the webhook endpoint."
+    )
+  }
+  const tolerance = wholeSeconds(Duration.decode(options.tolerance ?? DEFAULT_TOLERANCE))
+  const now = Math.floor((yield* Clock.currentTimeMillis) / 1000)
+  const skewSeconds = now - Number(timestamp)
+  if (Math.abs(skewSeconds) > tolerance) {
+    const direction = skewSeconds > 0 ? "older than this machine's clock" : "ahead of this machine's clock"
+    return yield* refuse(
+      "TimestampOutsideTolerance",
+      `The delivery's timestamp is ${Math.abs(skewSeconds)} s ${direction}, beyond the tolerance of ${tolerance} s: ` +
+        "a replayed delivery, or a clock out of sync (check that this machine keeps time with NTP)",
+      { skewSeconds }
+    )
+  }
+  return yield* parseEvent(raw)
+})
+
+/**
+ * Verifies a delivery with the client secret of the `XtopayClient` in context, and decodes its
+ * event. `body` is the raw body exactly as received (a string or its bytes), before any JSON
+ * parsing. The timestamp may be 300 seconds from now in either direction.
+ *
+ * @since 0.1.0
+ */
+export const constructEvent: (
+  body: string | Uint8Array,
+  headers: WebhookHeaders
+) => Effect.Effect<XtopayEvent, WebhookVerificationError, XtopayClient> = Effect.fn("Xtopay.webhooks.constructEvent")(
+  function*(body: string | Uint8Array, headers: WebhookHeaders) {
+    const client = yield* XtopayClient
+    return yield* verify(body, headers, { secrets: [client.clientSecret] })
+  }
+)
+
+/**
+ * Verifies a delivery with the secrets given (old and new during a rotation) and the tolerance
+ * given, and decodes its event. Needs nothing in context.
+ *
+ * @since 0.1.0
+ */
+export const constructEventWith: (
+  body: string | Uint8Array,
+  headers: WebhookHeaders,
+  options: VerifyOptions
+) => Effect.Effect<XtopayEvent, WebhookVerificationError> = Effect.fn("Xtopay.webhooks.constructEvent")(verify)
+
+/**
+ * The headers Xtopay would send with `payload`: its timestamp (default now, from the `Clock`)
+ * and `sha256=` signature made with `secret`. For your own tests of a receiver.
+ *
+ * @since 0.1.0
+ */
+export const sign: (options: SignOptions) => Effect.Effect<SignedHeaders> = Effect.fn("Xtopay.webhooks.sign")(
+  function*(options: SignOptions) {
+    const timestamp = options.timestamp ?? Math.floor((yield* Clock.currentTimeMillis) / 1000)
+    if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
+      return yield* Effect.dieMessage(`Webhooks.sign: timestamp must be unix seconds, a non-negative integer, got ${timestamp}`)
+    }
+    const signature = yield* hmacSha256(options.secret, signedBytes(String(timestamp), bytesOf(options.payload)))
+    return {
+      "content-type": "application/json",
+      "x-xtopay-timestamp": String(timestamp),
+      "x-xtopay-signature": `sha256=${toHex(signature)}`
+    }
+  }
+)
+
+// ---------------------------------------------------------------------------------------------
+// The router handler
+// ---------------------------------------------------------------------------------------------
+
+/** Beyond this, an oversized body is no longer drained: the answer goes out and the connection closes. */
+const DRAIN_LIMIT_BYTES = 16 * MAX_BODY_BYTES
+
+type RawBody =
+  | { readonly _tag: "Read"; readonly bytes: Uint8Array }
+  | { readonly _tag: "TooLarge"; readonly drained: boolean }
+  | { readonly _tag: "Unreadable" }
+
+const concatChunks = (chunks: ReadonlyArray<Uint8Array>, size: number): Uint8Array => {
+  const out = new Uint8Array(size)
+  let offset = 0
+  for (const chunk of chunks) {
+    out.set(chunk, offset)
+    offset += chunk.length
+  }
+  return out
+}
+
+// The platform's web request fails its stream when there is no body at all.
+const isWebRequestWithoutBody = (request: HttpServerRequest.HttpServerRequest): boolean =>
+  typeof Request !== "undefined" && request.source instanceof Request && request.source.body === null
+
+/**
+ * The raw body, read once from the stream and bounded. An oversized body is drained (up to 16 MiB)
+ * rather than cut, so that the 413 reaches a client still sending.
+ */
+const readRawBody = (request: HttpServerRequest.HttpServerRequest): Effect.Effect<RawBody> => {
+  const declared = Number(request.headers["content-length"] ?? 0)
+  if (declared > DRAIN_LIMIT_BYTES) return Effect.succeed({ _tag: "TooLarge", drained: false })
+  if (isWebRequestWithoutBody(request)) return Effect.succeed({ _tag: "Read", bytes: new Uint8Array(0) })
+  return Effect.suspend(() => {
+    const chunks: Array<Uint8Array> = []
+    let size = 0
+    return request.stream.pipe(
+      Stream.runForEachWhile((chunk) =>
+        Effect.sync(() => {
+          size += chunk.length
+          if (size <= MAX_BODY_BYTES) chunks.push(chunk)
+          return size <= DRAIN_LIMIT_BYTES
+        })
+      ),
+      Effect.map((): RawBody =>
+        size > MAX_BODY_BYTES
+          ? { _tag: "TooLarge", drained: size <= DRAIN_LIMIT_BYTES }
+          : { _tag: "Read", bytes: concatChunks(chunks, size) }
+      ),
+      Effect.catchAll(() => Effect.succeed<RawBody>({ _tag: "Unreadable" }))
+    )
+  })
+}
+
+const tooLarge = (drained: boolean) =>
+  HttpServerResponse.unsafeJson(
+    {
+      _tag: "PayloadTooLarge",
+      message: `The body is larger than ${MAX_BODY_BYTES} bytes (1 MiB), the most this webhook handler reads`
+    },
+    { status: 413, headers: drained ? {} : { connection: "close" } }
+  )
+
+const unreadable = () =>
+  HttpServerResponse.unsafeJson(
+    { _tag: "RequestError", message: "The request body could not be read to its end" },
+    { status: 400 }
+  )
+
+const refused = (error: WebhookVerificationError) =>
+  HttpServerResponse.unsafeJson(
+    { _tag: error._tag, reason: error.reason, message: error.message },
+    { status: 400 }
+  )
+
+const handlerFailed = () =>
+  HttpServerResponse.unsafeJson(
+    { _tag: "HandlerFailed", message: "The webhook handler failed on this event; Xtopay will deliver it again" },
+    { status: 500 }
+  )
+
+/**
+ * An `HttpApp` for `HttpRouter.post(path, Webhooks.handler(f))`: reads the raw body once (over
+ * 1 MiB: 413), verifies it with the client secret of the `XtopayClient` in context, decodes the
+ * event and runs `f(event)`. Answers 200 when `f` succeeds; 400 with a JSON body
+ * (`_tag`, `reason`, `message`) when verification or decoding fails; 500 when `f` fails or dies,
+ * which is logged once at Warning (with the event's id and type, never the secret or the
+ * signature) and makes Xtopay deliver the event again.
+ *
+ * @since 0.1.0
+ */
+export const handler = <E, R>(
+  f: (event: XtopayEvent) => Effect.Effect<unknown, E, R>
+): Effect.Effect<
+  HttpServerResponse.HttpServerResponse,
+  never,
+  HttpServerRequest.HttpServerRequest | XtopayClient | R
+> =>
+  Effect.gen(function*() {
+    const request = yield* HttpServerRequest.HttpServerRequest
+    const body = yield* readRawBody(request)
+    if (body._tag === "TooLarge") return tooLarge(body.drained)
+    if (body._tag === "Unreadable") return unreadable()
+    const verified = yield* Effect.either(constructEvent(body.bytes, request.headers))
+    if (Either.isLeft(verified)) return refused(verified.left)
+    const event = verified.right
+    return yield* f(event).pipe(
+      Effect.as(HttpServerResponse.empty({ status: 200 })),
+      Effect.catchAllCause((cause) =>
+        Cause.isInterruptedOnly(cause)
+          ? Effect.interrupt
+          : Effect.logWarning(
+            "Webhooks.handler: the handler failed on an event; answered 500 so that Xtopay delivers it again",
+            cause
+          ).pipe(
+            Effect.annotateLogs({ "xtopay.event_id": event.id, "xtopay.event_type": String(event.type) }),
+            Effect.as(handlerFailed())
+          )
+      )
+    )
+  })

@@ -1,0 +1,107 @@
+/**
+ * Properties of signing and verifying: `sign` agrees with `node:crypto` for any body and secret,
+ * what it signs verifies, and any one-byte change of the body, the timestamp or the signature is
+ * refused.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, FastCheck as fc, Redacted, TestClock } from "effect"
+import { Webhooks } from "../../src/index.js"
+import { nodeSignature, NOW_MILLIS, NOW_SECONDS } from "./support.js"
+
+const secretArb = fc.string({ unit: "grapheme", maxLength: 80 })
+const bodyArb = fc.uint8Array({ maxLength: 4096 })
+/** Any timestamp within the default tolerance of now. */
+const offsetArb = fc.integer({ min: -300, max: 300 })
+
+/** An event of a type this version does not know, with any JSON as data, printed with any indentation. */
+const eventArb = fc.record({
+  id: fc.string({ minLength: 1 }).map((s) => `evt_${s}`),
+  type: fc.constantFrom("subscription.created", "payment.succeeded", "invoice.paid"),
+  data: fc.jsonValue(),
+  indent: fc.constantFrom(undefined, 0, 1, 2, "\t")
+})
+
+const signed = (payload: Uint8Array | string, secret: string, offset: number) =>
+  Effect.gen(function*() {
+    yield* TestClock.setTime(NOW_MILLIS)
+    return yield* Webhooks.sign({ payload, secret: Redacted.make(secret), timestamp: NOW_SECONDS + offset })
+  })
+
+const verify = (payload: Uint8Array | string, headers: Webhooks.WebhookHeaders, secret: string) =>
+  Webhooks.constructEventWith(payload, headers, { secrets: [Redacted.make(secret)] })
+
+/** Flips one byte: `index` and `delta` pick it and how it changes (never to itself). */
+const changeByte = (bytes: Uint8Array, index: number, delta: number): Uint8Array => {
+  const out = Uint8Array.from(bytes)
+  const i = index % out.length
+  out[i] = (out[i]! + 1 + (delta % 255)) % 256
+  return out
+}
+
+/** Changes one character of an ASCII header value to another printable ASCII character. */
+const changeChar = (text: string, index: number, delta: number): string => {
+  const i = index % text.length
+  const code = text.charCodeAt(i) - 0x20
+  const changed = String.fromCharCode(0x20 + ((code + 1 + (delta % 94)) % 95))
+  return `${text.slice(0, i)}${changed}${text.slice(i + 1)}`
+}
+
+describe("Webhooks.sign and constructEventWith, for any body and secret", () => {
+  it.effect.prop(
+    "sign makes the signature node:crypto makes, and the signature stage passes (only the payload may be refused)",
+    [bodyArb, secretArb, offsetArb],
+    ([body, secret, offset]) =>
+      Effect.gen(function*() {
+        const headers = yield* signed(body, secret, offset)
+        assert.strictEqual(headers["x-xtopay-timestamp"], String(NOW_SECONDS + offset))
+        assert.strictEqual(
+          headers["x-xtopay-signature"],
+          `sha256=${nodeSignature(secret, String(NOW_SECONDS + offset), body)}`
+        )
+        const result = yield* Effect.either(verify(body, headers, secret))
+        // Random bytes are rarely an event: InvalidPayload is the only refusal allowed.
+        if (result._tag === "Left") assert.strictEqual(result.left.reason, "InvalidPayload")
+      }),
+    { fastCheck: { numRuns: 200 } }
+  )
+
+  it.effect.prop(
+    "an event signed with any secret round-trips, however its JSON is indented",
+    [eventArb, secretArb, offsetArb],
+    ([{ data, id, indent, type }, secret, offset]) =>
+      Effect.gen(function*() {
+        const payload = JSON.stringify({ id, type, created_at: "2026-05-24T10:00:00Z", data }, null, indent)
+        const headers = yield* signed(payload, secret, offset)
+        const event = yield* verify(payload, headers, secret)
+        assert.strictEqual(event.id, id)
+        assert.strictEqual(String(event.type), type)
+        assert.deepStrictEqual(event.data, JSON.parse(JSON.stringify(data)))
+      }),
+    { fastCheck: { numRuns: 200 } }
+  )
+
+  it.effect.prop(
+    "any one-byte change of the body is NoMatchingSignature",
+    [bodyArb.filter((body) => body.length > 0), secretArb, offsetArb, fc.nat(), fc.nat()],
+    ([body, secret, offset, index, delta]) =>
+      Effect.gen(function*() {
+        const headers = yield* signed(body, secret, offset)
+        const error = yield* Effect.flip(verify(changeByte(body, index, delta), headers, secret))
+        assert.strictEqual(error.reason, "NoMatchingSignature")
+      }),
+    { fastCheck: { numRuns: 200 } }
+  )
+
+  it.effect.prop(
+    "any one-character change of the timestamp or of the signature header is refused before the payload is read",
+    [bodyArb, secretArb, offsetArb, fc.constantFrom("x-xtopay-timestamp" as const, "x-xtopay-signature" as const), fc.nat(), fc.nat()],
+    ([body, secret, offset, header, index, delta]) =>
+      Effect.gen(function*() {
+        const headers = yield* signed(body, secret, offset)
+        const tampered = { ...headers, [header]: changeChar(headers[header], index, delta) }
+        const error = yield* Effect.flip(verify(body, tampered, secret))
+        assert.include(["NoMatchingSignature", "MalformedHeader"], error.reason)
+      }),
+    { fastCheck: { numRuns: 300 } }
+  )
+})
