@@ -71,8 +71,10 @@ interface Store {
 
 const causeText = (error: unknown): string => {
   const cause = (error as { cause?: unknown } | null)?.cause
-  const inner = cause instanceof Error ? cause.message : undefined
-  return inner ?? (error instanceof Error ? error.message : String(error))
+  // ioredis gives up on a command after `maxRetriesPerRequest` failed reconnections.
+  if (cause instanceof Error && cause.name === "MaxRetriesPerRequestError") return "no connection"
+  const text = cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error)
+  return text.replace(/\.+$/, "")
 }
 
 const makeGate = (options: RateLimitOptions, store: Store): Effect.Effect<RateGate, never, RateLimiter.RateLimiter> =>
