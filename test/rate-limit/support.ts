@@ -93,6 +93,9 @@ export const recordingMock = (options: BackendOptions = {}) =>
 export interface WorkerReport {
   readonly created: number
   readonly failed: Readonly<Record<string, number>>
+  /** `Date.now()` before its first create, and after its last. */
+  readonly startedAt: number
+  readonly endedAt: number
 }
 
 /** What test/rate-limit/worker.ts takes. */

@@ -24,6 +24,7 @@ const Client = XtopayClient.layer({
 const program = Effect.gen(function*() {
   const failed: Record<string, number> = {}
   let created = 0
+  const startedAt = Date.now()
   yield* Effect.forEach(
     Array.from({ length: args.count }, (_, i) => i),
     (i) =>
@@ -35,7 +36,7 @@ const program = Effect.gen(function*() {
       ),
     { concurrency: args.concurrency, discard: true }
   )
-  return { created, failed }
+  return { created, failed, startedAt, endedAt: Date.now() }
 })
 
 Effect.runPromise(program.pipe(Effect.provide(Client))).then(
