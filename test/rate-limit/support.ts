@@ -23,7 +23,7 @@ export const freePort: Effect.Effect<number> = Effect.async((resume) => {
 })
 
 /** Waits for `child` to exit, at most `timeout`; true when it did. */
-const exited = (child: ChildProcess, timeout: Duration.DurationInput): Effect.Effect<boolean> =>
+export const exited = (child: ChildProcess, timeout: Duration.DurationInput): Effect.Effect<boolean> =>
   child.exitCode !== null || child.signalCode !== null
     ? Effect.succeed(true)
     : Effect.async<boolean>((resume) => {
@@ -31,7 +31,7 @@ const exited = (child: ChildProcess, timeout: Duration.DurationInput): Effect.Ef
     }).pipe(Effect.timeoutTo({ duration: timeout, onSuccess: (done) => done, onTimeout: () => false }))
 
 /** Stops a child this suite started, by its pid: SIGTERM, then SIGKILL if it lingers. */
-const stop = (child: ChildProcess): Effect.Effect<void> =>
+export const stop = (child: ChildProcess): Effect.Effect<void> =>
   Effect.gen(function*() {
     if (child.exitCode !== null || child.signalCode !== null) return
     child.kill("SIGTERM")
@@ -70,6 +70,7 @@ export interface Seen {
   /** `Date.now()` when it arrived. */
   readonly at: number
   readonly route: string
+  readonly idempotencyKey: string | undefined
   /** The status it was answered with (absent while it is being handled, or when the connection was cut first). */
   status: number | undefined
 }
@@ -80,7 +81,12 @@ export const recordingMock = (options: BackendOptions = {}) =>
     const backend = yield* makeBackend(options)
     const seen: Array<Seen> = []
     const listening = yield* serveWire((request) => {
-      const entry: Seen = { at: Date.now(), route: `${request.method} ${request.path}`, status: undefined }
+      const entry: Seen = {
+        at: Date.now(),
+        route: `${request.method} ${request.path}`,
+        idempotencyKey: request.headers["idempotency-key"],
+        status: undefined
+      }
       seen.push(entry)
       return Effect.tap(backend.handle(request), (outcome) => {
         entry.status = outcome._tag === "Answer" ? outcome.status : outcome.answer?.status
