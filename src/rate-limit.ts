@@ -27,6 +27,8 @@ import { Duration, Effect, Layer } from "effect"
 import { type RateGate, XtopayRateGate } from "./internal/rateGate.js"
 import { ConnectionError } from "./XtopayError.js"
 
+export { type RateGate, XtopayRateGate } from "./internal/rateGate.js"
+
 /**
  * The budget: at most `limit` requests per `window` on average, per client id. A full bucket
  * lets `limit` requests go at once, so in the first `window` up to twice `limit` may go out.
