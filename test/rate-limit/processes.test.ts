@@ -7,7 +7,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import type { XtopayControl } from "../../src/testing/Control.js"
-import { recordingMock, redisServer, type Seen, startWorker } from "./support.js"
+import { recordingMock, redisServer, type Seen, startWorker, type WorkerArgs } from "./support.js"
 
 const WORKERS = 8
 const serverLimit = { requests: 50, window: "1 second" } as const
@@ -17,6 +17,10 @@ const refused = (seen: ReadonlyArray<Seen>) => seen.filter((request) => request.
 
 /** How many customers the shop's account holds (seeding none returns the count). */
 const customerCount = (control: XtopayControl.Service) => control.seedCustomers("cid_test_shop", 0)
+
+/** WORKERS worker processes, w0 to w7, with these arguments. */
+const startWorkers = (args: Omit<WorkerArgs, "name">) =>
+  Effect.forEach(Array.from({ length: WORKERS }, (_, i) => i), (i) => startWorker({ ...args, name: `w${i}` }))
 
 /** Polls `check` every 20 ms until it holds, at most `millis`. */
 const until = (check: () => boolean, millis: number) =>
@@ -31,10 +35,7 @@ describe("XtopayRateLimit over one Redis, eight processes", () => {
     Effect.gen(function*() {
       const redis = yield* redisServer
       const mock = yield* recordingMock({ rateLimit: serverLimit })
-      const workers = yield* Effect.forEach(
-        Array.from({ length: WORKERS }, (_, i) => i),
-        (i) => startWorker({ baseUrl: mock.baseUrl, gate: "redis", redisPort: redis.port, count: 100, concurrency: 4, name: `w${i}` })
-      )
+      const workers = yield* startWorkers({ baseUrl: mock.baseUrl, gate: "redis", redisPort: redis.port, count: 100, concurrency: 4 })
       const reports = yield* Effect.forEach(workers, (worker) => worker.done("150 seconds"), { concurrency: "unbounded" })
 
       assert.deepStrictEqual(reports.map((report) => report.failed), Array(WORKERS).fill({}))
@@ -55,10 +56,7 @@ describe("XtopayRateLimit over one Redis, eight processes", () => {
   it.live("the same run with each process's own in-memory budget gets 429s", () =>
     Effect.gen(function*() {
       const mock = yield* recordingMock({ rateLimit: serverLimit })
-      yield* Effect.forEach(
-        Array.from({ length: WORKERS }, (_, i) => i),
-        (i) => startWorker({ baseUrl: mock.baseUrl, gate: "memory", count: 100, concurrency: 4, name: `w${i}` })
-      )
+      yield* startWorkers({ baseUrl: mock.baseUrl, gate: "memory", count: 100, concurrency: 4 })
       // Eight budgets of 20 a second are 160 a second against a limit of 50: stop at the tenth 429.
       const started = Date.now()
       yield* until(() => refused(mock.seen).length >= 10, 60_000)
@@ -70,10 +68,7 @@ describe("XtopayRateLimit over one Redis, eight processes", () => {
     Effect.gen(function*() {
       const redis = yield* redisServer
       const mock = yield* recordingMock({ rateLimit: serverLimit })
-      const workers = yield* Effect.forEach(
-        Array.from({ length: WORKERS }, (_, i) => i),
-        (i) => startWorker({ baseUrl: mock.baseUrl, gate: "redis", redisPort: redis.port, count: 40, concurrency: 1, name: `w${i}` })
-      )
+      const workers = yield* startWorkers({ baseUrl: mock.baseUrl, gate: "redis", redisPort: redis.port, count: 40, concurrency: 1 })
       // Once the workers are into their stride, the next create is answered 429, Retry-After: 2.
       assert.isTrue(yield* until(() => creates(mock.seen).length >= 80, 60_000), "the workers never got going")
       yield* mock.control.injectFaults({ times: 1, route: "POST /customers", fault: { _tag: "RateLimit", retryAfterSeconds: 2 } })
