@@ -29,11 +29,12 @@ import { scenario as connections } from "./scenarios/connections.js"
 import { scenario as create } from "./scenarios/create.js"
 import { scenario as decode } from "./scenarios/decode.js"
 import { scenario as prefetch } from "./scenarios/prefetch.js"
+import { scenario as rateLimit } from "./scenarios/rate-limit.js"
 import { scenario as retrieve } from "./scenarios/retrieve.js"
 import { scenario as stream } from "./scenarios/stream.js"
 import { scenario as xtopayTest } from "./scenarios/xtopay-test.js"
 
-const SCENARIOS: ReadonlyArray<Scenario> = [retrieve, create, stream, decode, xtopayTest, prefetch, connections]
+const SCENARIOS: ReadonlyArray<Scenario> = [retrieve, create, stream, decode, xtopayTest, prefetch, connections, rateLimit]
 
 const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url))
 
