@@ -7,6 +7,7 @@
 import { existsSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import type * as CustomersModule from "../../src/Customers.js"
+import type * as NodeModule from "../../src/node.js"
 import type * as DecodersModule from "../../src/internal/decoders.js"
 import type * as CliModule from "../../src/testing/cli.js"
 import type * as XtopayTestModule from "../../src/testing/XtopayTest.js"
@@ -21,7 +22,8 @@ const built = (path: string): string => {
 }
 
 export const Customers: typeof CustomersModule = await import(built("Customers.js"))
-export const { XtopayClient }: typeof XtopayClientModule = await import(built("XtopayClient.js"))
+export const { XtopayClient, XtopayLive }: typeof XtopayClientModule = await import(built("XtopayClient.js"))
+export const { XtopayNode, layerHttpClient }: typeof NodeModule = await import(built("node.js"))
 export const { XtopayTest }: typeof XtopayTestModule = await import(built("testing/XtopayTest.js"))
 export const { decodeCustomerPage }: typeof DecodersModule = await import(built("internal/decoders.js"))
 /** The `xtopay-mock` command's `main`. */

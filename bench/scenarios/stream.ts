@@ -39,8 +39,8 @@ interface Walk {
   readonly heldHeapMB: number
 }
 
-/** The hand-written loop: fetch a page, JSON.parse it, follow `next_cursor`. */
-const rawWalk = async (baseUrl: string, onItem: () => void) => {
+/** The hand-written loop (also the node-stream baseline): fetch a page, JSON.parse it, follow `next_cursor`. */
+export const rawWalk = async (baseUrl: string, onItem: () => void) => {
   let after: string | null = null
   do {
     const page = (await raw.get(customersPageUrl(baseUrl, LIMIT, after))) as RawPage
