@@ -27,7 +27,11 @@ describe("the published package", () => {
         "dist/esm/testing/index.js",
         "dist/cjs/testing/index.js",
         "dist/esm/testing/server.js",
-        "dist/cjs/testing/server.js"
+        "dist/cjs/testing/server.js",
+        "dist/esm/node.js",
+        "dist/esm/node.d.ts",
+        "dist/cjs/node.js",
+        "dist/cjs/node.d.ts"
       ]
     ) {
       assert.include(files, file)
