@@ -1,7 +1,9 @@
 /**
- * The floor server: a node:http process answering every request, whatever its path or method,
- * with one fixed customer (keep-alive, no server work beyond reading the body). It prints its
- * base URL on stdout; `startFloorServer` runs it as a child, so its CPU is never the client's.
+ * The floor server: a node:http process answering every request, whatever its path, with one fixed
+ * customer (keep-alive, no server work beyond reading the body): a GET as `GET /customers/:id`
+ * answers (200, with empty `subscriptions` and `payment_methods`), anything else as
+ * `POST /customers` does (201). It prints its base URL on stdout; `startFloorServer` runs it as a
+ * child, so its CPU is never the client's.
  */
 import { type ChildProcess, fork } from "node:child_process"
 import { once } from "node:events"
@@ -20,13 +22,21 @@ export const FLOOR_CUSTOMER = {
   created_at: "2026-05-24T10:00:00Z"
 }
 
-const serve = () => {
-  const body = Buffer.from(JSON.stringify(FLOOR_CUSTOMER))
+const answer = (status: number, value: unknown) => {
+  const body = Buffer.from(JSON.stringify(value))
   const headers = { "content-type": "application/json", "content-length": String(body.length), "x-request-id": "req_floor" }
+  return { status, body, headers }
+}
+
+const serve = () => {
+  // What the API answers: the retrieve shape for a GET, the created customer for the rest.
+  const retrieved = answer(200, { ...FLOOR_CUSTOMER, subscriptions: [], payment_methods: [] })
+  const created = answer(201, FLOOR_CUSTOMER)
   const server = createServer((request, response) => {
+    const { body, headers, status } = request.method === "GET" ? retrieved : created
     request.on("data", () => {})
     request.on("end", () => {
-      response.writeHead(200, headers)
+      response.writeHead(status, headers)
       response.end(body)
     })
   })
