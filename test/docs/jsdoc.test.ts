@@ -9,7 +9,7 @@ const root = fileURLToPath(new URL("../..", import.meta.url))
 describe("API reference", () => {
   it("every export of the entry points (and every public member of an exported class or namespace) has a doc comment", () => {
     // ".", "./testing" and "./mock-server" of the package's exports
-    const entries = ["index.ts", "testing/index.ts", "testing/server.ts"].map((entry) => join(root, "src", entry))
+    const entries = ["index.ts", "testing/index.ts", "testing/server.ts", "node.ts"].map((entry) => join(root, "src", entry))
     const undocumented = findUndocumented(entries).map((item) => `${item.location}  ${item.name}`)
     assert.deepStrictEqual(undocumented, [], `Add a doc comment (prose, not only @since) to:\n${undocumented.join("\n")}`)
   })
