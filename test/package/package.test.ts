@@ -29,7 +29,11 @@ describe("the published package", () => {
         "dist/esm/testing/server.js",
         "dist/cjs/testing/server.js",
         "dist/esm/rate-limit.js",
-        "dist/cjs/rate-limit.js"
+        "dist/cjs/rate-limit.js",
+        "dist/esm/node.js",
+        "dist/esm/node.d.ts",
+        "dist/cjs/node.js",
+        "dist/cjs/node.d.ts"
       ]
     ) {
       assert.include(files, file)
