@@ -234,24 +234,6 @@ export class XtopayClient extends Context.Tag("effect-xtopay/XtopayClient")<Xtop
   ): Layer.Layer<XtopayClient, ConfigError.ConfigError, HttpClient.HttpClient> => Layer.effect(XtopayClient, make(options))
 
   /**
-   * A client from `Config`. Without arguments it reads `XTOPAY_CLIENT_ID`, `XTOPAY_CLIENT_SECRET`
-   * (redacted), `XTOPAY_BASE_URL` (default `https://api.xtopay.co/v1`, also when set but empty) and
-   * `XTOPAY_ALLOW_INSECURE_HTTP` (`true` or `false`, default `false`).
-   *
-   * Fails to build with a `ConfigError` naming the missing or invalid setting.
-   *
-   * @example
-   * // SHOP_CLIENT_ID, SHOP_CLIENT_SECRET and, optionally, SHOP_BASE_URL
-   * const settings = Config.all({
-   *   clientId: Config.string("CLIENT_ID"),
-   *   clientSecret: Config.redacted("CLIENT_SECRET"),
-   *   baseUrl: Config.string("BASE_URL").pipe(Config.withDefault(DEFAULT_BASE_URL))
-   * }).pipe(Config.nested("SHOP"))
-   * const Shop = XtopayClient.layerConfig(settings).pipe(Layer.provide(FetchTransport))
-   *
-   * @since 0.1.0
-   */
-  /**
    * Runs `effect` and gives its value with the last Xtopay answer it received: status, request id,
    * idempotency key, replayed flag and attempts (stripe-node's `lastResponse`). For one page of a
    * list, wrap the `listPage` call. An effect that made no Xtopay request dies: there is nothing to report.
@@ -276,6 +258,24 @@ export class XtopayClient extends Context.Tag("effect-xtopay/XtopayClient")<Xtop
       )
     })
 
+  /**
+   * A client from `Config`. Without arguments it reads `XTOPAY_CLIENT_ID`, `XTOPAY_CLIENT_SECRET`
+   * (redacted), `XTOPAY_BASE_URL` (default `https://api.xtopay.co/v1`, also when set but empty) and
+   * `XTOPAY_ALLOW_INSECURE_HTTP` (`true` or `false`, default `false`).
+   *
+   * Fails to build with a `ConfigError` naming the missing or invalid setting.
+   *
+   * @example
+   * // SHOP_CLIENT_ID, SHOP_CLIENT_SECRET and, optionally, SHOP_BASE_URL
+   * const settings = Config.all({
+   *   clientId: Config.string("CLIENT_ID"),
+   *   clientSecret: Config.redacted("CLIENT_SECRET"),
+   *   baseUrl: Config.string("BASE_URL").pipe(Config.withDefault(DEFAULT_BASE_URL))
+   * }).pipe(Config.nested("SHOP"))
+   * const Shop = XtopayClient.layerConfig(settings).pipe(Layer.provide(FetchTransport))
+   *
+   * @since 0.1.0
+   */
   static readonly layerConfig = (
     config: Config.Config.Wrap<XtopayClientConfig> = defaultConfig,
     extra?: Pick<XtopayClientOptions, "retrySchedule" | "transformClient">

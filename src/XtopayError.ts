@@ -66,6 +66,7 @@ export class InvalidRequest extends Schema.TaggedError<InvalidRequest>("effect-x
   "InvalidRequest",
   details
 ) {
+  /** Marks one of this SDK's errors, in any copy of the package (`isXtopayError` reads it). */
   readonly [TypeId]: TypeId = TypeId
   constructor(props: Details, options?: Schema.MakeOptions) {
     super(summarize(props) as Details, options)
@@ -81,6 +82,7 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>("effect-xtopa
   "Unauthorized",
   details
 ) {
+  /** Marks one of this SDK's errors, in any copy of the package (`isXtopayError` reads it). */
   readonly [TypeId]: TypeId = TypeId
   constructor(props: Details, options?: Schema.MakeOptions) {
     super(summarize(props) as Details, options)
@@ -93,6 +95,7 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>("effect-xtopa
  * @since 0.1.0
  */
 export class Forbidden extends Schema.TaggedError<Forbidden>("effect-xtopay/Forbidden")("Forbidden", details) {
+  /** Marks one of this SDK's errors, in any copy of the package (`isXtopayError` reads it). */
   readonly [TypeId]: TypeId = TypeId
   constructor(props: Details, options?: Schema.MakeOptions) {
     super(summarize(props) as Details, options)
@@ -105,6 +108,7 @@ export class Forbidden extends Schema.TaggedError<Forbidden>("effect-xtopay/Forb
  * @since 0.1.0
  */
 export class NotFound extends Schema.TaggedError<NotFound>("effect-xtopay/NotFound")("NotFound", details) {
+  /** Marks one of this SDK's errors, in any copy of the package (`isXtopayError` reads it). */
   readonly [TypeId]: TypeId = TypeId
   constructor(props: Details, options?: Schema.MakeOptions) {
     super(summarize(props) as Details, options)
@@ -121,6 +125,7 @@ export class IdempotencyConflict extends Schema.TaggedError<IdempotencyConflict>
   "IdempotencyConflict",
   details
 ) {
+  /** Marks one of this SDK's errors, in any copy of the package (`isXtopayError` reads it). */
   readonly [TypeId]: TypeId = TypeId
   constructor(props: Details, options?: Schema.MakeOptions) {
     super(summarize(props) as Details, options)
@@ -133,6 +138,7 @@ export class IdempotencyConflict extends Schema.TaggedError<IdempotencyConflict>
  * @since 0.1.0
  */
 export class RateLimited extends Schema.TaggedError<RateLimited>("effect-xtopay/RateLimited")("RateLimited", details) {
+  /** Marks one of this SDK's errors, in any copy of the package (`isXtopayError` reads it). */
   readonly [TypeId]: TypeId = TypeId
   constructor(props: Details, options?: Schema.MakeOptions) {
     super(summarize(props) as Details, options)
@@ -148,6 +154,7 @@ export class ServerError extends Schema.TaggedError<ServerError>("effect-xtopay/
   "ServerError",
   details
 ) {
+  /** Marks one of this SDK's errors, in any copy of the package (`isXtopayError` reads it). */
   readonly [TypeId]: TypeId = TypeId
   constructor(props: Details, options?: Schema.MakeOptions) {
     super(summarize(props) as Details, options)
@@ -168,6 +175,7 @@ export class ConnectionError extends Schema.TaggedError<ConnectionError>("effect
     reason: Schema.Literal("Transport", "Timeout", "BodyCut", "RateLimitStore")
   }
 ) {
+  /** Marks one of this SDK's errors, in any copy of the package (`isXtopayError` reads it). */
   readonly [TypeId]: TypeId = TypeId
   constructor(props: Details & { readonly reason: "Transport" | "Timeout" | "BodyCut" | "RateLimitStore" }, options?: Schema.MakeOptions) {
     super(summarize(props) as Details & { readonly reason: "Transport" | "Timeout" | "BodyCut" | "RateLimitStore" }, options)
@@ -187,6 +195,7 @@ export class UnexpectedResponse extends Schema.TaggedError<UnexpectedResponse>("
     location: Schema.optional(Schema.String)
   }
 ) {
+  /** Marks one of this SDK's errors, in any copy of the package (`isXtopayError` reads it). */
   readonly [TypeId]: TypeId = TypeId
   constructor(props: Details & { readonly location?: string | undefined }, options?: Schema.MakeOptions) {
     super(summarize(props) as Details & { readonly location?: string | undefined }, options)

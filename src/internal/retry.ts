@@ -12,13 +12,15 @@ export const MAX_BACKOFF_MILLIS = 8_000
 export const MAX_RETRY_AFTER_MILLIS = 60_000
 
 /**
- * Is this failure worth another attempt? Connection failures and timeouts (408 included), 409
+ * Is this failure worth another attempt? Connection failures (not an unreachable rate-limit store) and timeouts (408 included), 409
  * `idempotency_key_in_use`, 429, and 500/502/503/504. Never other 4xx, 501, or an answer the
  * client could not use (a complete 2xx body that does not decode is not going to improve).
  */
 export const isRetryable = (error: XtopayError): boolean => {
   switch (error._tag) {
     case "ConnectionError":
+      // The shared rate limit's store being down is this side's trouble: fail at once, nothing was sent.
+      return error.reason !== "RateLimitStore"
     case "RateLimited":
       return true
     case "IdempotencyConflict":

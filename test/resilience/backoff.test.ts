@@ -84,6 +84,14 @@ describe("exponential backoff with full jitter", () => {
     }))
 })
 
+describe("what is retried", () => {
+  it("a connection failure is, an unreachable rate-limit store is not (nothing was sent, and waiting does not bring it back)", () => {
+    assert.isTrue(isRetryable(new ConnectionError({ reason: "Transport", message: "reset" })))
+    assert.isTrue(isRetryable(new ConnectionError({ reason: "Timeout", message: "slow" })))
+    assert.isFalse(isRetryable(new ConnectionError({ reason: "RateLimitStore", message: "redis down" })))
+  })
+})
+
 describe("the server's wait hint", () => {
   it.effect("Retry-After in seconds is respected to the millisecond", () =>
     Effect.gen(function*() {
