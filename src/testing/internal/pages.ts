@@ -89,9 +89,9 @@ const CardForm = Schema.Struct({
 })
 
 const MobileMoneyForm = Schema.Struct({
-  network: Schema.Literal(...(Object.keys(NETWORKS) as Array<keyof typeof NETWORKS>)).annotations({
-    message: () => "Network must be MTN, Telecel or AirtelTigo"
-  }),
+  network: Schema.String.pipe(
+    Schema.filter((s) => Object.hasOwn(NETWORKS, s) || "Network must be MTN, Telecel or AirtelTigo")
+  ),
   phone: E164Phone
 })
 
