@@ -32,16 +32,21 @@ const chromiumOnPath = (): string => {
 
 /** A headless chromium for the test, closed at the end (bounded, like every wait here). */
 const browser = Effect.acquireRelease(
-  Effect.tryPromise({
-    try: () =>
-      chromium.launch({
-        executablePath: chromiumOnPath(),
-        headless: true,
-        timeout: 30_000,
-        args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
-      }),
-    catch: (error) => new Error(`chromium did not start (${INSTALL} if it is missing): ${String(error)}`)
-  }).pipe(Effect.orDie),
+  Effect.try({ try: chromiumOnPath, catch: (error) => error as Error }).pipe(
+    Effect.flatMap((executablePath) =>
+      Effect.tryPromise({
+        try: () =>
+          chromium.launch({
+            executablePath,
+            headless: true,
+            timeout: 30_000,
+            args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+          }),
+        catch: (error) => new Error(`chromium at ${executablePath} did not start: ${String(error)}`)
+      })
+    ),
+    Effect.orDie
+  ),
   (browser: Browser) => Effect.promise(() => browser.close()).pipe(Effect.timeout("10 seconds"), Effect.ignore)
 )
 
