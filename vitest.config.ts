@@ -17,7 +17,8 @@ export default defineConfig({
     alias: [
       { find: /^effect-xtopay$/, replacement: src("index.ts") },
       { find: /^effect-xtopay\/testing$/, replacement: src("testing/index.ts") },
-      { find: /^effect-xtopay\/mock-server$/, replacement: src("testing/server.ts") }
+      { find: /^effect-xtopay\/mock-server$/, replacement: src("testing/server.ts") },
+      { find: /^effect-xtopay\/rate-limit$/, replacement: src("rate-limit.ts") }
     ]
   },
   test: {

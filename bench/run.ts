@@ -7,7 +7,10 @@
  *   npm run bench -- --only stream,decode  some scenarios, nothing written
  *   npm run bench -- --profile           also writes a CPU profile of each measuring process
  *   npm run bench -- --report            only re-renders docs/performance.md from bench/results.json
+ *   npm run bench -- --node 24           the peer scenario on Node 24 too (a full run does this by
+ *                                        default; `--node none` skips it), from scripts/node-line.sh
  */
+import { execFileSync } from "node:child_process"
 import { mkdirSync, readFileSync } from "node:fs"
 import * as os from "node:os"
 import { join } from "node:path"
@@ -28,17 +31,37 @@ import { type MockServer, startMockServer } from "./harness/server.js"
 import { scenario as connections } from "./scenarios/connections.js"
 import { scenario as create } from "./scenarios/create.js"
 import { scenario as decode } from "./scenarios/decode.js"
+import { scenario as nodeStream } from "./scenarios/node-stream.js"
+import { scenario as peers } from "./scenarios/peers.js"
 import { scenario as prefetch } from "./scenarios/prefetch.js"
+import { scenario as rateLimit } from "./scenarios/rate-limit.js"
 import { scenario as retrieve } from "./scenarios/retrieve.js"
 import { scenario as stream } from "./scenarios/stream.js"
 import { scenario as xtopayTest } from "./scenarios/xtopay-test.js"
 
-const SCENARIOS: ReadonlyArray<Scenario> = [retrieve, create, stream, decode, xtopayTest, prefetch, connections]
+const SCENARIOS: ReadonlyArray<Scenario> = [
+  peers,
+  nodeStream,
+  retrieve,
+  create,
+  stream,
+  decode,
+  xtopayTest,
+  prefetch,
+  connections,
+  rateLimit
+]
 
 const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url))
 
 const { values: flags } = parseArgs({
-  options: { quick: { type: "boolean" }, only: { type: "string" }, profile: { type: "boolean" }, report: { type: "boolean" } },
+  options: {
+    quick: { type: "boolean" },
+    only: { type: "string" },
+    profile: { type: "boolean" },
+    report: { type: "boolean" },
+    node: { type: "string" }
+  },
   strict: true
 })
 if (flags.report === true) {
@@ -60,11 +83,20 @@ if (profileDir !== undefined) mkdirSync(profileDir, { recursive: true })
 
 const log = (line: string) => console.log(line)
 
+// Other Node lines for the peer scenario: Node 24 in a full run, none in a quick or partial one.
+const nodeMajors = (flags.node ?? (quick || only !== undefined ? "none" : "24")).split(",").map((m) => m.trim())
+  .filter((m) => m !== "none" && m !== "")
+const nodeLines = nodeMajors.map((major) => {
+  const bin = execFileSync("bash", [root("scripts/node-line.sh"), major], { encoding: "utf8" }).trim()
+  return { id: major, execPath: join(bin, "node") }
+})
+
 const runScenario = async (scenario: Scenario): Promise<ScenarioResult> => {
   const servers: Array<MockServer> = []
   const context: Context = {
     quick,
     log: (line) => log(`  ${line}`),
+    nodeLines,
     startServer: async (options) => {
       const server = await startMockServer(options)
       servers.push(server)
@@ -78,8 +110,16 @@ const runScenario = async (scenario: Scenario): Promise<ScenarioResult> => {
   }
   const started = performance.now()
   try {
-    const rows = await scenario.run(context)
-    return { id: scenario.id, title: scenario.title, seconds: (performance.now() - started) / 1000, rows: rows.map(judge) }
+    const outcome = await scenario.run(context)
+    const { data, rows, tables } = "rows" in outcome ? outcome : { rows: outcome, tables: undefined, data: undefined }
+    return {
+      id: scenario.id,
+      title: scenario.title,
+      seconds: (performance.now() - started) / 1000,
+      rows: rows.map(judge),
+      ...(tables !== undefined ? { tables } : {}),
+      ...(data !== undefined ? { data } : {})
+    }
   } catch (error) {
     const message = error instanceof Error ? (error.stack ?? error.message) : String(error)
     return { id: scenario.id, title: scenario.title, seconds: (performance.now() - started) / 1000, rows: [], error: message }

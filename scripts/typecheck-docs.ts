@@ -139,7 +139,9 @@ export const typecheckDocs = async (options: {
       paths: {
         "effect-xtopay": [src("index.ts")],
         "effect-xtopay/testing": [src("testing/index.ts")],
-        "effect-xtopay/mock-server": [src("testing/server.ts")]
+        "effect-xtopay/mock-server": [src("testing/server.ts")],
+        "effect-xtopay/rate-limit": [src("rate-limit.ts")],
+        "effect-xtopay/node": [src("node.ts")]
       }
     },
     include: ["./*.ts"]

@@ -10,6 +10,10 @@ export interface ChildOptions {
   readonly nodeFlags?: ReadonlyArray<string> | undefined
   /** Write a V8 CPU profile of the child into this directory (`node --cpu-prof`). */
   readonly cpuProfileDir?: string | undefined
+  /** Another Node binary to run the child with (e.g. Node 24 from `scripts/node-line.sh 24`). */
+  readonly execPath?: string | undefined
+  /** Extra environment variables for the child. */
+  readonly env?: Readonly<Record<string, string>> | undefined
 }
 
 const ENTRY = fileURLToPath(new URL("./child-entry.ts", import.meta.url))
@@ -24,7 +28,9 @@ export const runInChild = <I, O>(moduleUrl: string, input: I, options: ChildOpti
         ...(options.cpuProfileDir !== undefined ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`] : []),
         ...(options.nodeFlags ?? [])
       ],
-      stdio: ["ignore", "inherit", "inherit", "ipc"]
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+      ...(options.execPath !== undefined ? { execPath: options.execPath } : {}),
+      ...(options.env !== undefined ? { env: { ...process.env, ...options.env } } : {})
     })
     let result: { readonly ok: true; readonly value: O } | { readonly ok: false; readonly error: string } | undefined
     child.on("message", (message) => {

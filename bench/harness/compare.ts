@@ -125,3 +125,49 @@ export const callRows = (
     }
   ]
 }
+
+/** One client's figures in a side-by-side comparison (`compareClients`). */
+export interface ClientFigures {
+  readonly latency: Summary
+  /** CPU time (µs) of the calling process per call at concurrency 1. */
+  readonly cpuPerCall: number
+  /** Median calls/s over the throughput rounds, at `sizes.concurrency`. */
+  readonly throughput: number
+  readonly throughputRounds: ReadonlyArray<number>
+  /** CPU time (µs) of the calling process per call at `sizes.concurrency`. */
+  readonly cpuPerCallConcurrent: number
+}
+
+/**
+ * Many clients side by side in one process (in a child: see `Context.inChild`): every client takes
+ * its turn in every round, the order flipping round by round, so a drift in machine load hits
+ * them all alike.
+ */
+export const compareClients = async <K extends string>(
+  clients: Readonly<Record<K, Call>>,
+  sizes: CallSizes
+): Promise<Record<K, ClientFigures>> => {
+  const names = Object.keys(clients) as Array<K>
+  const each = <T>(f: (call: Call) => () => Promise<T>) =>
+    Object.fromEntries(names.map((name) => [name, f(clients[name])])) as Record<K, () => Promise<T>>
+  for (const name of names) await latencies(clients[name], sizes.warmup)
+  const perRound = Math.ceil(sizes.samples / sizes.rounds)
+  const latency = await alternate(sizes.rounds, each((call) => () => withCpu(() => latencies(call, perRound))))
+  const rate = await alternate(
+    sizes.rounds,
+    each((call) => () => withCpu(() => throughput(call, sizes.throughputCalls, sizes.concurrency)))
+  )
+  const sum = (xs: ReadonlyArray<number>) => xs.reduce((a, b) => a + b, 0)
+  return Object.fromEntries(names.map((name) => {
+    const rounds = latency[name]
+    const rates = rate[name]
+    const figures: ClientFigures = {
+      latency: summarize(rounds.flatMap((round) => round.result)),
+      cpuPerCall: sum(rounds.map((round) => round.cpuMicros)) / (rounds.length * perRound),
+      throughput: median(rates.map((round) => round.result)),
+      throughputRounds: rates.map((round) => round.result),
+      cpuPerCallConcurrent: sum(rates.map((round) => round.cpuMicros)) / (rates.length * sizes.throughputCalls)
+    }
+    return [name, figures]
+  })) as Record<K, ClientFigures>
+}

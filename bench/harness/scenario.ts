@@ -74,6 +74,23 @@ export const judge = (row: Row): JudgedRow => ({
   targetText: row.target !== undefined ? targetText(row.target) : undefined
 })
 
+/** A table of figures side by side (one line per client, say), rendered as it is. */
+export interface Table {
+  readonly title: string
+  readonly columns: ReadonlyArray<string>
+  readonly lines: ReadonlyArray<ReadonlyArray<string>>
+  /** A sentence under the table: what was measured, how. */
+  readonly note?: string | undefined
+}
+
+/** What a scenario gives back: its rows, and tables shown above them. */
+export interface Outcome {
+  readonly rows: ReadonlyArray<Row>
+  readonly tables?: ReadonlyArray<Table> | undefined
+  /** Unrounded figures behind the tables, kept in bench/results.json. */
+  readonly data?: unknown
+}
+
 /** What the runner gives a scenario. */
 export interface Context {
   /** Smaller sizes, for trying the harness out; its figures are not written anywhere. */
@@ -83,11 +100,13 @@ export interface Context {
   /** Runs `measure(input)` of the module at `moduleUrl` in a fresh Node process and returns its result. */
   readonly inChild: <I, O>(moduleUrl: string, input: I, options?: ChildOptions) => Promise<O>
   readonly log: (line: string) => void
+  /** Other Node lines to run on as well (`--node 24`): the major and its `node` binary. */
+  readonly nodeLines: ReadonlyArray<{ readonly id: string; readonly execPath: string }>
 }
 
 /** One file under bench/scenarios. */
 export interface Scenario {
   readonly id: string
   readonly title: string
-  readonly run: (context: Context) => Promise<ReadonlyArray<Row>>
+  readonly run: (context: Context) => Promise<ReadonlyArray<Row> | Outcome>
 }

@@ -7,6 +7,8 @@
 import { existsSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import type * as CustomersModule from "../../src/Customers.js"
+import type * as NodeModule from "../../src/node.js"
+import type * as RateLimitModule from "../../src/rate-limit.js"
 import type * as SchemasModule from "../../src/Schemas.js"
 import type * as CliModule from "../../src/testing/cli.js"
 import type * as XtopayTestModule from "../../src/testing/XtopayTest.js"
@@ -21,8 +23,11 @@ const built = (path: string): string => {
 }
 
 export const Customers: typeof CustomersModule = await import(built("Customers.js"))
-export const { XtopayClient }: typeof XtopayClientModule = await import(built("XtopayClient.js"))
-export const { XtopayTest }: typeof XtopayTestModule = await import(built("testing/XtopayTest.js"))
+export const { XtopayClient, XtopayLive }: typeof XtopayClientModule = await import(built("XtopayClient.js"))
+export const { XtopayNode, layerHttpClient }: typeof NodeModule = await import(built("node.js"))
+export const { XtopayTest, XtopayTestWith }: typeof XtopayTestModule = await import(built("testing/XtopayTest.js"))
+/** `effect-xtopay/rate-limit`, loaded only by the scenario that measures it. */
+export const loadRateLimit = async (): Promise<typeof RateLimitModule> => import(built("rate-limit.js"))
 export const { CustomerPage }: typeof SchemasModule = await import(built("Schemas.js"))
 /** The `xtopay-mock` command's `main`. */
 export const loadMockServerMain = async (): Promise<typeof CliModule.main> =>

@@ -39,12 +39,13 @@ interface Walk {
   readonly heldHeapMB: number
 }
 
-/** The hand-written loop: fetch a page, JSON.parse it, follow `next_cursor`. */
-const rawWalk = async (baseUrl: string, onItem: () => void) => {
+/** The hand-written loop (also the node-stream baseline): fetch a page, JSON.parse it, follow `next_cursor`. */
+export const rawWalk = async (baseUrl: string, onItem: () => void, onPage?: () => Promise<void>) => {
   let after: string | null = null
   do {
     const page = (await raw.get(customersPageUrl(baseUrl, LIMIT, after))) as RawPage
     for (let i = 0; i < page.data.length; i++) onItem()
+    if (onPage !== undefined) await onPage()
     after = page.pagination.has_more ? page.pagination.next_cursor : null
   } while (after !== null)
 }

@@ -5,6 +5,11 @@
 import { Context, type Duration, type Effect } from "effect"
 import type { ConnectionError } from "../XtopayError.js"
 
+/**
+ * What the client calls around each attempt when a gate is in context.
+ *
+ * @since 0.1.0
+ */
 export interface RateGate {
   /** Waits for this client's next token before an attempt is sent; a store that cannot be reached fails, and nothing is sent. */
   readonly take: (clientId: string) => Effect.Effect<void, ConnectionError>
@@ -12,4 +17,9 @@ export interface RateGate {
   readonly backOff: (clientId: string, wait: Duration.Duration) => Effect.Effect<void>
 }
 
+/**
+ * The gate the client takes a token from before each attempt; `XtopayRateLimit`'s layers provide it.
+ *
+ * @since 0.1.0
+ */
 export class XtopayRateGate extends Context.Tag("effect-xtopay/RateGate")<XtopayRateGate, RateGate>() {}

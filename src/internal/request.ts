@@ -217,7 +217,9 @@ export const makeExecute = (settings: ClientSettings) => {
       if (status >= 200 && status < 300) {
         const empty = spec.onEmpty !== undefined
           ? Effect.map(DateTime.now, spec.onEmpty)
-          : new UnexpectedResponse({ ...known, message: `Xtopay answered ${where} with HTTP ${status} and an empty body` })
+          : Effect.suspend(() =>
+            new UnexpectedResponse({ ...known, message: `Xtopay answered ${where} with HTTP ${status} and an empty body` })
+          )
         if (status === 204) return empty
         return Effect.flatMap(body, (text) => {
           if (text === "") return empty
@@ -287,10 +289,17 @@ export const makeExecute = (settings: ClientSettings) => {
 
     // Only requests safe to repeat are retried: GET, DELETE, and those carrying the same key each time.
     const safe = spec.method === "GET" || spec.method === "DELETE" || idempotencyKey !== undefined
+    // The retry (its schedule driver) is set up only once an attempt has failed, so a call that
+    // succeeds at once pays nothing for it; the policy is handed that first failure as it was.
     const retried = safe && maxRetries > 0
-      ? Effect.retry(reported, {
-        schedule: retryPolicy(settings.retrySchedule, maxRetries, spec),
-        while: shouldRetry(spec)
+      ? Effect.catchAll(reported, (first) => {
+        let replayed = false
+        const again = Effect.suspend(() => {
+          if (replayed) return reported
+          replayed = true
+          return Effect.fail(first)
+        })
+        return Effect.retry(again, { schedule: retryPolicy(settings.retrySchedule, maxRetries, spec), while: shouldRetry(spec) })
       })
       : reported
 

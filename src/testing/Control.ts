@@ -61,8 +61,9 @@ export interface FaultPlan {
 }
 
 /**
- * At most `requests` requests per `window`, per account; beyond, 429 `rate_limit_exceeded` with
- * `Retry-After` (whole seconds until the window ends).
+ * At most `requests` requests in any `window` (a sliding window), per account, whichever
+ * connections and clients they come by; beyond, 429 `rate_limit_exceeded` with `Retry-After`
+ * (whole seconds until the oldest request counted leaves the window). Refused requests do not count.
  *
  * @since 0.1.0
  */

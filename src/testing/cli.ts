@@ -3,6 +3,7 @@
  *
  * ```
  * npx xtopay-mock [--port 12111] [--host 127.0.0.1] [--seed-customers N] [--client-id cid_test_…] [--latency-ms N]
+ *                 [--rate-limit N [--rate-limit-window-ms MS]]
  * ```
  *
  * Prints its base URL (e.g. `http://127.0.0.1:12111/v1`) on stdout once it is ready, and stops on
@@ -12,7 +13,7 @@
  */
 import { Duration, Effect, Schedule } from "effect"
 import { parseArgs } from "node:util"
-import { DEFAULT_ACCOUNT } from "./Control.js"
+import { DEFAULT_ACCOUNT, type RateLimit } from "./Control.js"
 import { isMissingPlatformNode, missingPlatformNodeMessage } from "./internal/platformNode.js"
 import { make } from "./server.js"
 
@@ -36,6 +37,10 @@ Options:
   --seed-customers <n>   seed n customers (customer{i}@example.com) at start
   --client-id <id>       the account --seed-customers seeds (default ${DEFAULT_ACCOUNT})
   --latency-ms <n>       wait n ms before answering each request, like a distant API (default 0)
+  --rate-limit <n>       let at most n requests per account through in any sliding window
+                         (default: no limit); beyond, 429 rate_limit_exceeded with Retry-After
+  --rate-limit-window-ms <ms>
+                         the sliding window of --rate-limit (default 1000)
   -h, --help             show this help
 
 Prints the base URL on stdout when ready; stops on Ctrl-C (SIGINT) or SIGTERM.`
@@ -52,6 +57,8 @@ export interface CliOptions {
   readonly clientId: string
   /** Milliseconds every request waits before it is answered (absent: none). */
   readonly latencyMs?: number
+  /** At most this many requests per account in any sliding window (absent: no limit). */
+  readonly rateLimit?: RateLimit
 }
 
 const wholeNumber = (name: string, text: string, max: number): number => {
@@ -77,6 +84,8 @@ export const parseCli = (argv: ReadonlyArray<string>): CliOptions | "help" => {
       "seed-customers": { type: "string" },
       "client-id": { type: "string" },
       "latency-ms": { type: "string" },
+      "rate-limit": { type: "string" },
+      "rate-limit-window-ms": { type: "string" },
       help: { type: "boolean", short: "h" }
     },
     strict: true,
@@ -87,6 +96,15 @@ export const parseCli = (argv: ReadonlyArray<string>): CliOptions | "help" => {
   if (!/^cid_test_\S+$/.test(clientId)) {
     throw new Error(`--client-id expects a test client id (cid_test_…), got ${JSON.stringify(clientId)}`)
   }
+  if (values["rate-limit-window-ms"] !== undefined && values["rate-limit"] === undefined) {
+    throw new Error("--rate-limit-window-ms goes with --rate-limit")
+  }
+  const rateLimit: RateLimit | undefined = values["rate-limit"] === undefined ? undefined : {
+    requests: wholeNumber("rate-limit", values["rate-limit"], 1_000_000),
+    window: Duration.millis(
+      values["rate-limit-window-ms"] === undefined ? 1000 : wholeNumber("rate-limit-window-ms", values["rate-limit-window-ms"], 3_600_000)
+    )
+  }
   return {
     port: values.port === undefined ? DEFAULT_PORT : wholeNumber("port", values.port, 65535),
     host: values.host ?? "127.0.0.1",
@@ -94,7 +112,8 @@ export const parseCli = (argv: ReadonlyArray<string>): CliOptions | "help" => {
       ? 0
       : wholeNumber("seed-customers", values["seed-customers"], 10_000_000),
     clientId,
-    ...(values["latency-ms"] !== undefined ? { latencyMs: wholeNumber("latency-ms", values["latency-ms"], 60_000) } : {})
+    ...(values["latency-ms"] !== undefined ? { latencyMs: wholeNumber("latency-ms", values["latency-ms"], 60_000) } : {}),
+    ...(rateLimit !== undefined ? { rateLimit } : {})
   }
 }
 
@@ -120,7 +139,11 @@ const untilParentExits = (parent: number) =>
 export const serve = (options: CliOptions): Effect.Effect<void> =>
   Effect.gen(function*() {
     const parent = process.ppid
-    const server = yield* make({ port: options.port, host: options.host })
+    const server = yield* make({
+      port: options.port,
+      host: options.host,
+      ...(options.rateLimit !== undefined ? { rateLimit: options.rateLimit } : {})
+    })
     if (options.seedCustomers > 0) {
       const [took] = yield* Effect.timed(server.control.seedCustomers(options.clientId, options.seedCustomers))
       const seconds = (Duration.toMillis(took) / 1000).toFixed(1)

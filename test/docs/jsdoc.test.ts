@@ -8,8 +8,8 @@ const root = fileURLToPath(new URL("../..", import.meta.url))
 
 describe("API reference", () => {
   it("every export of the entry points (and every public member of an exported class or namespace) has a doc comment", () => {
-    // ".", "./testing" and "./mock-server" of the package's exports
-    const entries = ["index.ts", "testing/index.ts", "testing/server.ts"].map((entry) => join(root, "src", entry))
+    // ".", "./testing", "./mock-server", "./rate-limit" and "./node" of the package's exports
+    const entries = ["index.ts", "testing/index.ts", "testing/server.ts", "rate-limit.ts", "node.ts"].map((entry) => join(root, "src", entry))
     const undocumented = findUndocumented(entries).map((item) => `${item.location}  ${item.name}`)
     assert.deepStrictEqual(undocumented, [], `Add a doc comment (prose, not only @since) to:\n${undocumented.join("\n")}`)
   })

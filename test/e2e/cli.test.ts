@@ -3,7 +3,7 @@
  * after `npm ci`), it prints its base URL, answers, and stops on SIGTERM or SIGINT.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Schedule } from "effect"
+import { Duration, Effect, Schedule } from "effect"
 import { type ChildProcess, spawn } from "node:child_process"
 import { fileURLToPath } from "node:url"
 import { DEFAULT_PORT, parseCli } from "../../src/testing/cli.js"
@@ -91,6 +91,18 @@ describe("xtopay-mock arguments", () => {
       { port: 0, host: "::1", seedCustomers: 1_000_000, clientId: "cid_test_shop" }
     )
     assert.strictEqual(parseCli(["--help"]), "help")
+  })
+
+  it("--rate-limit: n requests per account in any sliding second, or in --rate-limit-window-ms", () => {
+    const perSecond = parseCli(["--rate-limit", "50"])
+    assert.notStrictEqual(perSecond, "help")
+    const limit = perSecond === "help" ? undefined : perSecond.rateLimit
+    assert.strictEqual(limit?.requests, 50)
+    assert.strictEqual(Duration.toMillis(Duration.decode(limit!.window)), 1000)
+    const perMinute = parseCli(["--rate-limit", "5", "--rate-limit-window-ms", "60000"])
+    assert.strictEqual(perMinute === "help" ? undefined : Duration.toMillis(Duration.decode(perMinute.rateLimit!.window)), 60_000)
+    assert.throws(() => parseCli(["--rate-limit", "many"]), /--rate-limit/)
+    assert.throws(() => parseCli(["--rate-limit-window-ms", "1000"]), /goes with --rate-limit/)
   })
 
   it("refuses a bad port, a bad count, a live client id and unknown options", () => {

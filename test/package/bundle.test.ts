@@ -68,6 +68,8 @@ describe("a browser bundle of Customers.create + XtopayLive", () => {
 
     assert.deepStrictEqual(inputs.filter((input) => input.startsWith("src/testing/")), [])
     assert.deepStrictEqual(inputs.filter((input) => input.includes("@effect/platform-node")), [])
+    // effect-xtopay/rate-limit's optional peers stay out of a bundle that does not import it.
+    assert.deepStrictEqual(inputs.filter((input) => /@effect\/experimental|ioredis|src\/rate-limit/.test(input)), [])
     assert.deepStrictEqual(inputs.filter((input) => input.startsWith("node:") || input.includes("(disabled)")), [])
     // Names only the fake and the mock server use.
     for (const marker of ["effect-xtopay/XtopayControl", "csk_test_default", "xtopay-mock"]) {

@@ -27,7 +27,13 @@ describe("the published package", () => {
         "dist/esm/testing/index.js",
         "dist/cjs/testing/index.js",
         "dist/esm/testing/server.js",
-        "dist/cjs/testing/server.js"
+        "dist/cjs/testing/server.js",
+        "dist/esm/rate-limit.js",
+        "dist/cjs/rate-limit.js",
+        "dist/esm/node.js",
+        "dist/esm/node.d.ts",
+        "dist/cjs/node.js",
+        "dist/cjs/node.d.ts"
       ]
     ) {
       assert.include(files, file)
@@ -45,6 +51,9 @@ describe("the published package", () => {
     assert.match(manifest.peerDependencies["effect"] ?? "", /^\^3\.(2[2-9]|[3-9]\d)/)
     assert.match(manifest.peerDependencies["@effect/platform"] ?? "", /^\^0\.(9[7-9]|\d{3})/)
     assert.strictEqual(manifest.peerDependenciesMeta["@effect/platform-node"]?.optional, true)
+    // effect-xtopay/rate-limit's: a user of the client alone installs neither.
+    assert.strictEqual(manifest.peerDependenciesMeta["@effect/experimental"]?.optional, true)
+    assert.strictEqual(manifest.peerDependenciesMeta["ioredis"]?.optional, true)
     assert.deepStrictEqual(Object.keys(manifest.dependencies ?? {}), [])
   })
 })

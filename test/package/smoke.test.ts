@@ -3,6 +3,8 @@ import { existsSync } from "node:fs"
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises"
 import { createRequire } from "node:module"
 import { tmpdir } from "node:os"
+import { createServer } from "node:http"
+import type { AddressInfo } from "node:net"
 import { join } from "node:path"
 import { npm, run } from "../../scripts/run.js"
 import { packed, registryReachable, root } from "./packed.js"
@@ -40,6 +42,48 @@ ${
 }
 `
 
+// What a Node server writes with effect-xtopay/node: XtopayNode from the environment, one retrieve.
+const nodeProgram = (format: "esm" | "cjs") => `
+import { Cause, Effect, Exit } from "effect"
+import { Customers } from "effect-xtopay"
+import { XtopayNode } from "effect-xtopay/node"
+
+const report = (exit: Exit.Exit<{ readonly id: string }, unknown>) =>
+  console.log(JSON.stringify(
+    Exit.isSuccess(exit) ? { format: "${format}", id: exit.value.id } : { format: "${format}", failure: Cause.pretty(exit.cause) }
+  ))
+
+Effect.runPromiseExit(Customers.retrieve("cus_smoke").pipe(Effect.provide(XtopayNode))).then(report)
+`
+
+/** A loopback server answering every request with one customer, for the node program. */
+const customerServer = () =>
+  new Promise<{ readonly url: string; readonly close: () => void }>((resolve) => {
+    const body = JSON.stringify({
+      id: "cus_smoke",
+      email: "ama@example.com",
+      name: null,
+      phone: null,
+      currency: "GHS",
+      metadata: {},
+      created_at: "2026-05-24T10:00:00Z"
+    })
+    const server = createServer((request, response) => {
+      request.resume()
+      response.writeHead(200, { "content-type": "application/json" }).end(body)
+    })
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo
+      resolve({
+        url: `http://127.0.0.1:${port}/v1`,
+        close: () => {
+          server.closeAllConnections()
+          server.close()
+        }
+      })
+    })
+  })
+
 const tsconfig = {
   compilerOptions: {
     target: "ES2022",
@@ -52,11 +96,11 @@ const tsconfig = {
     skipLibCheck: false,
     outDir: "out"
   },
-  include: ["main.mts", "main.cts"]
+  include: ["main.mts", "main.cts", "node.mts", "node.cts"]
 }
 
 describe("the packed package, installed into a fresh project", () => {
-  it("type-checks and runs an import program and a require program with only effect and @effect/platform", {
+  it("type-checks and runs an import program and a require program with only effect and @effect/platform, and effect-xtopay/node once its peer is installed", {
     timeout: 420_000
   }, async (ctx) => {
     if (!(await registryReachable())) {
@@ -83,6 +127,8 @@ describe("the packed package, installed into a fresh project", () => {
       await writeFile(join(project, "tsconfig.json"), JSON.stringify(tsconfig, null, 2))
       await writeFile(join(project, "main.mts"), program("esm"))
       await writeFile(join(project, "main.cts"), program("cjs"))
+      await writeFile(join(project, "node.mts"), nodeProgram("esm"))
+      await writeFile(join(project, "node.cts"), nodeProgram("cjs"))
       const compiled = await run(process.execPath, [tsc, "-p", project], { cwd: project })
       assert.strictEqual(compiled.code, 0, `tsc failed in the consumer project:\n${compiled.stdout}${compiled.stderr}`)
       assert.match(await readFile(join(project, "out", "main.cjs"), "utf8"), /require\("effect-xtopay"\)/)
@@ -114,6 +160,42 @@ console.log(JSON.stringify({
       const both = await run(process.execPath, [join(project, "both.mjs")], { cwd: project })
       assert.strictEqual(both.code, 0, `node both.mjs failed:\n${both.stderr}`)
       assert.deepStrictEqual(JSON.parse(both.stdout), { distinct: true, esmKnowsCjs: true, cjsKnowsEsm: true, plainError: false })
+
+      // effect-xtopay/node without its optional peer: it says what to install, with the version.
+      const server = await customerServer()
+      try {
+        const env = {
+          ...process.env,
+          XTOPAY_CLIENT_ID: "cid_test_smoke",
+          XTOPAY_CLIENT_SECRET: "csk_test_smoke",
+          XTOPAY_BASE_URL: server.url
+        }
+        const runNode = async () => {
+          const results: Array<{ format: string; id?: string; failure?: string }> = []
+          for (const file of ["node.mjs", "node.cjs"]) {
+            const ran = await run(process.execPath, [join(project, "out", file)], { cwd: project, env })
+            assert.strictEqual(ran.code, 0, `node out/${file} failed:\n${ran.stderr}`)
+            results.push(JSON.parse(ran.stdout))
+          }
+          return results
+        }
+        for (const result of await runNode()) {
+          assert.include(result.failure, "npm install @effect/platform-node@^0.108", `${result.format}: ${result.failure}`)
+        }
+        // With it installed, the same programs reach the server over undici.
+        const peer = await run(npm, [
+          "install",
+          "--prefer-offline",
+          "--no-audit",
+          "--no-fund",
+          "--no-package-lock",
+          `@effect/platform-node@${await installedVersion("@effect/platform-node")}`
+        ], { cwd: project })
+        assert.strictEqual(peer.code, 0, `npm install @effect/platform-node failed:\n${peer.stderr}`)
+        assert.deepStrictEqual(await runNode(), [{ format: "esm", id: "cus_smoke" }, { format: "cjs", id: "cus_smoke" }])
+      } finally {
+        server.close()
+      }
     } finally {
       await rm(project, { recursive: true, force: true })
     }

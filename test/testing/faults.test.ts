@@ -218,6 +218,22 @@ describe("in-memory Xtopay: rate limit", () => {
       assert.deepStrictEqual((yield* Customers.listPage()).data, [])
     }).pipe(Effect.provide(XtopayTestWith({ maxRetries: 0, rateLimit: { requests: 3, window: "10 seconds" } }))))
 
+  it.effect("the window slides: a request leaves it `window` after it was let through, not when a fixed window ends", () =>
+    Effect.gen(function*() {
+      yield* Customers.listPage()
+      yield* TestClock.adjust("6 seconds")
+      yield* Customers.listPage()
+      yield* TestClock.adjust("4500 millis")
+      // A fixed window begun at 0 s would have room for two again at 10.5 s; the sliding one has
+      // room for one, since the request of 6 s is still in it until 16 s.
+      yield* Customers.listPage()
+      const refused = yield* send("GET", "/customers")
+      assert.strictEqual(refused.status, 429)
+      assert.strictEqual(refused.headers["retry-after"], "6")
+      yield* TestClock.adjust("5500 millis")
+      assert.deepStrictEqual((yield* Customers.listPage()).data, [])
+    }).pipe(Effect.provide(XtopayTestWith({ maxRetries: 0, rateLimit: { requests: 2, window: "10 seconds" } }))))
+
   it.effect("the client waits out Retry-After and gets through", () =>
     Effect.gen(function*() {
       const control = yield* XtopayControl

@@ -1,6 +1,7 @@
 /**
- * The rate limit of the in-memory Xtopay, per account: one limit for every account, which an
- * account may replace with its own.
+ * The rate limit of the in-memory Xtopay: per account, whichever connection or client the
+ * requests come by, over a sliding window, so it judges many processes sharing one account. One
+ * limit applies to every account; an account may replace it with its own.
  */
 import { Duration } from "effect"
 import type { RateLimit } from "../Control.js"
@@ -15,11 +16,19 @@ const toLimit = (limit: RateLimit): Limit => ({
   windowMillis: Math.max(1, Duration.toMillis(Duration.decode(limit.window)))
 })
 
-/** A fixed window per account: at most `requests` in each `window`. */
+/** The times of the requests one account was let through, oldest first: a ring of `requests` slots. */
+interface Log {
+  readonly times: Array<number>
+  /** Index of the oldest time. */
+  start: number
+  size: number
+}
+
+/** A sliding window per account: at most `requests` accepted in any `window`; refused ones do not count. */
 export class RateLimiter {
   private limit: Limit | undefined
   private readonly own = new Map<string, Limit>()
-  private readonly windows = new Map<string, { start: number; count: number }>()
+  private readonly logs = new Map<string, Log>()
 
   constructor(limit: RateLimit | undefined) {
     this.set(limit)
@@ -27,29 +36,38 @@ export class RateLimiter {
 
   /** The limit of every account, replacing the ones accounts set for themselves. */
   set(limit: RateLimit | undefined): void {
-    this.windows.clear()
+    this.logs.clear()
     this.own.clear()
     this.limit = limit === undefined ? undefined : toLimit(limit)
   }
 
   /** One account's own limit; `undefined` removes it, so the limit of every account applies again. */
   setFor(account: string, limit: RateLimit | undefined): void {
-    this.windows.delete(account)
+    this.logs.delete(account)
     if (limit === undefined) this.own.delete(account)
     else this.own.set(account, toLimit(limit))
   }
 
-  /** Counts the request; when over the limit, the whole seconds to wait (at least 1). */
+  /** Counts the request; when over the limit, the whole seconds until the oldest leaves the window (at least 1). */
   check(account: string, now: number): number | undefined {
     const limit = this.own.get(account) ?? this.limit
     if (limit === undefined) return undefined
-    let window = this.windows.get(account)
-    if (window === undefined || now >= window.start + limit.windowMillis) {
-      window = { start: now, count: 0 }
-      this.windows.set(account, window)
+    const capacity = limit.requests
+    if (capacity < 1) return Math.max(1, Math.ceil(limit.windowMillis / 1000))
+    let log = this.logs.get(account)
+    if (log === undefined || log.times.length !== capacity) {
+      log = { times: new Array<number>(capacity), start: 0, size: 0 }
+      this.logs.set(account, log)
     }
-    window.count += 1
-    if (window.count <= limit.requests) return undefined
-    return Math.max(1, Math.ceil((window.start + limit.windowMillis - now) / 1000))
+    while (log.size > 0 && log.times[log.start]! <= now - limit.windowMillis) {
+      log.start = (log.start + 1) % capacity
+      log.size -= 1
+    }
+    if (log.size < capacity) {
+      log.times[(log.start + log.size) % capacity] = now
+      log.size += 1
+      return undefined
+    }
+    return Math.max(1, Math.ceil((log.times[log.start]! + limit.windowMillis - now) / 1000))
   }
 }
