@@ -24,6 +24,7 @@ import {
   XtopayControlError
 } from "./Control.js"
 import { FaultQueue } from "./internal/faults.js"
+import { makeHosted, registerHosted } from "./internal/hosted.js"
 import { RateLimiter } from "./internal/rateLimiter.js"
 import { IdempotencyStore } from "./internal/idempotency.js"
 import { makeIdGenerator } from "./internal/ids.js"
@@ -234,7 +235,7 @@ export const makeBackend = (options: BackendOptions = {}): Effect.Effect<Backend
 
     const control = makeControl(state, faults, limiter, log, idempotency)
     if (options.seed !== undefined) yield* Effect.orDie(control.seed(options.seed))
-    return {
+    const backend: Backend = {
       handle,
       control,
       authenticate: (header) => {
@@ -242,6 +243,9 @@ export const makeBackend = (options: BackendOptions = {}): Effect.Effect<Backend
         return "_tag" in account ? account : account.id
       }
     }
+    // Kept off the public `Backend`: only the mock server's hosted pages reach it.
+    registerHosted(backend, makeHosted(state, control))
+    return backend
   })
 
 const seedMillis = (time: SeedTime | undefined, now: number, field: string): Effect.Effect<number, XtopayControlError> => {

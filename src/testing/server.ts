@@ -18,6 +18,8 @@ import { XtopayClient, type XtopayClientOptions } from "../XtopayClient.js"
 import { type BackendOptions, makeBackend } from "./Backend.js"
 import { errorAnswer } from "./internal/answers.js"
 import { CONTROL_PREFIX, makeControlApi } from "./internal/controlApi.js"
+import { hostedOf } from "./internal/hosted.js"
+import { isPagePath, makePages } from "./internal/pages.js"
 import { DEFAULT_ACCOUNT, XtopayControl } from "./Control.js"
 import { importPlatformNode } from "./internal/platformNode.js"
 import type { WireAnswer, WireOutcome, WireRequest } from "./wire.js"
@@ -257,12 +259,16 @@ const reachableHost = (host: string) => (host === "0.0.0.0" ? "127.0.0.1" : host
 export const serveWire = (
   handle: (request: WireRequest) => Effect.Effect<WireOutcome>,
   options: ListenOptions = {}
-): Effect.Effect<Listening, ServeError, Scope.Scope> => serve(handle, undefined, options)
+): Effect.Effect<Listening, ServeError, Scope.Scope> => serve(handle, undefined, undefined, options)
 
-/** `serveWire`, with the control API under `/_mock` when one is given. */
+/**
+ * `serveWire`, with the control API under `/_mock` and the hosted pages (`/setup/…`, `/portal/…`,
+ * form posts, whole paths) when they are given.
+ */
 const serve = (
   handle: (request: WireRequest) => Effect.Effect<WireOutcome>,
   control: ((request: WireRequest) => Effect.Effect<WireOutcome>) | undefined,
+  pages: ((request: WireRequest) => Effect.Effect<WireOutcome>) | undefined,
   options: ListenOptions
 ): Effect.Effect<Listening, ServeError, Scope.Scope> =>
   Effect.gen(function*() {
@@ -282,6 +288,10 @@ const serve = (
       if (body._tag === "Aborted") return HttpServerResponse.empty({ status: 499 })
       if (body._tag === "TooLarge") return toResponse(tooLarge())
       const { path, search } = splitTarget(incoming.url ?? "/")
+      if (pages !== undefined && isPagePath(path)) {
+        const page: WireRequest = { method, path, query: new URLSearchParams(search), headers: wireHeaders(incoming), body: body.text }
+        return yield* Effect.flatMap(pages(page), (outcome) => respond(response, outcome))
+      }
       const prefix = [PREFIX, ...(control === undefined ? [] : [CONTROL_PREFIX])].find((p) => path === p || path.startsWith(`${p}/`))
       if (prefix === undefined) return toResponse(outsidePrefix(method, path))
       const contentType = incoming.headers["content-type"]
@@ -348,7 +358,10 @@ export const make = (options: MockServerOptions = {}): Effect.Effect<MockServer.
   Effect.gen(function*() {
     const { host, port, ...backendOptions } = options
     const backend = yield* makeBackend(backendOptions)
-    const listening = yield* serve(backend.handle, makeControlApi(backend), { host, port })
+    const hosted = hostedOf(backend)!
+    const listening = yield* serve(backend.handle, makeControlApi(backend), makePages(hosted), { host, port })
+    // The links it hands out open its own pages, on the origin a client reaches it at.
+    hosted.useOrigin(new URL(listening.baseUrl).origin)
     return { ...listening, control: backend.control }
   })
 

@@ -179,7 +179,9 @@ const mask = (value: unknown): unknown => {
   const walk = (v: unknown): unknown => {
     if (DateTime.isDateTime(v)) return "<time>"
     if (typeof v === "string") {
-      return v.replace(ID, (id, prefix: string) => label(id, prefix))
+      // The one intended difference: the mock server's links open its own pages, on its own origin.
+      return v.replace(/^(https:\/\/(checkout|billing)\.xtopay\.co|http:\/\/127\.0\.0\.1:\d+)(?=\/(setup|portal)\/)/, "<pages>")
+        .replace(ID, (id, prefix: string) => label(id, prefix))
         .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/g, "<time>")
     }
     if (Array.isArray(v)) return v.map(walk)

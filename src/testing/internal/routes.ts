@@ -202,10 +202,11 @@ const createSetupIntent: Route = {
     respond(Either.map(decodeSetupIntent(request), ({ customer_id }) => {
       const owner = state.findCustomer(account, customer_id)
       if (owner === undefined) return customerNotFound(customer_id, "customer_id")
+      const id = state.ids.next("si_")
       const record = state.createSetupIntent(owner, {
-        id: state.ids.next("si_"),
+        id,
         customer_id,
-        setup_url: `https://checkout.xtopay.co/setup/tok_${state.ids.token(24)}`,
+        setup_url: state.links.setupUrl(id),
         expires_at: DateTime.unsafeMake(now + LINK_LIFETIME_MILLIS)
       })
       return jsonAnswer(201, encodeSetupIntent(record.intent))
@@ -245,14 +246,15 @@ const detachPaymentMethod: Route = {
 const createPortalSession: Route = {
   endpoint: Endpoints.customerPortalCreateSession,
   run: ({ account, now, request, state }) =>
-    respond(Either.map(decodePortalSession(request), ({ customer_id }) => {
+    respond(Either.map(decodePortalSession(request), ({ customer_id, return_url }) => {
       if (state.findCustomer(account, customer_id) === undefined) return customerNotFound(customer_id, "customer_id")
+      const expiresAtMillis = now + LINK_LIFETIME_MILLIS
       return jsonAnswer(
         201,
         encodePortalSession({
           id: state.ids.next("cps_"),
-          url: `https://billing.xtopay.co/portal/sess_${state.ids.token(24)}`,
-          expires_at: DateTime.unsafeMake(now + LINK_LIFETIME_MILLIS)
+          url: state.links.portalUrl({ account, customerId: customer_id, returnUrl: return_url, expiresAtMillis }),
+          expires_at: DateTime.unsafeMake(expiresAtMillis)
         })
       )
     }))

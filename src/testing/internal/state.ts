@@ -6,6 +6,7 @@
 import { DateTime } from "effect"
 import type { Customer, PaymentMethod, SetupIntent, Subscription } from "../../Schemas.js"
 import type { IdGenerator } from "./ids.js"
+import { HostedLinks } from "./links.js"
 import { type Keyed, type PageOf, type PageQuery, readPage, SortedIndex } from "./sortedIndex.js"
 
 export interface Account {
@@ -76,6 +77,8 @@ export class State {
   readonly customers = new Map<string, CustomerRecord>()
   readonly paymentMethods = new Map<string, PaymentMethodRecord>()
   readonly setupIntents = new Map<string, SetupIntentRecord>()
+  /** The setup and portal links handed out, and what each opens. */
+  readonly links = new HostedLinks()
   private lastTime: DateTime.Utc | undefined
 
   constructor(readonly ids: IdGenerator) {}
@@ -107,6 +110,7 @@ export class State {
       if (methods !== undefined) for (let j = 0; j < methods.size; j++) this.paymentMethods.delete(methods.get(j)!.id)
     }
     for (const [intentId, intent] of this.setupIntents) if (intent.account === account) this.setupIntents.delete(intentId)
+    this.links.forgetAccount(account)
     this.accounts.delete(id)
   }
 

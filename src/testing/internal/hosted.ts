@@ -1,0 +1,94 @@
+/**
+ * What the mock server's hosted pages do to the in-memory Xtopay, given only a link's token: look
+ * up what it opens, complete a setup intent, detach a payment method. Each change goes through the
+ * backend's own operation (`completeSetupIntent`, the detach route), so it has the same effects as
+ * over the API or `XtopayControl`.
+ */
+import { Effect } from "effect"
+import * as Endpoints from "../../internal/endpoints.js"
+import type { Customer, PaymentMethod, SetupIntent } from "../../Schemas.js"
+import type { PaymentMethodDetails, XtopayControl, XtopayControlError } from "../Control.js"
+import type { PortalSessionRecord } from "./links.js"
+import { routeFor } from "./routes.js"
+import type { State } from "./state.js"
+
+/** Why a link no longer opens its page. */
+export type GoneReason = "expired" | "used" | "customer-deleted"
+
+/** What a token opens, now. */
+export type Lookup<A> =
+  | { readonly _tag: "Unknown" }
+  | { readonly _tag: "Gone"; readonly reason: GoneReason }
+  | ({ readonly _tag: "Open" } & A)
+
+export interface SetupView {
+  /** The client id of the account the intent belongs to. */
+  readonly account: string
+  readonly intent: SetupIntent
+  readonly customer: Customer
+}
+
+export interface PortalView {
+  readonly session: PortalSessionRecord
+  readonly customer: Customer
+  /** Newest first. */
+  readonly paymentMethods: ReadonlyArray<PaymentMethod>
+}
+
+/** The hosted pages' view of one in-memory Xtopay. */
+export interface Hosted {
+  /** Links made from now on point below `origin` (the mock server's own, e.g. `http://127.0.0.1:4010`). */
+  readonly useOrigin: (origin: string) => void
+  readonly setup: (token: string, now: number) => Lookup<SetupView>
+  /** Completes the intent the token opens, as `XtopayControl.completeSetupIntent` does. */
+  readonly completeSetup: (
+    setupIntentId: string,
+    account: string,
+    details: PaymentMethodDetails
+  ) => Effect.Effect<PaymentMethod, XtopayControlError>
+  readonly portal: (token: string, now: number) => Lookup<PortalView>
+  /** Detaches one of the portal customer's payment methods, as `DELETE /payment-methods/:id` does; false when it is not theirs. */
+  readonly removePaymentMethod: (view: PortalView, paymentMethodId: string, now: number) => boolean
+}
+
+const detach = routeFor(Endpoints.paymentMethodsDetach)!
+
+export const makeHosted = (state: State, control: XtopayControl.Service): Hosted => ({
+  useOrigin: (origin) => state.links.useOrigin(origin),
+  setup: (token, now) => {
+    const id = state.links.setupIntentOf(token)
+    const record = id === undefined ? undefined : state.setupIntents.get(id)
+    if (record === undefined) return { _tag: "Unknown" }
+    if (record.completed) return { _tag: "Gone", reason: "used" }
+    if (now >= record.intent.expires_at.epochMillis) return { _tag: "Gone", reason: "expired" }
+    const owner = state.findCustomer(record.account, record.intent.customer_id)
+    if (owner === undefined) return { _tag: "Gone", reason: "customer-deleted" }
+    return { _tag: "Open", account: record.account.id, intent: record.intent, customer: owner.customer }
+  },
+  completeSetup: (setupIntentId, account, details) => control.account(account).completeSetupIntent(setupIntentId, details),
+  portal: (token, now) => {
+    const session = state.links.portalSessionOf(token)
+    if (session === undefined) return { _tag: "Unknown" }
+    if (now >= session.expiresAtMillis) return { _tag: "Gone", reason: "expired" }
+    const owner = state.findCustomer(session.account, session.customerId)
+    if (owner === undefined) return { _tag: "Gone", reason: "customer-deleted" }
+    return { _tag: "Open", session, customer: owner.customer, paymentMethods: state.paymentMethodsOf(owner) }
+  },
+  removePaymentMethod: (view, paymentMethodId, now) => {
+    const record = state.findPaymentMethod(view.session.account, paymentMethodId)
+    if (record === undefined || record.owner.id !== view.customer.id) return false
+    const path = `/payment-methods/${encodeURIComponent(paymentMethodId)}`
+    const request = { method: "DELETE", path, query: new URLSearchParams(), headers: {}, body: "" }
+    return detach.run({ state, account: view.session.account, request, id: paymentMethodId, now }).status === 200
+  }
+})
+
+const registry = new WeakMap<object, Hosted>()
+
+/** Ties a backend to its hosted view, without adding it to the public `Backend` type. */
+export const registerHosted = (backend: object, hosted: Hosted): void => {
+  registry.set(backend, hosted)
+}
+
+/** The hosted view of a backend made by `makeBackend` (undefined for any other `Backend`). */
+export const hostedOf = (backend: object): Hosted | undefined => registry.get(backend)
