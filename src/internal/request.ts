@@ -8,7 +8,7 @@ import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as HttpTraceContext from "@effect/platform/HttpTraceContext"
-import { Clock, Context, DateTime, Duration, Effect, Option, Schema, type Schedule, Tracer } from "effect"
+import { Clock, Context, DateTime, Duration, Effect, Either, Option, Schema, type Schedule, Tracer } from "effect"
 import type { RequestOptions } from "../RequestOptions.js"
 import { ErrorEnvelope } from "../Schemas.js"
 import {
@@ -21,6 +21,7 @@ import {
   UnexpectedResponse,
   type XtopayError
 } from "../XtopayError.js"
+import { decoderFor } from "./decoders.js"
 import type { Method } from "./endpoints.js"
 import type { RateGate } from "./rateGate.js"
 import { recordResponse } from "./responseMeta.js"
@@ -227,12 +228,17 @@ export const makeExecute = (settings: ClientSettings) => {
           if (Option.isNone(json)) {
             return new UnexpectedResponse({ ...known, message: `Xtopay answered ${where} with HTTP ${status} and a body that is not JSON` })
           }
-          return Effect.mapError(Schema.decodeUnknown(spec.response)(json.value), (cause) =>
-            new UnexpectedResponse({
-              ...known,
-              message: `Xtopay's answer to ${where} has an unexpected shape: ${cause.message}`,
-              cause
-            }))
+          return Either.match(decoderFor(spec.response)(json.value), {
+            onLeft: (cause) =>
+              Effect.fail(
+                new UnexpectedResponse({
+                  ...known,
+                  message: `Xtopay's answer to ${where} has an unexpected shape: ${cause.message}`,
+                  cause
+                })
+              ),
+            onRight: Effect.succeed
+          })
         })
       }
 

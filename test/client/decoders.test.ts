@@ -1,9 +1,12 @@
 /**
- * The response schemas as the client decodes with them: what the fake encodes decodes to the same
+ * The response schemas, and the client's decoders of them (the compiled exact shape first, the
+ * schema as the fallback, held to the same result): what the fake encodes decodes to the same
  * value, fields the real API may leave out get their defaults, and timestamps read as Xtopay prints them.
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Arbitrary, DateTime, Either, FastCheck as fc, Schema } from "effect"
+import { compile, MISMATCH } from "../../src/internal/compile.js"
+import { decoderFor, ExactCustomer, ExactCustomerDetails, ExactPaymentMethod, exactPage, timestamp } from "../../src/internal/decoders.js"
 import { Customer, CustomerDetails, CustomerPage, PaymentMethod, PaymentMethodPage, Timestamp } from "../../src/Schemas.js"
 
 describe("response schemas", () => {
@@ -37,6 +40,113 @@ describe("response schemas", () => {
     assert.deepStrictEqual(decoded.metadata, {})
     assert.deepStrictEqual(decoded.subscriptions, [])
     assert.deepStrictEqual(decoded.payment_methods, [])
+  })
+})
+
+const agrees = <A, I>(schema: Schema.Schema<A, I>, fast: (u: unknown) => Either.Either<A, unknown>) => {
+  const tolerant = Schema.decodeUnknownEither(schema)
+  const encode = Schema.encodeSync(schema)
+  fc.assert(
+    fc.property(Arbitrary.make(schema), (value) => {
+      const wire: unknown = JSON.parse(JSON.stringify(encode(value)))
+      const viaFast = fast(wire)
+      const viaTolerant = tolerant(wire)
+      // (A year past 9999 encodes to a string neither accepts; then both must refuse it.)
+      if (Either.isRight(viaTolerant)) assert.deepStrictEqual(viaFast, viaTolerant)
+      else assert.isTrue(Either.isLeft(viaFast))
+    }),
+    { numRuns: 200 }
+  )
+}
+
+describe("the compiled-first response decoders", () => {
+  it("give what the public schemas give, for any value they encode", () => {
+    agrees(Customer, decoderFor(Customer))
+    agrees(CustomerDetails, decoderFor(CustomerDetails))
+    agrees(PaymentMethod, decoderFor(PaymentMethod))
+    agrees(CustomerPage, decoderFor(CustomerPage))
+    agrees(PaymentMethodPage, decoderFor(PaymentMethodPage))
+  })
+
+  it("fall back to the tolerant schema when a field is left out, with its defaults", () => {
+    const sparse = { id: "cus_1", email: "ama@example.com", created_at: "2026-05-24T10:00:00Z" }
+    const decoded = Either.getOrThrow(decoderFor(Customer)(sparse))
+    assert.deepStrictEqual(
+      { name: decoded.name, phone: decoded.phone, currency: decoded.currency, metadata: decoded.metadata },
+      { name: null, phone: null, currency: "GHS", metadata: {} }
+    )
+    const page = Either.getOrThrow(decoderFor(CustomerPage)({ data: [sparse], pagination: { has_more: false } }))
+    assert.deepStrictEqual(page.pagination, { has_more: false, next_cursor: null, previous_cursor: null, total_count: null })
+  })
+
+  it("fail with the tolerant schema's error when neither shape fits", () => {
+    const result = decoderFor(Customer)({ id: "cus_1" })
+    assert.isTrue(Either.isLeft(result))
+    if (Either.isLeft(result)) assert.include(result.left.message, "email")
+  })
+})
+
+describe("compiled exact-shape decoders", () => {
+  const shapes: ReadonlyArray<readonly [string, Schema.Schema<any, any>]> = [
+    ["Customer", ExactCustomer],
+    ["CustomerDetails", ExactCustomerDetails],
+    ["PaymentMethod", ExactPaymentMethod],
+    ["Customer page", exactPage(ExactCustomer)],
+    ["PaymentMethod page", exactPage(ExactPaymentMethod)]
+  ]
+
+  it("every exact wire shape compiles (else decoding silently runs the slow way)", () => {
+    for (const [name, schema] of shapes) assert.isDefined(compile(schema, [timestamp]), name)
+  })
+
+  /** A wire value of the shape, then maybe one field broken: a wrong type, a missing key, a bad date. */
+  const nearMisses = <A, I>(schema: Schema.Schema<A, I>) =>
+    fc.tuple(Arbitrary.make(schema), fc.nat(), fc.constantFrom<unknown>(undefined, null, 1, "x", true, [], {}, "2026-13-45T99:99:99Z"), fc.boolean())
+      .map(([value, pick, replacement, breakIt]) => {
+        const wire: unknown = JSON.parse(JSON.stringify(Schema.encodeSync(schema)(value)))
+        if (!breakIt) return wire
+        // Walk to a random object or array inside the value and change one of its entries.
+        const containers: Array<Record<string, unknown> | Array<unknown>> = []
+        const collect = (u: unknown) => {
+          if (typeof u === "object" && u !== null) {
+            containers.push(u as Record<string, unknown>)
+            for (const child of Object.values(u)) collect(child)
+          }
+        }
+        collect(wire)
+        const target = containers[pick % containers.length]!
+        const keys = Object.keys(target)
+        if (keys.length === 0) return wire
+        const key = keys[pick % keys.length]!
+        if (replacement === undefined) delete (target as Record<string, unknown>)[key]
+        else (target as Record<string, unknown>)[key] = replacement
+        return wire
+      })
+
+  it("never accept what the schema refuses, and give exactly what it gives", () => {
+    for (const [, schema] of shapes) {
+      const compiled = compile(schema, [timestamp])!
+      const viaSchema = Schema.decodeUnknownEither(schema)
+      fc.assert(
+        fc.property(nearMisses(schema), (wire) => {
+          const fast = compiled(wire)
+          const slow = viaSchema(wire)
+          if (fast === MISMATCH) return
+          assert.isTrue(Either.isRight(slow), `compiled accepted what the schema refuses: ${JSON.stringify(wire)}`)
+          if (Either.isRight(slow)) assert.deepStrictEqual(fast, slow.right)
+        }),
+        { numRuns: 300 }
+      )
+    }
+  })
+
+  it("leave a __proto__ metadata key to the schema", () => {
+    const wire = JSON.parse(
+      '{"id":"cus_1","email":"a@b.co","name":null,"phone":null,"currency":"GHS","metadata":{"__proto__":"x"},"created_at":"2026-05-24T10:00:00Z"}'
+    )
+    assert.strictEqual(compile(ExactCustomer, [timestamp])!(wire), MISMATCH)
+    const decoded = Either.getOrThrow(decoderFor(Customer)(wire))
+    assert.strictEqual(Object.getPrototypeOf(decoded.metadata), Object.prototype)
   })
 })
 
