@@ -3,6 +3,7 @@
  *
  * ```
  * npx xtopay-mock [--port 12111] [--host 127.0.0.1] [--seed-customers N] [--client-id cid_test_…] [--latency-ms N]
+ *   [--webhook-retry-delays 200,400]
  * ```
  *
  * Prints its base URL (e.g. `http://127.0.0.1:12111/v1`) on stdout once it is ready, and stops on
@@ -36,6 +37,9 @@ Options:
   --seed-customers <n>   seed n customers (customer{i}@example.com) at start
   --client-id <id>       the account --seed-customers seeds (default ${DEFAULT_ACCOUNT})
   --latency-ms <n>       wait n ms before answering each request, like a distant API (default 0)
+  --webhook-retry-delays <ms,…>
+                         wait these ms before each retry of a failed webhook delivery
+                         (default 5 min, 30 min, 2 h, 5 h, 10 h, 24 h)
   -h, --help             show this help
 
 Prints the base URL on stdout when ready; stops on Ctrl-C (SIGINT) or SIGTERM.`
@@ -52,6 +56,8 @@ export interface CliOptions {
   readonly clientId: string
   /** Milliseconds every request waits before it is answered (absent: none). */
   readonly latencyMs?: number
+  /** Milliseconds before each retry of a failed webhook delivery (absent: the reference's schedule). */
+  readonly webhookRetryDelays?: ReadonlyArray<number>
 }
 
 const wholeNumber = (name: string, text: string, max: number): number => {
@@ -77,6 +83,7 @@ export const parseCli = (argv: ReadonlyArray<string>): CliOptions | "help" => {
       "seed-customers": { type: "string" },
       "client-id": { type: "string" },
       "latency-ms": { type: "string" },
+      "webhook-retry-delays": { type: "string" },
       help: { type: "boolean", short: "h" }
     },
     strict: true,
@@ -94,7 +101,14 @@ export const parseCli = (argv: ReadonlyArray<string>): CliOptions | "help" => {
       ? 0
       : wholeNumber("seed-customers", values["seed-customers"], 10_000_000),
     clientId,
-    ...(values["latency-ms"] !== undefined ? { latencyMs: wholeNumber("latency-ms", values["latency-ms"], 60_000) } : {})
+    ...(values["latency-ms"] !== undefined ? { latencyMs: wholeNumber("latency-ms", values["latency-ms"], 60_000) } : {}),
+    ...(values["webhook-retry-delays"] !== undefined
+      ? {
+        webhookRetryDelays: values["webhook-retry-delays"].split(",").map((part) =>
+          wholeNumber("webhook-retry-delays", part.trim(), 86_400_000)
+        )
+      }
+      : {})
   }
 }
 
@@ -120,7 +134,13 @@ const untilParentExits = (parent: number) =>
 export const serve = (options: CliOptions): Effect.Effect<void> =>
   Effect.gen(function*() {
     const parent = process.ppid
-    const server = yield* make({ port: options.port, host: options.host })
+    const server = yield* make({
+      port: options.port,
+      host: options.host,
+      ...(options.webhookRetryDelays !== undefined
+        ? { webhookRetryDelays: options.webhookRetryDelays.map((ms) => Duration.millis(ms)) }
+        : {})
+    })
     if (options.seedCustomers > 0) {
       const [took] = yield* Effect.timed(server.control.seedCustomers(options.clientId, options.seedCustomers))
       const seconds = (Duration.toMillis(took) / 1000).toFixed(1)

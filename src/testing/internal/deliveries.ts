@@ -144,8 +144,9 @@ export const makeDeliveries = (options: {
         (event) =>
           Effect.forEach(
             state.endpointsFor(event.account, event.event.type),
-            // Counted as under way from the fork, so that `settled` right after a request waits for it.
-            (endpoint) => Effect.zipRight(begin, Effect.forkIn(deliver(event, endpoint), scope)),
+            // Counted as under way from the fork, so that `settled` right after a request waits for it;
+            // interruptible even when the request was answered in an uninterruptible region, so the scope's close ends it.
+            (endpoint) => Effect.zipRight(begin, Effect.forkIn(Effect.interruptible(deliver(event, endpoint)), scope)),
             { discard: true }
           ),
         { discard: true }
