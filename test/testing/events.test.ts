@@ -1,4 +1,7 @@
 import * as HttpRouter from "@effect/platform/HttpRouter"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import { createHmac } from "node:crypto"
 import { assert, describe, it } from "@effect/vitest"
 import { Chunk, DateTime, Effect, Ref, Stream, TestClock } from "effect"
 import {
@@ -145,5 +148,56 @@ describe("XtopayTestWith({ webhookApp })", () => {
         yield* control.settleDeliveries
         assert.strictEqual((yield* Ref.get(received)).length, 2)
       }).pipe(Effect.provide(XtopayTestWith({ webhookApp: receiver(received, 2) })))
+    }))
+
+  it.effect("each attempt has a fresh timestamp and signature over the same body, keyed with the creating credential's secret", () =>
+    Effect.gen(function*() {
+      const seen: Array<{ readonly timestamp: string; readonly signature: string; readonly body: string }> = []
+      // A bare app (no Webhooks.handler): the test checks the signature with node:crypto itself.
+      const app = Effect.gen(function*() {
+        const request = yield* HttpServerRequest.HttpServerRequest
+        const body = yield* Effect.orDie(request.text)
+        seen.push({
+          timestamp: request.headers["x-xtopay-timestamp"]!,
+          signature: request.headers["x-xtopay-signature"]!,
+          body
+        })
+        return HttpServerResponse.empty({ status: seen.length === 1 ? 503 : 204 })
+      })
+      yield* Effect.gen(function*() {
+        const control = yield* XtopayControl
+        yield* TestClock.setTime(Date.parse("2026-05-24T10:00:00Z"))
+        yield* WebhookEndpoints.create({ url: "https://shop.example/hooks" })
+        yield* Customers.create({ email: "ama@example.com" })
+        yield* control.settleDeliveries
+        yield* TestClock.adjust("5 minutes")
+        yield* control.settleDeliveries
+        assert.strictEqual(seen.length, 2)
+        assert.deepStrictEqual(seen.map((s) => s.timestamp), ["1779616800", "1779617100"])
+        assert.strictEqual(seen[0]!.body, seen[1]!.body)
+        for (const { body, signature, timestamp } of seen) {
+          const expected = createHmac("sha256", "csk_test_default").update(`${timestamp}.${body}`).digest("hex")
+          assert.strictEqual(signature, `sha256=${expected}`)
+        }
+        assert.notStrictEqual(seen[0]!.signature, seen[1]!.signature)
+      }).pipe(Effect.provide(XtopayTestWith({ webhookApp: app })))
+    }))
+
+  it.effect("a disabled endpoint, or one whose events list lacks the type, gets nothing", () =>
+    Effect.gen(function*() {
+      let calls = 0
+      const app = Effect.sync(() => {
+        calls++
+        return HttpServerResponse.empty({ status: 200 })
+      })
+      yield* Effect.gen(function*() {
+        const control = yield* XtopayControl
+        const off = yield* WebhookEndpoints.create({ url: "https://shop.example/off" })
+        yield* WebhookEndpoints.update(off.id, { status: "disabled" })
+        yield* WebhookEndpoints.create({ url: "https://shop.example/deleted-only", events: ["customer.deleted"] })
+        yield* Customers.create({ email: "ama@example.com" })
+        yield* control.settleDeliveries
+        assert.strictEqual(calls, 0)
+      }).pipe(Effect.provide(XtopayTestWith({ webhookApp: app })))
     }))
 })
