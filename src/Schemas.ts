@@ -52,6 +52,28 @@ export const ObjectId = Schema.String.pipe(
   }, { identifier: "ObjectId" })
 )
 
+/** An `ObjectId` that starts with `prefix`: a path id the client can refuse before sending. */
+const prefixedId = (prefix: string, identifier: string) =>
+  ObjectId.pipe(
+    Schema.filter((s) => s.startsWith(prefix) && s.length > prefix.length ? true : `Expected an id starting with "${prefix}", got ${JSON.stringify(s)}`, {
+      identifier
+    })
+  )
+
+/**
+ * A webhook endpoint id: `we_…`.
+ *
+ * @since 0.1.0
+ */
+export const WebhookEndpointId = prefixedId("we_", "WebhookEndpointId")
+
+/**
+ * An event id: `evt_…`.
+ *
+ * @since 0.1.0
+ */
+export const EventId = prefixedId("evt_", "EventId")
+
 /**
  * An email address: something `@` a domain with a dot, no whitespace.
  *

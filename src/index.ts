@@ -6,8 +6,10 @@
  */
 export * as CustomerPortal from "./CustomerPortal.js"
 export * as Customers from "./Customers.js"
+export * as Events from "./Events.js"
 export * as PaymentMethods from "./PaymentMethods.js"
 export * as SetupIntents from "./SetupIntents.js"
+export * as WebhookEndpoints from "./WebhookEndpoints.js"
 export * as Webhooks from "./Webhooks.js"
 export { WebhookVerificationError } from "./Webhooks.js"
 

@@ -12,13 +12,26 @@ import {
   Customer,
   CustomerUpdateParams,
   DeletedCustomer,
+  DeletedWebhookEndpoint,
+  DeliveryAttemptListParams,
+  DeliveryAttemptPage,
+  EventId,
+  EventListParams,
+  EventPage,
   PaymentMethod,
   PaymentMethodListParams,
   PaymentMethodPage,
   PortalSession,
   PortalSessionCreateParams,
   SetupIntent,
-  SetupIntentCreateParams
+  SetupIntentCreateParams,
+  WebhookEndpoint,
+  WebhookEndpointCreateParams,
+  WebhookEndpointId,
+  WebhookEndpointListParams,
+  WebhookEndpointPage,
+  WebhookEndpointUpdateParams,
+  XtopayEvent
 } from "../Schemas.js"
 
 export type Method = "GET" | "POST" | "PATCH" | "DELETE"
@@ -32,6 +45,8 @@ export interface Endpoint {
   readonly route: string
   /** What the body (POST, PATCH) or the query (GET) takes; none when the call takes no parameters. */
   readonly params?: Schema.Schema<any, any> | undefined
+  /** What the path ids must be (a prefix, say); `ObjectId` when absent. */
+  readonly pathId?: Schema.Schema<string> | undefined
   /** What a 2xx answers with. */
   readonly response: Schema.Schema<any, any>
   /** The status of a first success (a replayed POST is answered 200). */
@@ -163,6 +178,108 @@ export const customerPortalCreateSession = endpoint({
   idempotencyKey: true
 })
 
+export const webhookEndpointsCreate = endpoint({
+  operation: "webhookEndpoints.create",
+  method: "POST",
+  route: "/webhook-endpoints",
+  params: WebhookEndpointCreateParams,
+  response: WebhookEndpoint,
+  status: 201,
+  notFound: false,
+  idempotencyKey: true
+})
+
+export const webhookEndpointsRetrieve = endpoint({
+  operation: "webhookEndpoints.retrieve",
+  method: "GET",
+  route: "/webhook-endpoints/:id",
+  pathId: WebhookEndpointId,
+  response: WebhookEndpoint,
+  status: 200,
+  notFound: true,
+  idempotencyKey: false
+})
+
+export const webhookEndpointsUpdate = endpoint({
+  operation: "webhookEndpoints.update",
+  method: "PATCH",
+  route: "/webhook-endpoints/:id",
+  pathId: WebhookEndpointId,
+  params: WebhookEndpointUpdateParams,
+  response: WebhookEndpoint,
+  status: 200,
+  notFound: true,
+  idempotencyKey: true
+})
+
+export const webhookEndpointsDelete = endpoint({
+  operation: "webhookEndpoints.delete",
+  method: "DELETE",
+  route: "/webhook-endpoints/:id",
+  pathId: WebhookEndpointId,
+  response: DeletedWebhookEndpoint,
+  status: 200,
+  notFound: true,
+  idempotencyKey: false,
+  onEmpty: ([id]): DeletedWebhookEndpoint => ({ id: id!, deleted: true })
+})
+
+export const webhookEndpointsListPage = endpoint({
+  operation: "webhookEndpoints.listPage",
+  method: "GET",
+  route: "/webhook-endpoints",
+  params: WebhookEndpointListParams,
+  response: WebhookEndpointPage,
+  status: 200,
+  notFound: false,
+  idempotencyKey: false
+})
+
+export const eventsRetrieve = endpoint({
+  operation: "events.retrieve",
+  method: "GET",
+  route: "/events/:id",
+  pathId: EventId,
+  response: XtopayEvent,
+  status: 200,
+  notFound: true,
+  idempotencyKey: false
+})
+
+export const eventsListPage = endpoint({
+  operation: "events.listPage",
+  method: "GET",
+  route: "/events",
+  params: EventListParams,
+  response: EventPage,
+  status: 200,
+  notFound: false,
+  idempotencyKey: false
+})
+
+export const eventsDeliveryAttempts = endpoint({
+  operation: "events.deliveryAttempts",
+  method: "GET",
+  route: "/events/:id/delivery-attempts",
+  pathId: EventId,
+  params: DeliveryAttemptListParams,
+  response: DeliveryAttemptPage,
+  status: 200,
+  notFound: true,
+  idempotencyKey: false
+})
+
+export const eventsReplay = endpoint({
+  operation: "events.replay",
+  method: "POST",
+  route: "/events/:id/replay",
+  pathId: EventId,
+  response: XtopayEvent,
+  status: 202,
+  notFound: true,
+  idempotencyKey: true
+})
+
 /** Every operation, in the order the docs list them. */
 export const endpoints: ReadonlyArray<Endpoint> = [
   customersCreate,
@@ -174,7 +291,16 @@ export const endpoints: ReadonlyArray<Endpoint> = [
   paymentMethodsRetrieve,
   paymentMethodsListPage,
   paymentMethodsDetach,
-  customerPortalCreateSession
+  customerPortalCreateSession,
+  webhookEndpointsCreate,
+  webhookEndpointsRetrieve,
+  webhookEndpointsUpdate,
+  webhookEndpointsDelete,
+  webhookEndpointsListPage,
+  eventsRetrieve,
+  eventsListPage,
+  eventsDeliveryAttempts,
+  eventsReplay
 ]
 
 /** The path parameters of a route template: `/events/:id/replay` → `["id"]`. */

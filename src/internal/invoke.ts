@@ -11,7 +11,7 @@ import type { InvalidRequest, UnexpectedResponse } from "../XtopayError.js"
 import { type Endpoint, pathParams } from "./endpoints.js"
 import { paginate } from "../Pagination.js"
 import { CLIENT_SPAN, type ErrorsOf } from "./request.js"
-import { pathId, validate, validatePrefetch } from "./validate.js"
+import { pathId, validate, validatePrefetch, validateQuery } from "./validate.js"
 
 /** One string per `:name` segment of the route. */
 type PathArgs<R extends string> = R extends `${string}:${string}/${infer Rest}` ? [id: string, ...PathArgs<`/${Rest}`>]
@@ -37,9 +37,10 @@ export type CallOf<E extends Endpoint> = Effect.Effect<
 /** The endpoint function of `endpoint`: one `Effect.fn` span per call (`Xtopay.customers.create`). */
 export const invoke = <E extends Endpoint>(endpoint: E): (...args: ArgsOf<E>) => CallOf<E> => {
   const names = pathParams(endpoint.route)
-  const ids = names.map((name) => pathId(name))
-  const check = endpoint.params === undefined ? undefined : validate(endpoint.params)
+  const ids = names.map((name) => pathId(name, endpoint.pathId))
   const inBody = endpoint.method === "POST" || endpoint.method === "PATCH"
+  // A query goes on the wire encoded (a `DateTime` as its ISO text); a body as the caller gave it.
+  const check = endpoint.params === undefined ? undefined : inBody ? validate(endpoint.params) : validateQuery(endpoint.params)
   const call = Effect.fn(`Xtopay.${endpoint.operation}`, CLIENT_SPAN)(function*(args: ReadonlyArray<unknown>) {
     const path: Array<string> = []
     let route = endpoint.route

@@ -22,6 +22,19 @@ export const toInvalidRequest = (error: ParseResult.ParseError, paramOverride?: 
   return new InvalidRequest({ code, message, ...(param !== undefined ? { param } : {}) })
 }
 
+/**
+ * Validates a query's parameters, given as their type (a `DateTime` for a timestamp), and encodes
+ * them as they go on the wire.
+ */
+export const validateQuery = <A, I>(schema: Schema.Schema<A, I>) => {
+  const encode = Schema.encodeUnknownEither(schema, { errors: "first" })
+  return (input: unknown): Effect.Effect<I, InvalidRequest> =>
+    Either.match(encode(input), {
+      onLeft: (error) => Effect.fail(toInvalidRequest(error)),
+      onRight: Effect.succeed
+    })
+}
+
 /** Validates `input` against `schema`; the decoded value is what goes on the wire. */
 export const validate = <A, I>(schema: Schema.Schema<A, I>, paramOverride?: string) => {
   const decode = Schema.decodeUnknownEither(schema, { errors: "first" })
@@ -32,9 +45,9 @@ export const validate = <A, I>(schema: Schema.Schema<A, I>, paramOverride?: stri
     })
 }
 
-/** Validates an id that goes into a path, and percent-encodes it. */
-export const pathId = (param: string) => {
-  const check = validate(ObjectId, param)
+/** Validates an id that goes into a path (against `schema`, `ObjectId` by default), and percent-encodes it. */
+export const pathId = (param: string, schema: Schema.Schema<string> = ObjectId) => {
+  const check = validate(schema, param)
   return (id: unknown): Effect.Effect<string, InvalidRequest> => Effect.map(check(id), encodeURIComponent)
 }
 

@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import { Clock, DateTime, Duration, Effect, Fiber, type Scope, Schema } from "effect"
-import { CurrencyCode, type CustomerDetails, E164Phone, Email, IdempotencyKey, Metadata, ObjectId, type PaymentMethod, type Subscription } from "../Schemas.js"
+import { CurrencyCode, type CustomerDetails, E164Phone, Email, IdempotencyKey, Metadata, ObjectId, type PaymentMethod, PaymentMethod as PaymentMethodSchema, type Subscription, XtopayEvent as XtopayEventSchema, type XtopayEvent } from "../Schemas.js"
 import { defaultCode, errorAnswer, rateLimitedAnswer } from "./internal/answers.js"
 import { checkCredentials, isAuthFailure, parseBasic } from "./internal/auth.js"
 import {
@@ -31,6 +31,7 @@ import { makeIdGenerator } from "./internal/ids.js"
 import { RequestLog } from "./internal/requestLog.js"
 import { type MatchedRoute, matchRoute } from "./internal/routes.js"
 import { type Account, type CustomerRecord, State } from "./internal/state.js"
+import { DEFAULT_RETRY_DELAYS, type Deliveries, fetchSender, makeDeliveries, type WebhookSender } from "./internal/deliveries.js"
 import type { WireAnswer, WireOutcome, WireRequest } from "./wire.js"
 
 /**
@@ -46,6 +47,13 @@ export interface BackendOptions {
   readonly faults?: ReadonlyArray<FaultPlan>
   /** How many of the most recent requests `XtopayControl.requests` keeps. Default 10,000. */
   readonly maxRecordedRequests?: number
+  /**
+   * The waits before each retry of a failed webhook delivery. Default the reference's: 5 min,
+   * 30 min, 2 h, 5 h, 10 h, 24 h (7 attempts in all).
+   */
+  readonly webhookRetryDelays?: ReadonlyArray<Duration.DurationInput>
+  /** How deliveries leave the fake. Default: `fetch` to each endpoint's URL (the mock server). */
+  readonly webhookSender?: WebhookSender
 }
 
 /**
@@ -72,6 +80,8 @@ const isPhone = Schema.is(E164Phone)
 const isCurrency = Schema.is(CurrencyCode)
 const isMetadata = Schema.is(Metadata)
 const isObjectId = Schema.is(ObjectId)
+const encodePaymentMethod = Schema.encodeSync(PaymentMethodSchema)
+const decodeEvent = Schema.decodeUnknownSync(XtopayEventSchema)
 
 const withHeaders = (answer: WireAnswer, headers: Readonly<Record<string, string>>): WireAnswer => ({
   ...answer,
@@ -97,7 +107,14 @@ export const makeBackend = (options: BackendOptions = {}): Effect.Effect<Backend
   Effect.gen(function*() {
     const scope = yield* Effect.scope
     const idSeed = options.idSeed ?? DEFAULT_ID_SEED
-    const state = new State(makeIdGenerator(idSeed))
+    const state = new State(makeIdGenerator(idSeed), makeIdGenerator((idSeed ^ 0x2c1b3c6d) >>> 0))
+    const deliveries = makeDeliveries({
+      state,
+      ids: makeIdGenerator((idSeed ^ 0x297a2d39) >>> 0),
+      scope,
+      sender: options.webhookSender ?? fetchSender,
+      retryDelays: options.webhookRetryDelays ?? DEFAULT_RETRY_DELAYS
+    })
     // Request ids have their own stream, so object ids depend only on the objects made.
     const requestIds = makeIdGenerator((idSeed ^ 0x5bd1e995) >>> 0)
     const faults = new FaultQueue()
@@ -230,10 +247,13 @@ export const makeBackend = (options: BackendOptions = {}): Effect.Effect<Backend
         const clientId = clientIdOf(request.headers["authorization"])
         log.add(request, `${method} ${template ?? request.path}`, clientId)
         const fault = faults.take(method, template, request.path, clientId)
-        return Effect.map(answerTo(request, method, matched, fault, now), (answer) => deliver(answer, fault, requestId))
+        return Effect.map(
+          Effect.tap(answerTo(request, method, matched, fault, now), () => deliveries.dispatch),
+          (answer) => deliver(answer, fault, requestId)
+        )
       })
 
-    const control = makeControl(state, faults, limiter, log, idempotency)
+    const control = makeControl(state, faults, limiter, log, idempotency, deliveries)
     if (options.seed !== undefined) yield* Effect.orDie(control.seed(options.seed))
     const backend: Backend = {
       handle,
@@ -312,8 +332,10 @@ const makeControl = (
   faults: FaultQueue,
   limiter: RateLimiter,
   log: RequestLog,
-  idempotency: IdempotencyStore
+  idempotency: IdempotencyStore,
+  deliveries: Deliveries
 ): XtopayControl.Service => {
+  const dispatch = deliveries.dispatch
   const customerById = (id: string): Effect.Effect<CustomerRecord, XtopayControlError> => {
     const record = state.customers.get(id)
     return record === undefined ? Effect.fail(controlError(`No such customer: '${id}'`, "NotFound")) : Effect.succeed(record)
@@ -407,11 +429,30 @@ const makeControl = (
         return Effect.fail(controlError(`The customer of setup intent ${setupIntentId} was deleted`, "Conflict"))
       }
       intent.completed = true
-      const method = paymentMethodFrom(owner, details, state.ids.next("pm_"), now)
-      return Effect.succeed(state.attachPaymentMethod(owner, method).method)
+      const method = state.attachPaymentMethod(owner, paymentMethodFrom(owner, details, state.ids.next("pm_"), now)).method
+      state.recordEvent(intent.account, "customer.payment_method_added", encodePaymentMethod(method), now)
+      return Effect.as(dispatch, method)
+    })
+
+  /** The accounts' events, newest first, after dropping those older than 30 days. */
+  const eventsOf = (accounts: ReadonlyArray<Account>): Effect.Effect<ReadonlyArray<XtopayEvent>> =>
+    Effect.map(Clock.currentTimeMillis, (now) => {
+      const records = accounts.flatMap((account) => {
+        state.pruneEvents(account, now)
+        return Array.from({ length: account.events.size }, (_, i) => account.events.get(i)!)
+      })
+      records.sort((a, b) => b.millis - a.millis || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+      return records.map((record) => decodeEvent(record.event))
     })
 
   return XtopayControl.of({
+    events: Effect.suspend(() => eventsOf([...state.accounts.values()])),
+    settleDeliveries: deliveries.settled,
+    deliveryAttempts: (eventId) =>
+      Effect.sync(() => {
+        const attempts = state.events.get(eventId)?.attempts
+        return attempts === undefined ? [] : Array.from({ length: attempts.size }, (_, i) => attempts.get(i)!.attempt)
+      }),
     seed,
     seedCustomers,
     seedSubscription: (customerId, subscription) =>
@@ -435,6 +476,10 @@ const makeControl = (
       seed: (data) => seed({ ...data, account: clientId }),
       completeSetupIntent: (setupIntentId, details) => completeSetupIntent(setupIntentId, details, clientId),
       requests: Effect.sync(() => log.snapshot(clientId)),
+      events: Effect.suspend(() => {
+        const account = state.accounts.get(clientId)
+        return account === undefined ? Effect.succeed([]) : eventsOf([account])
+      }),
       clearRequests: Effect.sync(() => log.clear(clientId)),
       injectFaults: (...plans) => Effect.sync(() => faults.add(plans, clientId)),
       clearFaults: Effect.sync(() => faults.clear(clientId)),

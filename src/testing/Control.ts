@@ -7,7 +7,7 @@
  */
 import type { DateTime, Duration, Effect } from "effect"
 import { Context, Data } from "effect"
-import type { CustomerDetails, PaymentMethod, Subscription } from "../Schemas.js"
+import type { CustomerDetails, DeliveryAttempt, PaymentMethod, Subscription, XtopayEvent } from "../Schemas.js"
 import type { WireRequest } from "./wire.js"
 
 /**
@@ -221,6 +221,16 @@ export declare namespace XtopayControl {
       setupIntentId: string,
       details: PaymentMethodDetails
     ) => Effect.Effect<PaymentMethod, XtopayControlError>
+    /** The events every account recorded (the last 30 days), newest first. */
+    readonly events: Effect.Effect<ReadonlyArray<XtopayEvent>>
+    /**
+     * Waits until no webhook delivery attempt is under way: after a request or a
+     * `TestClock.adjust`, the attempts now due have all been made and recorded (retries still
+     * waiting on the `Clock` are not waited for).
+     */
+    readonly settleDeliveries: Effect.Effect<void>
+    /** Every attempt to deliver an event, oldest first (none for an unknown id). */
+    readonly deliveryAttempts: (eventId: string) => Effect.Effect<ReadonlyArray<DeliveryAttempt>>
     /** Requests received so far, oldest first (the most recent `maxRecordedRequests`). */
     readonly requests: Effect.Effect<ReadonlyArray<RecordedRequest>>
     readonly clearRequests: Effect.Effect<void>
@@ -254,6 +264,8 @@ export declare namespace XtopayControl {
       setupIntentId: string,
       details: PaymentMethodDetails
     ) => Effect.Effect<PaymentMethod, XtopayControlError>
+    /** This account's events (the last 30 days), newest first. */
+    readonly events: Effect.Effect<ReadonlyArray<XtopayEvent>>
     /** The requests whose credentials named this client id, oldest first. */
     readonly requests: Effect.Effect<ReadonlyArray<RecordedRequest>>
     /** Forgets this account's recorded requests. */

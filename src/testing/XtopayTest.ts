@@ -5,10 +5,13 @@
  * @since 0.1.0
  */
 import * as HttpClient from "@effect/platform/HttpClient"
-import { Context, Effect, Layer, Redacted } from "effect"
+import type * as HttpApp from "@effect/platform/HttpApp"
+import { Context, Deferred, Effect, Layer, Redacted, type Scope } from "effect"
 import { DEFAULT_BASE_URL, make, XtopayClient, type XtopayClientOptions } from "../XtopayClient.js"
 import { type BackendOptions, makeBackend } from "./Backend.js"
 import { DEFAULT_ACCOUNT, XtopayControl } from "./Control.js"
+import { appSender } from "./internal/appSender.js"
+import type { WebhookSender } from "./internal/deliveries.js"
 import { makeMemoryHttpClient } from "./internal/memoryHttpClient.js"
 
 /**
@@ -17,7 +20,14 @@ import { makeMemoryHttpClient } from "./internal/memoryHttpClient.js"
  *
  * @since 0.1.0
  */
-export interface XtopayTestOptions extends BackendOptions, Partial<Omit<XtopayClientOptions, "baseUrl">> {}
+export interface XtopayTestOptions extends BackendOptions, Partial<Omit<XtopayClientOptions, "baseUrl">> {
+  /**
+   * Where webhook deliveries go: your `HttpApp` (an `HttpRouter` with `Webhooks.handler`, say),
+   * in process, as real `HttpServerRequest`s for the endpoint's URL, on the `Clock`. Without it,
+   * every delivery attempt fails with no answer (and is recorded so).
+   */
+  readonly webhookApp?: HttpApp.Default<unknown, XtopayClient | Scope.Scope> | undefined
+}
 
 /**
  * The client and control service over a fresh in-memory Xtopay. Client options that make no
@@ -28,7 +38,13 @@ export interface XtopayTestOptions extends BackendOptions, Partial<Omit<XtopayCl
 export const XtopayTestWith = (options: XtopayTestOptions = {}): Layer.Layer<XtopayClient | XtopayControl> =>
   Layer.scopedContext(
     Effect.gen(function*() {
-      const backend = yield* makeBackend(options)
+      // The app needs the client, which needs the backend: deliveries wait for it (none is sent before).
+      const clientReady = yield* Deferred.make<XtopayClient.Service>()
+      const webhookApp = options.webhookApp
+      const sender: WebhookSender = options.webhookSender ?? (webhookApp === undefined
+        ? () => Effect.fail("no webhookApp")
+        : (delivery) => Effect.flatMap(Deferred.await(clientReady), (client) => appSender(webhookApp, client)(delivery)))
+      const backend = yield* makeBackend({ ...options, webhookSender: sender })
       const httpClient = makeMemoryHttpClient(backend.handle, new URL(DEFAULT_BASE_URL).pathname)
       const client = yield* make({
         ...options,
@@ -36,6 +52,7 @@ export const XtopayTestWith = (options: XtopayTestOptions = {}): Layer.Layer<Xto
         clientSecret: options.clientSecret ?? Redacted.make("csk_test_default"),
         baseUrl: DEFAULT_BASE_URL
       }).pipe(Effect.provideService(HttpClient.HttpClient, httpClient), Effect.orDie)
+      yield* Deferred.succeed(clientReady, client)
       return Context.make(XtopayClient, client).pipe(Context.add(XtopayControl, backend.control))
     })
   )

@@ -4,6 +4,7 @@
  * ```
  * npx xtopay-mock [--port 12111] [--host 127.0.0.1] [--seed-customers N] [--client-id cid_test_…] [--latency-ms N]
  *                 [--rate-limit N [--rate-limit-window-ms MS]]
+ *   [--webhook-retry-delays 200,400]
  * ```
  *
  * Prints its base URL (e.g. `http://127.0.0.1:12111/v1`) on stdout once it is ready, and stops on
@@ -41,6 +42,9 @@ Options:
                          (default: no limit); beyond, 429 rate_limit_exceeded with Retry-After
   --rate-limit-window-ms <ms>
                          the sliding window of --rate-limit (default 1000)
+  --webhook-retry-delays <ms,…>
+                         wait these ms before each retry of a failed webhook delivery
+                         (default 5 min, 30 min, 2 h, 5 h, 10 h, 24 h)
   -h, --help             show this help
 
 Prints the base URL on stdout when ready; stops on Ctrl-C (SIGINT) or SIGTERM.`
@@ -59,6 +63,8 @@ export interface CliOptions {
   readonly latencyMs?: number
   /** At most this many requests per account in any sliding window (absent: no limit). */
   readonly rateLimit?: RateLimit
+  /** Milliseconds before each retry of a failed webhook delivery (absent: the reference's schedule). */
+  readonly webhookRetryDelays?: ReadonlyArray<number>
 }
 
 const wholeNumber = (name: string, text: string, max: number): number => {
@@ -86,6 +92,7 @@ export const parseCli = (argv: ReadonlyArray<string>): CliOptions | "help" => {
       "latency-ms": { type: "string" },
       "rate-limit": { type: "string" },
       "rate-limit-window-ms": { type: "string" },
+      "webhook-retry-delays": { type: "string" },
       help: { type: "boolean", short: "h" }
     },
     strict: true,
@@ -113,7 +120,14 @@ export const parseCli = (argv: ReadonlyArray<string>): CliOptions | "help" => {
       : wholeNumber("seed-customers", values["seed-customers"], 10_000_000),
     clientId,
     ...(values["latency-ms"] !== undefined ? { latencyMs: wholeNumber("latency-ms", values["latency-ms"], 60_000) } : {}),
-    ...(rateLimit !== undefined ? { rateLimit } : {})
+    ...(rateLimit !== undefined ? { rateLimit } : {}),
+    ...(values["webhook-retry-delays"] !== undefined
+      ? {
+        webhookRetryDelays: values["webhook-retry-delays"].split(",").map((part) =>
+          wholeNumber("webhook-retry-delays", part.trim(), 86_400_000)
+        )
+      }
+      : {})
   }
 }
 
@@ -142,7 +156,10 @@ export const serve = (options: CliOptions): Effect.Effect<void> =>
     const server = yield* make({
       port: options.port,
       host: options.host,
-      ...(options.rateLimit !== undefined ? { rateLimit: options.rateLimit } : {})
+      ...(options.rateLimit !== undefined ? { rateLimit: options.rateLimit } : {}),
+      ...(options.webhookRetryDelays !== undefined
+        ? { webhookRetryDelays: options.webhookRetryDelays.map((ms) => Duration.millis(ms)) }
+        : {})
     })
     if (options.seedCustomers > 0) {
       const [took] = yield* Effect.timed(server.control.seedCustomers(options.clientId, options.seedCustomers))

@@ -4,6 +4,7 @@ import {
   ConnectionError,
   CustomerPortal,
   Customers,
+  Events,
   Forbidden,
   IdempotencyConflict,
   InvalidRequest,
@@ -14,6 +15,7 @@ import {
   SetupIntents,
   Unauthorized,
   UnexpectedResponse,
+  WebhookEndpoints,
   type XtopayClient,
   type XtopayError
 } from "../../src/index.js"
@@ -279,7 +281,18 @@ describe("every endpoint, whatever the answer, fails only with its own tagged er
     [
       "CustomerPortal.createSession",
       CustomerPortal.createSession({ customer_id: "cus_a1b2c3", return_url: "https://shop.example.com" })
-    ]
+    ],
+    ["WebhookEndpoints.create", WebhookEndpoints.create({ url: "https://shop.example/hooks" })],
+    ["WebhookEndpoints.retrieve", WebhookEndpoints.retrieve("we_1")],
+    ["WebhookEndpoints.update", WebhookEndpoints.update("we_1", { status: "disabled" })],
+    ["WebhookEndpoints.delete", WebhookEndpoints.delete("we_1")],
+    ["WebhookEndpoints.listPage", WebhookEndpoints.listPage()],
+    ["WebhookEndpoints.list", Stream.runDrain(WebhookEndpoints.list())],
+    ["Events.retrieve", Events.retrieve("evt_1")],
+    ["Events.listPage", Events.listPage()],
+    ["Events.list", Stream.runDrain(Events.list())],
+    ["Events.deliveryAttempts", Stream.runDrain(Events.deliveryAttempts("evt_1"))],
+    ["Events.replay", Events.replay("evt_1")]
   ]
 
   for (const [name, call] of calls) {

@@ -112,6 +112,18 @@ describe("xtopay-mock arguments", () => {
     assert.throws(() => parseCli(["--client-id", "cid_live_shop"]), /cid_test_/)
     assert.throws(() => parseCli(["--verbose"]))
   })
+
+  it("--webhook-retry-delays reads milliseconds, comma-separated, and refuses anything else", () => {
+    assert.deepStrictEqual(parseCli(["--webhook-retry-delays", "200,400"]), {
+      port: DEFAULT_PORT,
+      host: "127.0.0.1",
+      seedCustomers: 0,
+      clientId: "cid_test_default",
+      webhookRetryDelays: [200, 400]
+    })
+    assert.throws(() => parseCli(["--webhook-retry-delays", "200,1s"]), /--webhook-retry-delays/)
+    assert.throws(() => parseCli(["--webhook-retry-delays", "-5"]), /--webhook-retry-delays/)
+  })
 })
 
 describe("xtopay-mock as a process", () => {

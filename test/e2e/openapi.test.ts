@@ -168,11 +168,12 @@ const conforms = (spec: Json, route: string, result: RawResult) => {
 }
 
 describe("docs/openapi.yaml", () => {
-  it.live("is a valid OpenAPI 3.1 document with ten operations, basic auth and the documented headers", () =>
+  it.live("is a valid OpenAPI 3.1 document with nineteen operations, six webhooks, basic auth and the documented headers", () =>
     Effect.gen(function*() {
       const spec = yield* loadSpec
       assert.strictEqual(spec["openapi"], "3.1.0")
-      assert.strictEqual(specRoutes(spec).length, 10)
+      assert.strictEqual(specRoutes(spec).length, 19)
+      assert.strictEqual(Object.keys(spec["webhooks"]).length, 6)
       assert.deepStrictEqual(spec["components"]["securitySchemes"]["basic"], {
         type: "http",
         scheme: "basic",
@@ -260,6 +261,25 @@ describe("docs/openapi.yaml", () => {
       check("DELETE /payment-methods/:id", yield* call("DELETE", `/payment-methods/${card.id}`))
       check("POST /customer-portal/sessions", yield* call("POST", "/customer-portal/sessions", { customer_id: customer, return_url: "https://shop.example" }))
       check("POST /customer-portal/sessions", yield* call("POST", "/customer-portal/sessions", { customer_id: customer, return_url: "ftp://x" }))
+      const hook = yield* call("POST", "/webhook-endpoints", { url: "http://127.0.0.1:9/hooks", events: ["customer.updated"] })
+      check("POST /webhook-endpoints", hook)
+      check("POST /webhook-endpoints", yield* call("POST", "/webhook-endpoints", { url: "http://example.com/hooks" }))
+      const hookId = bodyOf(hook).id as string
+      check("GET /webhook-endpoints", yield* call("GET", "/webhook-endpoints?limit=1"))
+      check("GET /webhook-endpoints/:id", yield* call("GET", `/webhook-endpoints/${hookId}`))
+      check("GET /webhook-endpoints/:id", yield* call("GET", "/webhook-endpoints/we_missing"))
+      check("PATCH /webhook-endpoints/:id", yield* call("PATCH", `/webhook-endpoints/${hookId}`, { status: "disabled", description: null }))
+      const events = yield* call("GET", "/events?limit=2&type=customer.updated")
+      check("GET /events", events)
+      check("GET /events", yield* call("GET", "/events?created_after=yesterday"))
+      const eventId = bodyOf(events).data[0].id as string
+      check("GET /events/:id", yield* call("GET", `/events/${eventId}`))
+      check("GET /events/:id", yield* call("GET", "/events/evt_missing"))
+      check("POST /events/:id/replay", yield* call("POST", `/events/${eventId}/replay`, undefined, { "idempotency-key": "r1" }))
+      check("POST /events/:id/replay", yield* call("POST", `/events/${eventId}/replay`, undefined, { "idempotency-key": "r1" }))
+      check("GET /events/:id/delivery-attempts", yield* call("GET", `/events/${eventId}/delivery-attempts?limit=5`))
+      check("GET /events/:id/delivery-attempts", yield* call("GET", "/events/evt_missing/delivery-attempts"))
+      check("DELETE /webhook-endpoints/:id", yield* call("DELETE", `/webhook-endpoints/${hookId}`))
       yield* control.injectFaults({ times: 1, fault: { _tag: "RateLimit", retryAfterSeconds: 3 } })
       check("GET /customers", yield* call("GET", "/customers"))
       yield* control.injectFaults({ times: 1, fault: { _tag: "Status", status: 503 } })

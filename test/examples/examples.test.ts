@@ -94,4 +94,22 @@ describe("examples", () => {
         "DELETE /customers/:id"
       ])
     }), 150_000)
+
+  it.scopedLive("webhooks.ts receives and verifies the mock server's deliveries with Webhooks.handler", () =>
+    Effect.gen(function*() {
+      const server = yield* startMockServer({})
+      const ran = yield* runExample("webhooks.ts", {
+        XTOPAY_CLIENT_ID: "cid_test_hooks",
+        XTOPAY_CLIENT_SECRET: "csk_test_hooks",
+        XTOPAY_BASE_URL: server.baseUrl
+      })
+      assert.strictEqual(ran.code, 0, ran.stderr)
+      assert.match(ran.stdout, /registered we_\w+ for http:\/\/127\.0\.0\.1:\d+\/webhooks\/xtopay/)
+      assert.match(ran.stdout, /received customer\.created evt_\w+/)
+      assert.match(ran.stdout, /received customer\.payment_method_added evt_\w+/)
+      assert.match(ran.stdout, /done/)
+      const [added] = (yield* server.control.account("cid_test_hooks").events).filter((e) => e.type === "customer.payment_method_added")
+      const attempts = yield* server.control.deliveryAttempts(added!.id)
+      assert.deepStrictEqual(attempts.map((a) => [a.status, a.response_status]), [["succeeded", 200]])
+    }), 150_000)
 })

@@ -5,11 +5,23 @@
  */
 import { DateTime, Either, ParseResult, Schema } from "effect"
 import * as Endpoints from "../../internal/endpoints.js"
-import { Customer, CustomerDetails, DeletedCustomer, Pagination, PaymentMethod, PortalSession, SetupIntent } from "../../Schemas.js"
+import {
+  Customer,
+  CustomerDetails,
+  DeletedCustomer,
+  DeletedWebhookEndpoint,
+  DeliveryAttempt,
+  Pagination,
+  PaymentMethod,
+  PortalSession,
+  SetupIntent,
+  WebhookEndpoint
+} from "../../Schemas.js"
 import { errorAnswer, jsonAnswer, jsonTextAnswer } from "./answers.js"
-import type { Account, CustomerRecord, PaymentMethodRecord, State } from "./state.js"
+import type { Account, CustomerRecord, EventRecord, PaymentMethodRecord, State, WebhookEndpointRecord } from "./state.js"
 import { decodeCursor } from "./cursor.js"
-import type { Boundary, PageOf, PageQuery } from "./sortedIndex.js"
+import { encodeCursor } from "./cursor.js"
+import type { Boundary, PageOf, PageQuery, SortedIndex } from "./sortedIndex.js"
 import type { WireAnswer, WireRequest } from "../wire.js"
 
 /** Setup intents and portal sessions expire 30 minutes after creation. */
@@ -45,6 +57,9 @@ const encodePaymentMethod = Schema.encodeSync(PaymentMethod)
 const encodeSetupIntent = Schema.encodeSync(SetupIntent)
 const encodePortalSession = Schema.encodeSync(PortalSession)
 const encodePagination = Schema.encodeSync(Pagination)
+const encodeWebhookEndpoint = Schema.encodeSync(WebhookEndpoint)
+const encodeDeletedEndpoint = Schema.encodeSync(DeletedWebhookEndpoint)
+const encodeAttempt = Schema.encodeSync(DeliveryAttempt)
 
 /** Records keep their JSON text, so a list answer joins texts instead of encoding every item again. */
 const customerJson = (record: CustomerRecord): string =>
@@ -134,6 +149,14 @@ const decodeSetupIntent = bodyDecoder(Endpoints.setupIntentsCreate.params)
 const decodePortalSession = bodyDecoder(Endpoints.customerPortalCreateSession.params)
 const decodeCustomerList = queryDecoder(Endpoints.customersListPage.params, ["email", "limit", "after", "before"])
 const decodePaymentMethodList = queryDecoder(Endpoints.paymentMethodsListPage.params, ["customer_id", "limit", "after", "before"])
+const decodeEndpointCreate = bodyDecoder(Endpoints.webhookEndpointsCreate.params)
+const decodeEndpointUpdate = bodyDecoder(Endpoints.webhookEndpointsUpdate.params)
+const decodeEndpointList = queryDecoder(Endpoints.webhookEndpointsListPage.params, ["limit", "after", "before"])
+const decodeEventList = queryDecoder(Endpoints.eventsListPage.params, ["type", "created_after", "created_before", "limit", "after"])
+const decodeAttemptList = queryDecoder(Endpoints.eventsDeliveryAttempts.params, ["limit", "after"])
+
+const endpointNotFound = (id: string) => errorAnswer(404, "resource_not_found", `No such webhook endpoint: '${id}'`)
+const eventNotFound = (id: string) => errorAnswer(404, "resource_not_found", `No such event: '${id}'`)
 
 const customerNotFound = (id: string, param: string | null = null) =>
   errorAnswer(404, "customer_not_found", `No such customer: '${id}'`, param)
@@ -149,7 +172,11 @@ const createCustomer: Route = {
   endpoint: Endpoints.customersCreate,
   run: ({ account, now, request, state }) =>
     respond(Either.map(decodeCreate(request), (params) =>
-      jsonTextAnswer(201, customerJson(state.createCustomer(account, params, now)))))
+      {
+        const record = state.createCustomer(account, params, now)
+        state.recordEvent(account, "customer.created", encodeCustomer(record.customer), now)
+        return jsonTextAnswer(201, customerJson(record))
+      }))
 }
 
 const listCustomers: Route = {
@@ -177,20 +204,26 @@ const retrieveCustomer: Route = {
 
 const updateCustomer: Route = {
   endpoint: Endpoints.customersUpdate,
-  run: ({ account, id, request, state }) =>
+  run: ({ account, id, now, request, state }) =>
     respond(Either.map(decodeUpdate(request), (patch) => {
       const record = state.findCustomer(account, id)
       if (record === undefined) return customerNotFound(id)
       state.updateCustomer(record, patch)
+      state.recordEvent(account, "customer.updated", encodeCustomer(record.customer), now)
       return jsonTextAnswer(200, customerJson(record))
     }))
 }
 
 const deleteCustomer: Route = {
   endpoint: Endpoints.customersDelete,
-  run: ({ account, id, state }) => {
+  run: ({ account, id, now, state }) => {
     const record = state.findCustomer(account, id)
     if (record === undefined) return customerNotFound(id)
+    // Each saved method goes first, then the customer, as it was last.
+    for (const method of state.paymentMethodsOf(record)) {
+      state.recordEvent(account, "customer.payment_method_removed", encodePaymentMethod({ ...method, customer_id: null }), now)
+    }
+    state.recordEvent(account, "customer.deleted", encodeCustomer(record.customer), now)
     state.deleteCustomer(record)
     return jsonAnswer(200, encodeDeleted({ id: record.id, deleted: true }))
   }
@@ -235,11 +268,12 @@ const retrievePaymentMethod: Route = {
 
 const detachPaymentMethod: Route = {
   endpoint: Endpoints.paymentMethodsDetach,
-  run: ({ account, id, state }) => {
+  run: ({ account, id, now, state }) => {
     const record = state.findPaymentMethod(account, id)
-    return record === undefined
-      ? paymentMethodNotFound(id)
-      : jsonAnswer(200, encodePaymentMethod(state.detachPaymentMethod(record)))
+    if (record === undefined) return paymentMethodNotFound(id)
+    const detached = encodePaymentMethod(state.detachPaymentMethod(record))
+    state.recordEvent(account, "customer.payment_method_removed", detached, now)
+    return jsonAnswer(200, detached)
   }
 }
 
@@ -260,6 +294,131 @@ const createPortalSession: Route = {
     }))
 }
 
+const endpointJson = (record: WebhookEndpointRecord): string => JSON.stringify(encodeWebhookEndpoint(record.endpoint))
+
+const createWebhookEndpoint: Route = {
+  endpoint: Endpoints.webhookEndpointsCreate,
+  run: ({ account, now, request, state }) =>
+    respond(Either.map(decodeEndpointCreate(request), (params) => {
+      const id = state.ids.next("we_")
+      const record = state.createWebhookEndpoint(account, {
+        id,
+        url: params.url,
+        events: params.events ?? [],
+        status: "active",
+        description: params.description ?? null,
+        created_at: state.time(now)
+      }, account.secret ?? "")
+      return jsonTextAnswer(201, endpointJson(record))
+    }))
+}
+
+const retrieveWebhookEndpoint: Route = {
+  endpoint: Endpoints.webhookEndpointsRetrieve,
+  run: ({ account, id, state }) => {
+    const record = state.findWebhookEndpoint(account, id)
+    return record === undefined ? endpointNotFound(id) : jsonTextAnswer(200, endpointJson(record))
+  }
+}
+
+const updateWebhookEndpoint: Route = {
+  endpoint: Endpoints.webhookEndpointsUpdate,
+  run: ({ account, id, request, state }) =>
+    respond(Either.map(decodeEndpointUpdate(request), (patch) => {
+      const record = state.findWebhookEndpoint(account, id)
+      if (record === undefined) return endpointNotFound(id)
+      const before = record.endpoint
+      record.endpoint = {
+        ...before,
+        url: patch.url ?? before.url,
+        events: patch.events ?? before.events,
+        status: patch.status ?? before.status,
+        description: patch.description !== undefined ? patch.description : before.description
+      }
+      return jsonTextAnswer(200, endpointJson(record))
+    }))
+}
+
+const deleteWebhookEndpoint: Route = {
+  endpoint: Endpoints.webhookEndpointsDelete,
+  run: ({ account, id, state }) => {
+    const record = state.findWebhookEndpoint(account, id)
+    if (record === undefined) return endpointNotFound(id)
+    state.deleteWebhookEndpoint(record)
+    return jsonAnswer(200, encodeDeletedEndpoint({ id: record.id, deleted: true }))
+  }
+}
+
+const listWebhookEndpoints: Route = {
+  endpoint: Endpoints.webhookEndpointsListPage,
+  run: ({ account, request, state }) =>
+    respond(Either.map(decodeEndpointList(request), ({ page }) =>
+      pageAnswer(state.listWebhookEndpoints(account, page), endpointJson)))
+}
+
+const eventJson = (record: EventRecord): string => record.json
+
+const retrieveEvent: Route = {
+  endpoint: Endpoints.eventsRetrieve,
+  run: ({ account, id, now, state }) => {
+    const record = state.findEvent(account, id, now)
+    return record === undefined ? eventNotFound(id) : jsonTextAnswer(200, record.json)
+  }
+}
+
+const listEvents: Route = {
+  endpoint: Endpoints.eventsListPage,
+  run: ({ account, now, request, state }) =>
+    respond(Either.map(decodeEventList(request), ({ page, params }) =>
+      pageAnswer(
+        state.listEvents(account, {
+          type: params.type,
+          after: params.created_after?.epochMillis,
+          before: params.created_before?.epochMillis
+        }, page, now),
+        eventJson
+      )))
+}
+
+/** Attempts oldest first: the page after `after` in ascending order. */
+const ascendingPage = <A extends { readonly id: string; readonly millis: number }>(
+  index: SortedIndex<A>,
+  query: PageQuery
+): PageOf<A> => {
+  const total = index.size
+  const from = query.after === undefined ? 0 : index.countBelow({ ...query.after, above: true })
+  const to = Math.min(total, from + query.limit)
+  const items: Array<A> = []
+  for (let i = from; i < to; i++) items.push(index.get(i)!)
+  const last = items[items.length - 1]
+  return {
+    items,
+    nextCursor: to < total && last !== undefined ? encodeCursor({ id: last.id, millis: last.millis, above: true }) : null,
+    previousCursor: null,
+    totalCount: total
+  }
+}
+
+const listDeliveryAttempts: Route = {
+  endpoint: Endpoints.eventsDeliveryAttempts,
+  run: ({ account, id, now, request, state }) =>
+    respond(Either.map(decodeAttemptList(request), ({ page }) => {
+      const record = state.findEvent(account, id, now)
+      if (record === undefined) return eventNotFound(id)
+      return pageAnswer(ascendingPage(record.attempts, page), (item) => JSON.stringify(encodeAttempt(item.attempt)))
+    }))
+}
+
+const replayEvent: Route = {
+  endpoint: Endpoints.eventsReplay,
+  run: ({ account, id, now, state }) => {
+    const record = state.findEvent(account, id, now)
+    if (record === undefined) return eventNotFound(id)
+    state.redeliver(record)
+    return jsonTextAnswer(202, record.json)
+  }
+}
+
 // -- routing ---------------------------------------------------------------------------------
 
 const routes: ReadonlyArray<Route> = [
@@ -272,7 +431,16 @@ const routes: ReadonlyArray<Route> = [
   listPaymentMethods,
   retrievePaymentMethod,
   detachPaymentMethod,
-  createPortalSession
+  createPortalSession,
+  createWebhookEndpoint,
+  retrieveWebhookEndpoint,
+  updateWebhookEndpoint,
+  deleteWebhookEndpoint,
+  listWebhookEndpoints,
+  retrieveEvent,
+  listEvents,
+  listDeliveryAttempts,
+  replayEvent
 ]
 
 /** The route serving each operation of the endpoint table (a test checks that none is missing). */

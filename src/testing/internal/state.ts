@@ -4,7 +4,7 @@
  * data, changed only by whole synchronous steps, so no request ever sees a half-made change.
  */
 import { DateTime } from "effect"
-import type { Customer, PaymentMethod, SetupIntent, Subscription } from "../../Schemas.js"
+import type { Customer, DeliveryAttempt, PaymentMethod, SetupIntent, Subscription, WebhookEndpoint } from "../../Schemas.js"
 import type { IdGenerator } from "./ids.js"
 import { HostedLinks } from "./links.js"
 import { type Keyed, type PageOf, type PageQuery, readPage, SortedIndex } from "./sortedIndex.js"
@@ -18,7 +18,41 @@ export interface Account {
   byEmail: EmailIndex | undefined
   /** How many synthetic customers were seeded, to number the next ones. */
   synthetic: number
+  readonly webhookEndpoints: SortedIndex<WebhookEndpointRecord>
+  /** Newest last; pruned to the last 30 days as they are read. */
+  readonly events: SortedIndex<EventRecord>
 }
+
+export interface WebhookEndpointRecord extends Keyed {
+  readonly account: Account
+  endpoint: WebhookEndpoint
+  /** The secret of the credential that created the endpoint: deliveries to it are signed with it. */
+  readonly secret: string
+}
+
+/** An event as the wire shows it: `data` already encoded. */
+export interface WireEvent {
+  readonly id: string
+  readonly type: string
+  readonly created_at: string
+  readonly data: unknown
+}
+
+export interface EventRecord extends Keyed {
+  readonly account: Account
+  readonly event: WireEvent
+  /** The body of every delivery and of `GET /events/:id`. */
+  readonly json: string
+  /** Oldest first. */
+  readonly attempts: SortedIndex<DeliveryAttemptRecord>
+}
+
+export interface DeliveryAttemptRecord extends Keyed {
+  readonly attempt: DeliveryAttempt
+}
+
+/** Events are kept this long. */
+export const EVENT_LIFETIME_MILLIS = 30 * 24 * 60 * 60 * 1000
 
 /** Customers by email: the one customer with that email, or an index when several share it (rare, and cheaper so). */
 type EmailIndex = Map<string, CustomerRecord | SortedIndex<CustomerRecord>>
@@ -79,9 +113,14 @@ export class State {
   readonly setupIntents = new Map<string, SetupIntentRecord>()
   /** The setup and portal links handed out, and what each opens. */
   readonly links = new HostedLinks()
+  readonly webhookEndpoints = new Map<string, WebhookEndpointRecord>()
+  readonly events = new Map<string, EventRecord>()
+  /** Events recorded since the backend last took them, to deliver. */
+  private fresh: Array<EventRecord> = []
   private lastTime: DateTime.Utc | undefined
 
-  constructor(readonly ids: IdGenerator) {}
+  /** `eventIds` numbers events apart from objects, so recording events never changes an object's id. */
+  constructor(readonly ids: IdGenerator, readonly eventIds: IdGenerator = ids) {}
 
   /** One `DateTime` per distinct millisecond in a row, so a million records made at once share one. */
   time(millis: number): DateTime.Utc {
@@ -93,7 +132,15 @@ export class State {
   account(id: string): Account {
     let account = this.accounts.get(id)
     if (account === undefined) {
-      account = { id, secret: undefined, customers: new SortedIndex(), byEmail: undefined, synthetic: 0 }
+      account = {
+        id,
+        secret: undefined,
+        customers: new SortedIndex(),
+        byEmail: undefined,
+        synthetic: 0,
+        webhookEndpoints: new SortedIndex(),
+        events: new SortedIndex()
+      }
       this.accounts.set(id, account)
     }
     return account
@@ -111,11 +158,15 @@ export class State {
     }
     for (const [intentId, intent] of this.setupIntents) if (intent.account === account) this.setupIntents.delete(intentId)
     this.links.forgetAccount(account)
+    for (let i = 0; i < account.webhookEndpoints.size; i++) this.webhookEndpoints.delete(account.webhookEndpoints.get(i)!.id)
+    for (let i = 0; i < account.events.size; i++) this.events.delete(account.events.get(i)!.id)
+    this.fresh = this.fresh.filter((event) => event.account !== account)
     this.accounts.delete(id)
   }
 
   isIdTaken(id: string): boolean {
-    return this.customers.has(id) || this.paymentMethods.has(id) || this.setupIntents.has(id)
+    return this.customers.has(id) || this.paymentMethods.has(id) || this.setupIntents.has(id) ||
+      this.webhookEndpoints.has(id) || this.events.has(id)
   }
 
   // -- customers -------------------------------------------------------------------------------
@@ -341,5 +392,110 @@ export class State {
     const record: SetupIntentRecord = { account: owner.account, intent, completed: false }
     this.setupIntents.set(intent.id, record)
     return record
+  }
+
+  // -- webhook endpoints -----------------------------------------------------------------------
+
+  createWebhookEndpoint(account: Account, endpoint: WebhookEndpoint, secret: string): WebhookEndpointRecord {
+    const record: WebhookEndpointRecord = { id: endpoint.id, millis: endpoint.created_at.epochMillis, account, endpoint, secret }
+    this.webhookEndpoints.set(record.id, record)
+    account.webhookEndpoints.insert(record)
+    return record
+  }
+
+  findWebhookEndpoint(account: Account, id: string): WebhookEndpointRecord | undefined {
+    const record = this.webhookEndpoints.get(id)
+    return record !== undefined && record.account === account ? record : undefined
+  }
+
+  deleteWebhookEndpoint(record: WebhookEndpointRecord): void {
+    this.webhookEndpoints.delete(record.id)
+    record.account.webhookEndpoints.remove(record)
+  }
+
+  listWebhookEndpoints(account: Account, query: PageQuery): PageOf<WebhookEndpointRecord> {
+    return readPage(account.webhookEndpoints, query)
+  }
+
+  /** The account's active endpoints that take events of `type` (an empty `events` list takes every type). */
+  endpointsFor(account: Account, type: string): Array<WebhookEndpointRecord> {
+    const out: Array<WebhookEndpointRecord> = []
+    for (let i = 0; i < account.webhookEndpoints.size; i++) {
+      const record = account.webhookEndpoints.get(i)!
+      const { events, status } = record.endpoint
+      if (status === "active" && (events.length === 0 || events.includes(type))) out.push(record)
+    }
+    return out
+  }
+
+  // -- events ----------------------------------------------------------------------------------
+
+  /** Records an event about `data` (already encoded) and queues it for delivery. */
+  recordEvent(account: Account, type: string, data: unknown, millis: number): EventRecord {
+    const id = this.eventIds.next("evt_")
+    const event: WireEvent = { id, type, created_at: new Date(millis).toISOString().replace(".000Z", "Z"), data }
+    const record: EventRecord = { id, millis, account, event, json: JSON.stringify(event), attempts: new SortedIndex() }
+    this.events.set(id, record)
+    account.events.insert(record)
+    this.fresh.push(record)
+    return record
+  }
+
+  /** Queues an event for delivery again (a replay). */
+  redeliver(record: EventRecord): void {
+    this.fresh.push(record)
+  }
+
+  /** The events recorded (or replayed) since the last call, oldest first. */
+  takeFresh(): ReadonlyArray<EventRecord> {
+    const fresh = this.fresh
+    if (fresh.length > 0) this.fresh = []
+    return fresh
+  }
+
+  /** Forgets the account's events older than 30 days. */
+  pruneEvents(account: Account, now: number): void {
+    const events = account.events
+    let oldest = events.get(0)
+    while (oldest !== undefined && oldest.millis < now - EVENT_LIFETIME_MILLIS) {
+      events.remove(oldest)
+      this.events.delete(oldest.id)
+      oldest = events.get(0)
+    }
+  }
+
+  findEvent(account: Account, id: string, now: number): EventRecord | undefined {
+    this.pruneEvents(account, now)
+    const record = this.events.get(id)
+    return record !== undefined && record.account === account ? record : undefined
+  }
+
+  /** One page of the account's events, newest first, of one type and inside a time window when asked. */
+  listEvents(
+    account: Account,
+    filter: { readonly type?: string | undefined; readonly after?: number | undefined; readonly before?: number | undefined },
+    query: PageQuery,
+    now: number
+  ): PageOf<EventRecord> {
+    this.pruneEvents(account, now)
+    if (filter.type === undefined && filter.after === undefined && filter.before === undefined) {
+      return readPage(account.events, query)
+    }
+    // A filtered copy keeps the same keys, so the cursors of a filtered walk stay stable under inserts.
+    const matching: Array<EventRecord> = []
+    for (let i = 0; i < account.events.size; i++) {
+      const record = account.events.get(i)!
+      if (filter.type !== undefined && record.event.type !== filter.type) continue
+      if (filter.after !== undefined && record.millis <= filter.after) continue
+      if (filter.before !== undefined && record.millis >= filter.before) continue
+      matching.push(record)
+    }
+    const index = new SortedIndex<EventRecord>()
+    index.insertMany(matching)
+    return readPage(index, query)
+  }
+
+  recordAttempt(event: EventRecord, attempt: DeliveryAttempt): void {
+    event.attempts.insert({ id: attempt.id, millis: attempt.attempted_at.epochMillis, attempt })
   }
 }
