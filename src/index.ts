@@ -14,7 +14,7 @@ export * as Webhooks from "./Webhooks.js"
 export { WebhookVerificationError } from "./Webhooks.js"
 
 export * from "./Schemas.js"
-export { paginate } from "./Pagination.js"
+export { paginate } from "./paginate.js"
 export {
   DEFAULT_BASE_URL,
   FetchTransport,

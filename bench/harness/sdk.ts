@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url"
 import type * as CustomersModule from "../../src/Customers.js"
 import type * as NodeModule from "../../src/node.js"
 import type * as RateLimitModule from "../../src/rate-limit.js"
+import type * as DecodersModule from "../../src/internal/decoders.js"
 import type * as SchemasModule from "../../src/Schemas.js"
 import type * as CliModule from "../../src/testing/cli.js"
 import type * as XtopayTestModule from "../../src/testing/XtopayTest.js"
@@ -29,6 +30,7 @@ export const { XtopayTest, XtopayTestWith }: typeof XtopayTestModule = await imp
 /** `effect-xtopay/rate-limit`, loaded only by the scenario that measures it. */
 export const loadRateLimit = async (): Promise<typeof RateLimitModule> => import(built("rate-limit.js"))
 export const { CustomerPage }: typeof SchemasModule = await import(built("Schemas.js"))
+export const { decoderFor }: typeof DecodersModule = await import(built("internal/decoders.js"))
 /** The `xtopay-mock` command's `main`. */
 export const loadMockServerMain = async (): Promise<typeof CliModule.main> =>
   ((await import(built("testing/cli.js"))) as typeof CliModule).main

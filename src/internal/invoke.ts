@@ -9,7 +9,7 @@ import type { Page } from "../Schemas.js"
 import { XtopayClient } from "../XtopayClient.js"
 import type { InvalidRequest, UnexpectedResponse } from "../XtopayError.js"
 import { type Endpoint, pathParams } from "./endpoints.js"
-import { paginate } from "../Pagination.js"
+import { paginate } from "../paginate.js"
 import { CLIENT_SPAN, type ErrorsOf } from "./request.js"
 import { pathId, validate, validatePrefetch, validateQuery } from "./validate.js"
 

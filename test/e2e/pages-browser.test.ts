@@ -1,17 +1,24 @@
 /**
  * The mock server's hosted pages in a real browser (Debian's chromium, driven by playwright-core):
  * a customer opens `setup_url`, saves a card or a wallet, and the API then shows the payment
- * method; in the portal they remove one, and the API no longer finds it. Hostile customer data
- * and form input stay text. Screenshots go to test-output/pages/ (ignored by git).
+ * method, and a loopback receiver running `Webhooks.handler` gets `customer.payment_method_added`
+ * (verified with an HMAC computed here with node:crypto, as well as by the handler); in the portal
+ * they remove one, the API no longer finds it, and the receiver gets `customer.payment_method_removed`.
+ * Hostile customer data and form input stay text. Screenshots go to test-output/pages/ (ignored by git).
  */
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as HttpRouter from "@effect/platform/HttpRouter"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { assert, describe, it } from "@effect/vitest"
-import { Clock, Duration, Effect, Layer } from "effect"
+import { Clock, Duration, Effect, Layer, Ref, Schedule } from "effect"
 import { execFileSync } from "node:child_process"
+import { createHmac } from "node:crypto"
+import { createServer } from "node:http"
 import { mkdirSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { type Browser, chromium, type Page } from "playwright-core"
-import { CustomerPortal, Customers, PaymentMethods, SetupIntents } from "../../src/index.js"
+import { CustomerPortal, Customers, PaymentMethods, SetupIntents, WebhookEndpoints, Webhooks, type XtopayEvent } from "../../src/index.js"
 import { MockServer, type MockServerOptions } from "../../src/testing/server.js"
 
 const SCREENSHOTS = fileURLToPath(new URL("../../test-output/pages/", import.meta.url))
@@ -93,10 +100,53 @@ const postAndWait = (page: Page, click: () => Promise<void>) =>
     return response.status()
   })
 
+/** The account's secret (MockServer.layerClient's default credentials): what deliveries are signed with. */
+const SECRET = "csk_test_default"
+
+/**
+ * A webhook receiver on a free loopback port, registered for `eventType`: `Webhooks.handler`
+ * verifies each delivery, and each one's signature is also checked here, independently.
+ */
+const receiver = (eventType: string) =>
+  Effect.gen(function*() {
+    const seen = yield* Ref.make<ReadonlyArray<{ readonly event: XtopayEvent; readonly signedHere: boolean }>>([])
+    const router = HttpRouter.empty.pipe(
+      HttpRouter.post(
+        "/webhooks/xtopay",
+        Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
+          const timestamp = request.headers["x-xtopay-timestamp"] ?? ""
+          const signature = request.headers["x-xtopay-signature"] ?? ""
+          return Effect.flatMap(request.text, (body) => {
+            const expected = `sha256=${createHmac("sha256", SECRET).update(`${timestamp}.${body}`).digest("hex")}`
+            // The body is read: hand Webhooks.handler the same request again, whole.
+            const again = HttpServerRequest.fromWeb(
+              new Request("http://127.0.0.1/webhooks/xtopay", { method: "POST", headers: request.headers, body })
+            )
+            return Webhooks.handler((event) => Ref.update(seen, (all) => [...all, { event, signedHere: signature === expected }]))
+              .pipe(Effect.provideService(HttpServerRequest.HttpServerRequest, again))
+          })
+        })
+      )
+    )
+    const server = yield* NodeHttpServer.make(() => createServer(), { port: 0, host: "127.0.0.1" })
+    yield* server.serve(router)
+    const address = server.address
+    if (address._tag !== "TcpAddress") return yield* Effect.dieMessage("expected a TCP address")
+    yield* WebhookEndpoints.create({ url: `http://127.0.0.1:${address.port}/webhooks/xtopay`, events: [eventType] })
+    // Deliveries cross real sockets: poll for up to 10 s.
+    return Ref.get(seen).pipe(
+      Effect.filterOrFail((all) => all.length > 0, () => "no delivery yet"),
+      Effect.retry(Schedule.spaced("25 millis")),
+      Effect.timeoutFail({ duration: "10 seconds", onTimeout: () => new Error(`no ${eventType} delivery within 10 s`) }),
+      Effect.orDie
+    )
+  })
+
 describe("hosted pages in chromium", () => {
   it.scopedLive("the setup page saves a card: the page says so, the API has it, and the used link answers 410", () =>
     Effect.gen(function*() {
       const server = yield* MockServer
+      const delivered = yield* receiver("customer.payment_method_added")
       const customer = yield* Customers.create({ email: "ama@example.com", name: HOSTILE_NAME })
       const intent = yield* SetupIntents.create({ customer_id: customer.id })
       assert.isTrue(intent.setup_url.startsWith(`http://127.0.0.1:${server.port}/setup/tok_`), intent.setup_url)
@@ -134,6 +184,12 @@ describe("hosted pages in chromium", () => {
       ])
       const method = yield* PaymentMethods.retrieve(shownId!)
       assert.strictEqual(method.customer_id, customer.id)
+
+      // The receiver got the event, signed with the account's secret.
+      const [added] = yield* delivered
+      assert.strictEqual(added?.event.type, "customer.payment_method_added")
+      assert.strictEqual((added?.event.data as { id?: string } | undefined)?.id, shownId)
+      assert.isTrue(added?.signedHere)
 
       // The link worked once: opening it again says it was used.
       const again = yield* inBrowser(() => page.goto(intent.setup_url))
@@ -180,6 +236,7 @@ describe("hosted pages in chromium", () => {
   it.scopedLive("the portal lists the payment methods, removes one (redirect after post), and links to return_url", () =>
     Effect.gen(function*() {
       const server = yield* MockServer
+      const delivered = yield* receiver("customer.payment_method_removed")
       const customer = yield* Customers.create({ email: "esi@example.com", name: "Esi" })
       const card = yield* server.control.seedPaymentMethod(customer.id, {
         type: "card",
@@ -218,6 +275,12 @@ describe("hosted pages in chromium", () => {
       const gone = yield* Effect.flip(PaymentMethods.retrieve(card.id))
       assert.strictEqual(gone._tag, "NotFound")
       assert.strictEqual((yield* PaymentMethods.retrieve(wallet.id)).customer_id, customer.id)
+
+      // The receiver got the removal, signed with the account's secret.
+      const [removed] = yield* delivered
+      assert.strictEqual(removed?.event.type, "customer.payment_method_removed")
+      assert.strictEqual((removed?.event.data as { id?: string } | undefined)?.id, card.id)
+      assert.isTrue(removed?.signedHere)
 
       // Reloading shows the same list and posts nothing again.
       yield* inBrowser(() => page.reload())
