@@ -58,7 +58,8 @@ const tour = Effect.gen(function*() {
   const after = yield* Customers.retrieve(ama.id).pipe(
     Effect.as("still there?"),
     Effect.catchTags({
-      NotFound: (error) => Effect.succeed(`NotFound (${error.code}, request ${error.requestId}): ${error.message}`),
+      // The message already ends with the status, code and request id: one line to quote to support.
+      NotFound: (error) => Effect.succeed(String(error)),
       RateLimited: (error) => Effect.succeed(`RateLimited, retry after ${String(error.retryAfter)}`)
     })
   )

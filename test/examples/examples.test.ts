@@ -46,7 +46,7 @@ describe("examples", () => {
       assert.match(ran.stdout, /streamed 41 customers/)
       assert.match(ran.stdout, /retrying in 1s/)
       assert.match(ran.stdout, /requests sent: 2/)
-      assert.match(ran.stdout, /NotFound \(customer_not_found, request req_\w+\)/)
+      assert.match(ran.stdout, /NotFound: No such customer: 'cus_\w+' \[HTTP 404, customer_not_found, request req_\w+\]/)
       assert.match(ran.stdout, /InvalidRequest \(param email\)/)
     }), 150_000)
 
