@@ -10,6 +10,7 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type { Schedule } from "effect"
 import { Config, ConfigError, Context, Duration, Effect, Either, FiberRef, Layer, Option, Redacted } from "effect"
+import { enforcesDeadline } from "./internal/deadline.js"
 import { XtopayRateGate } from "./internal/rateGate.js"
 import { type ErrorsOf, makeExecute, type RequestSpec } from "./internal/request.js"
 import { ResponseSink, type XtopayResponse } from "./internal/responseMeta.js"
@@ -370,7 +371,9 @@ export const make = (
         serverHost: new URL(baseUrl).host,
         propagateFromCallSpan: tracePropagation && !attemptSpans,
         rateGate: Option.getOrUndefined(rateGate),
-        clientId: options.clientId
+        clientId: options.clientId,
+        // Middleware of the user's could retry or delay inside one attempt: then the race times the whole of it.
+        transportDeadline: enforcesDeadline(base) && options.transformClient === undefined
       })
     })
   })

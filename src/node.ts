@@ -7,10 +7,11 @@
  * @module effect-xtopay/node
  * @since 0.1.0
  */
-import type * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
 import type { ConfigError } from "effect"
 import { Duration, Effect, Layer } from "effect"
 import { importOptionalPeer, missingPeerMessage, platformNodePeer } from "./internal/optionalPeer.js"
+import { makeUndiciClient } from "./internal/undiciClient.js"
 import { XtopayClient } from "./XtopayClient.js"
 
 /**
@@ -40,19 +41,22 @@ const platformNode = importOptionalPeer(
   platformNodePeer,
   missingPlatformNodeMessage,
   () =>
-    Promise.all([import("@effect/platform-node/NodeHttpClient"), import("@effect/platform-node/Undici")]).then((
-      [NodeHttpClient, Undici]
-    ) => ({ NodeHttpClient, Undici }))
+    Promise.all([import("@effect/platform-node/Undici"), import("@effect/platform-node/NodeStream")]).then((
+      [Undici, NodeStream]
+    ) => ({ Undici, NodeStream }))
 )
 
 const DEFAULT_CONNECTIONS = 128
 const DEFAULT_KEEP_ALIVE = Duration.seconds(4)
 
 /**
- * `@effect/platform-node`'s undici `HttpClient` over a keep-alive pool of its own, closed when the
- * layer is released. undici never follows a redirect here (it has no redirect interceptor), so the
- * client sees every 3xx and refuses it; the client's per-attempt timeout covers the body, because
- * interrupting the body read aborts the undici request.
+ * The platform's `HttpClient` over undici, with a keep-alive pool of its own, closed when the layer
+ * is released. undici never follows a redirect here (it has no redirect interceptor), so the client
+ * sees every 3xx and refuses it. The client's per-attempt timeout covers the body: this transport
+ * aborts the undici request when it runs out, and interrupting a body read aborts it too. It is
+ * built with `HttpClient.makeWith` rather than `NodeHttpClient.layerUndici`, for less CPU per call
+ * (docs/performance.md); with the tracer on for a request it goes through `HttpClient.make`, and
+ * so keeps the platform's `http.client` span.
  *
  * Dies with `missingPlatformNodeMessage` when `@effect/platform-node` is not installed.
  *
@@ -70,10 +74,10 @@ const DEFAULT_KEEP_ALIVE = Duration.seconds(4)
  * @since 0.1.0
  */
 export const layerHttpClient = (options: NodeHttpClientOptions = {}): Layer.Layer<HttpClient.HttpClient> =>
-  Layer.unwrapEffect(
-    Effect.map(platformNode, ({ NodeHttpClient, Undici }) => {
-      const dispatcher = Layer.scoped(
-        NodeHttpClient.Dispatcher,
+  Layer.scoped(
+    HttpClient.HttpClient,
+    Effect.flatMap(platformNode, ({ NodeStream, Undici }) =>
+      Effect.map(
         Effect.acquireRelease(
           Effect.sync(() =>
             new Undici.Agent({
@@ -83,10 +87,9 @@ export const layerHttpClient = (options: NodeHttpClientOptions = {}): Layer.Laye
           ),
           // destroy, not close: a call still running when the layer goes is cut off, not awaited.
           (agent) => Effect.promise(() => agent.destroy())
-        )
-      )
-      return Layer.provide(NodeHttpClient.layerUndiciWithoutDispatcher, dispatcher)
-    })
+        ),
+        (agent) => makeUndiciClient(agent, NodeStream)
+      ))
   )
 
 /**

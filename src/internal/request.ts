@@ -21,6 +21,7 @@ import {
   UnexpectedResponse,
   type XtopayError
 } from "../XtopayError.js"
+import { attemptDeadline, isDeadlineExceeded } from "./deadline.js"
 import { decoderFor } from "./decoders.js"
 import type { Method } from "./endpoints.js"
 import type { RateGate } from "./rateGate.js"
@@ -77,7 +78,12 @@ export interface ClientSettings {
   /** The shared rate limit, when one was in context as the client was built. */
   readonly rateGate: RateGate | undefined
   readonly clientId: string
+  /** The transport aborts an attempt at `attemptDeadline` itself (`XtopayNode`'s): no timeout race needed. */
+  readonly transportDeadline: boolean
 }
+
+/** The longest delay a Node timer takes; a longer deadline is no deadline. */
+const MAX_TIMER_MILLIS = 2 ** 31 - 1
 
 const decodeEnvelope = Schema.decodeUnknownOption(ErrorEnvelope)
 
@@ -184,8 +190,17 @@ export const makeExecute = (settings: ClientSettings) => {
       return error
     }
 
+    const timedOut = () =>
+      new ConnectionError({
+        reason: "Timeout",
+        attempts,
+        message: `${where} to ${settings.serverHost} timed out after ${Duration.format(timeout)} (attempt ${attempts})`
+      })
+
     const transportError = (error: HttpClientError.HttpClientError): ConnectionError =>
-      error._tag === "RequestError"
+      isDeadlineExceeded(error.cause)
+        ? timedOut()
+        : error._tag === "RequestError"
         ? new ConnectionError({
           reason: "Transport",
           attempts,
@@ -208,7 +223,7 @@ export const makeExecute = (settings: ClientSettings) => {
       last = { status, ...(requestId !== undefined ? { requestId } : {}), replayed: headers["idempotency-replayed"] === "true" }
       const known = { status, attempts, ...(requestId !== undefined ? { requestId } : {}) }
       const body = Effect.mapError(response.text, (cause) =>
-        new ConnectionError({
+        isDeadlineExceeded(cause.cause) ? timedOut() : new ConnectionError({
           ...known,
           reason: "BodyCut",
           message: `The connection to ${settings.serverHost} failed while reading Xtopay's answer to ${where}`,
@@ -266,20 +281,17 @@ export const makeExecute = (settings: ClientSettings) => {
         }))))
     }
 
-    const timedOut = () =>
-      new ConnectionError({
-        reason: "Timeout",
-        attempts,
-        message: `${where} to ${settings.serverHost} timed out after ${Duration.format(timeout)} (attempt ${attempts})`
-      })
-
     // The timeout covers the whole attempt: headers, body and decoding. Interrupting the body read
-    // aborts the underlying request, so a stalled connection is released.
-    const send = settings.httpClient.execute(request).pipe(
+    // aborts the underlying request, so a stalled connection is released; a transport that
+    // enforces the deadline itself aborts it, and fails with `DeadlineExceeded`.
+    const exchange = settings.httpClient.execute(request).pipe(
       Effect.mapError(transportError),
-      Effect.flatMap(interpret),
-      Effect.timeoutFail({ duration: timeout, onTimeout: timedOut })
+      Effect.flatMap(interpret)
     )
+    const millis = Duration.toMillis(timeout)
+    const send = settings.transportDeadline
+      ? Effect.locally(exchange, attemptDeadline, millis <= MAX_TIMER_MILLIS ? millis : undefined)
+      : Effect.timeoutFail(exchange, { duration: timeout, onTimeout: timedOut })
 
     const gate = settings.rateGate
     const attempt = Effect.suspend(() => {
