@@ -11,6 +11,8 @@ import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type { Schedule } from "effect"
 import { Config, ConfigError, Context, Duration, Effect, Either, FiberRef, Layer, Option, Redacted } from "effect"
 import { enforcesDeadline } from "./internal/deadline.js"
+import { makeFetchClient } from "./internal/fetchClient.js"
+import { untraced } from "./internal/transport.js"
 import { XtopayRateGate } from "./internal/rateGate.js"
 import { type ErrorsOf, makeExecute, type RequestSpec } from "./internal/request.js"
 import { ResponseSink, type XtopayResponse } from "./internal/responseMeta.js"
@@ -194,18 +196,8 @@ const redactingAuthorization = (client: HttpClient.HttpClient): HttpClient.HttpC
  */
 export const FetchTransport: Layer.Layer<HttpClient.HttpClient> = Layer.effect(
   HttpClient.HttpClient,
-  Effect.gen(function*() {
-    const client = yield* HttpClient.HttpClient
-    const built = Option.getOrUndefined(yield* Effect.serviceOption(FetchHttpClient.RequestInit))
-    return HttpClient.transform(client, (effect) =>
-      Effect.flatMap(Effect.serviceOption(FetchHttpClient.RequestInit), (init) =>
-        Effect.provideService(effect, FetchHttpClient.RequestInit, {
-          ...built,
-          ...Option.getOrUndefined(init),
-          redirect: "manual"
-        })))
-  })
-).pipe(Layer.provide(FetchHttpClient.layer))
+  Effect.map(Effect.serviceOption(FetchHttpClient.RequestInit), (built) => makeFetchClient(Option.getOrUndefined(built)))
+)
 
 /**
  * The `XtopayClient` service, which every endpoint needs. Provide it with `XtopayLive`,
@@ -355,6 +347,10 @@ export const make = (
     const httpClient = !attemptSpans
       ? HttpClient.withTracerDisabledWhen(transformed, () => true)
       : redactingAuthorization(tracePropagation ? transformed : HttpClient.withTracerPropagation(transformed, false))
+    // Middleware of the user's could retry or delay inside one attempt: then the race times the whole of it.
+    const transportDeadline = enforcesDeadline(base) && options.transformClient === undefined
+    // Our own transports come in an untraced build, which spares a scoped fiber-ref change per attempt.
+    const requestClient = transportDeadline && !attemptSpans ? decorate(untraced(base)) : httpClient
 
     return XtopayClient.of({
       httpClient,
@@ -362,7 +358,7 @@ export const make = (
       clientSecret: options.clientSecret,
       baseUrl,
       execute: makeExecute({
-        httpClient,
+        httpClient: requestClient,
         timeout,
         maxRetries,
         retrySchedule: options.retrySchedule,
@@ -372,8 +368,7 @@ export const make = (
         propagateFromCallSpan: tracePropagation && !attemptSpans,
         rateGate: Option.getOrUndefined(rateGate),
         clientId: options.clientId,
-        // Middleware of the user's could retry or delay inside one attempt: then the race times the whole of it.
-        transportDeadline: enforcesDeadline(base) && options.transformClient === undefined
+        transportDeadline
       })
     })
   })
