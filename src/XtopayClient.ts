@@ -331,26 +331,27 @@ export const make = (
     // The one line where the secret leaves its Redacted box: the header value, built once.
     const authorization = `Basic ${base64(`${options.clientId}:${Redacted.value(options.clientSecret)}`)}`
     const userAgent = `effect-xtopay/${VERSION}`
+    const headers = { authorization, accept: "application/json", "user-agent": userAgent }
+    // For users' own requests over `httpClient`; the request path builds its requests whole.
     const decorate = HttpClient.mapRequest((request) =>
-      request.pipe(
-        HttpClientRequest.prependUrl(baseUrl),
-        HttpClientRequest.setHeaders({ authorization, accept: "application/json", "user-agent": userAgent })
-      )
+      request.pipe(HttpClientRequest.prependUrl(baseUrl), HttpClientRequest.setHeaders(headers))
     )
     const base = yield* HttpClient.HttpClient
     const rateGate = yield* Effect.serviceOption(XtopayRateGate)
-    const transformed = (options.transformClient ?? ((client) => client))(decorate(base))
     const attemptSpans = options.attemptSpans === true
     const tracePropagation = options.tracePropagation === true
     // Without attempt spans the platform traces nothing; the call's span is the client span, and
     // the request path sends its trace headers when asked to.
-    const httpClient = !attemptSpans
-      ? HttpClient.withTracerDisabledWhen(transformed, () => true)
-      : redactingAuthorization(tracePropagation ? transformed : HttpClient.withTracerPropagation(transformed, false))
+    const platformSpans = (client: HttpClient.HttpClient) =>
+      !attemptSpans
+        ? HttpClient.withTracerDisabledWhen(client, () => true)
+        : redactingAuthorization(tracePropagation ? client : HttpClient.withTracerPropagation(client, false))
+    const transform = options.transformClient ?? ((client) => client)
+    const httpClient = platformSpans(transform(decorate(base)))
     // Middleware of the user's could retry or delay inside one attempt: then the race times the whole of it.
     const transportDeadline = enforcesDeadline(base) && options.transformClient === undefined
     // Our own transports come in an untraced build, which spares a scoped fiber-ref change per attempt.
-    const requestClient = transportDeadline && !attemptSpans ? decorate(untraced(base)) : httpClient
+    const requestClient = transportDeadline && !attemptSpans ? untraced(base) : platformSpans(transform(base))
 
     return XtopayClient.of({
       httpClient,
@@ -359,6 +360,8 @@ export const make = (
       baseUrl,
       execute: makeExecute({
         httpClient: requestClient,
+        baseUrl,
+        headers,
         timeout,
         maxRetries,
         retrySchedule: options.retrySchedule,

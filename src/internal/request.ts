@@ -30,7 +30,7 @@ import { parseWaitHint, retryPolicy, shouldRetry } from "./retry.js"
 import { callLimits, validateIdempotencyKey } from "./validate.js"
 
 /** Every endpoint's span: the call's client span (the request path adds its HTTP attributes). */
-export const CLIENT_SPAN = { kind: "client" } as const
+export const CLIENT_SPAN = { kind: "client", captureStackTrace: false } as const
 
 /** The errors a request can fail with: whether it carries an idempotency key, and whether its object can be missing. */
 export type ErrorsOf<K extends boolean, NF extends boolean> =
@@ -64,7 +64,12 @@ export interface RequestSpec<A, K extends boolean, NF extends boolean> {
 }
 
 export interface ClientSettings {
+  /** The transport (and the user's middleware): the request path hands it finished requests. */
   readonly httpClient: HttpClient.HttpClient
+  /** Every path is appended to it; no trailing `/`. */
+  readonly baseUrl: string
+  /** What every request carries: authorization, accept, user-agent (lower-case names). */
+  readonly headers: Readonly<Record<string, string>>
   readonly timeout: Duration.Duration
   readonly maxRetries: number
   readonly retrySchedule: Schedule.Schedule<unknown, XtopayError> | undefined
@@ -120,30 +125,29 @@ interface CallSettings {
 export const makeExecute = (settings: ClientSettings) => {
   const newKey = () => newIdempotencyKey(settings.idempotencyKeyPrefix)
 
-  const callSettings = (keyed: boolean, options: RequestOptions | undefined): Effect.Effect<CallSettings, InvalidRequest> =>
-    Effect.suspend(() => {
-      const timeout = options?.timeout === undefined ? settings.timeout : callLimits.timeout(options.timeout)
-      if (timeout === undefined) {
-        return invalidOption("timeout", `expected a duration above zero, got ${String(options?.timeout)}`)
-      }
-      const maxRetries = options?.maxRetries ?? settings.maxRetries
-      if (!callLimits.isMaxRetries(maxRetries)) {
-        return invalidOption("maxRetries", `expected a whole number ≥ 0, got ${maxRetries}`)
-      }
-      // A new key each time the effect runs: running it again is a new logical call.
-      const key = !keyed
-        ? Effect.succeed(undefined)
-        : options?.idempotencyKey !== undefined
-        ? validateIdempotencyKey(options.idempotencyKey)
-        : Effect.sync(newKey)
-      return Effect.map(key, (idempotencyKey): CallSettings => ({ idempotencyKey, timeout, maxRetries }))
-    })
+  const callSettings = (keyed: boolean, options: RequestOptions | undefined): Either.Either<CallSettings, InvalidRequest> => {
+    const timeout = options?.timeout === undefined ? settings.timeout : callLimits.timeout(options.timeout)
+    if (timeout === undefined) {
+      return Either.left(invalidOption("timeout", `expected a duration above zero, got ${String(options?.timeout)}`))
+    }
+    const maxRetries = options?.maxRetries ?? settings.maxRetries
+    if (!callLimits.isMaxRetries(maxRetries)) {
+      return Either.left(invalidOption("maxRetries", `expected a whole number ≥ 0, got ${maxRetries}`))
+    }
+    const key = !keyed
+      ? Either.right(undefined)
+      : options?.idempotencyKey !== undefined
+      ? validateIdempotencyKey(options.idempotencyKey)
+      : Either.right(newKey())
+    return Either.map(key, (idempotencyKey): CallSettings => ({ idempotencyKey, timeout, maxRetries }))
+  }
 
+  // Checked as the effect runs: running it again is a new logical call, with a new key.
   return <A, K extends boolean, NF extends boolean>(spec: RequestSpec<A, K, NF>): Effect.Effect<A, ErrorsOf<K, NF>> =>
-    Effect.flatMap(
-      callSettings(spec.idempotencyKey, spec.options),
-      (call) => Effect.withFiberRuntime<A, XtopayError>((fiber) => runCall(spec, call, fiber.currentContext))
-    ) as Effect.Effect<A, ErrorsOf<K, NF>>
+    Effect.withFiberRuntime<A, XtopayError>((fiber) => {
+      const call = callSettings(spec.idempotencyKey, spec.options)
+      return Either.isLeft(call) ? Effect.fail(call.left) : runCall(spec, call.right, fiber.currentContext)
+    }) as Effect.Effect<A, ErrorsOf<K, NF>>
 
   function runCall<A, K extends boolean, NF extends boolean>(
     spec: RequestSpec<A, K, NF>,
@@ -151,13 +155,17 @@ export const makeExecute = (settings: ClientSettings) => {
     context: Context.Context<never>
   ): Effect.Effect<A, XtopayError> {
     const where = `${spec.method} ${spec.route}`
-    let request = HttpClientRequest.make(spec.method)(spec.path)
+    // The whole request at once (each header added later copies them all): base URL, auth, key.
+    const headers: Record<string, string> = idempotencyKey === undefined
+      ? settings.headers
+      : { ...settings.headers, "idempotency-key": idempotencyKey }
+    const urlParams: Record<string, string> = {}
     if (spec.urlParams !== undefined) {
       for (const [name, value] of Object.entries(spec.urlParams)) {
-        if (value !== undefined) request = HttpClientRequest.setUrlParam(request, name, String(value))
+        if (value !== undefined) urlParams[name] = String(value)
       }
     }
-    if (idempotencyKey !== undefined) request = HttpClientRequest.setHeader(request, "idempotency-key", idempotencyKey)
+    let request = HttpClientRequest.make(spec.method)(settings.baseUrl + spec.path, { headers, urlParams })
     if (spec.body !== undefined) request = HttpClientRequest.bodyUnsafeJson(request, spec.body)
 
     // The call's span: the endpoint's `Effect.fn` span, when there is one.

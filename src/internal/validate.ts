@@ -28,27 +28,20 @@ export const toInvalidRequest = (error: ParseResult.ParseError, paramOverride?: 
  */
 export const validateQuery = <A, I>(schema: Schema.Schema<A, I>) => {
   const encode = Schema.encodeUnknownEither(schema, { errors: "first" })
-  return (input: unknown): Effect.Effect<I, InvalidRequest> =>
-    Either.match(encode(input), {
-      onLeft: (error) => Effect.fail(toInvalidRequest(error)),
-      onRight: Effect.succeed
-    })
+  return (input: unknown): Either.Either<I, InvalidRequest> => Either.mapLeft(encode(input), (error) => toInvalidRequest(error))
 }
 
 /** Validates `input` against `schema`; the decoded value is what goes on the wire. */
 export const validate = <A, I>(schema: Schema.Schema<A, I>, paramOverride?: string) => {
   const decode = Schema.decodeUnknownEither(schema, { errors: "first" })
-  return (input: unknown): Effect.Effect<A, InvalidRequest> =>
-    Either.match(decode(input), {
-      onLeft: (error) => Effect.fail(toInvalidRequest(error, paramOverride)),
-      onRight: Effect.succeed
-    })
+  return (input: unknown): Either.Either<A, InvalidRequest> =>
+    Either.mapLeft(decode(input), (error) => toInvalidRequest(error, paramOverride))
 }
 
 /** Validates an id that goes into a path (against `schema`, `ObjectId` by default), and percent-encodes it. */
 export const pathId = (param: string, schema: Schema.Schema<string> = ObjectId) => {
   const check = validate(schema, param)
-  return (id: unknown): Effect.Effect<string, InvalidRequest> => Effect.map(check(id), encodeURIComponent)
+  return (id: unknown): Either.Either<string, InvalidRequest> => Either.map(check(id), encodeURIComponent)
 }
 
 /** Validates a caller-supplied `Idempotency-Key`. */
