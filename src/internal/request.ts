@@ -198,16 +198,18 @@ export const makeExecute = (settings: ClientSettings) => {
       return error
     }
 
-    const timedOut = () =>
+    // `cause`: the transport's `DeadlineExceeded`, when the transport enforced the deadline.
+    const timedOut = (cause?: unknown) =>
       new ConnectionError({
         reason: "Timeout",
         attempts,
-        message: `${where} to ${settings.serverHost} timed out after ${Duration.format(timeout)} (attempt ${attempts})`
+        message: `${where} to ${settings.serverHost} timed out after ${Duration.format(timeout)} (attempt ${attempts})`,
+        ...(cause !== undefined ? { cause } : {})
       })
 
     const transportError = (error: HttpClientError.HttpClientError): ConnectionError =>
       isDeadlineExceeded(error.cause)
-        ? timedOut()
+        ? timedOut(error.cause)
         : error._tag === "RequestError"
         ? new ConnectionError({
           reason: "Transport",
@@ -231,7 +233,7 @@ export const makeExecute = (settings: ClientSettings) => {
       last = { status, ...(requestId !== undefined ? { requestId } : {}), replayed: headers["idempotency-replayed"] === "true" }
       const known = { status, attempts, ...(requestId !== undefined ? { requestId } : {}) }
       const body = Effect.mapError(response.text, (cause) =>
-        isDeadlineExceeded(cause.cause) ? timedOut() : new ConnectionError({
+        isDeadlineExceeded(cause.cause) ? timedOut(cause.cause) : new ConnectionError({
           ...known,
           reason: "BodyCut",
           message: `The connection to ${settings.serverHost} failed while reading Xtopay's answer to ${where}`,
@@ -299,7 +301,7 @@ export const makeExecute = (settings: ClientSettings) => {
     const millis = Duration.toMillis(timeout)
     const send = settings.transportDeadline
       ? Effect.locally(exchange, attemptDeadline, millis <= MAX_TIMER_MILLIS ? millis : undefined)
-      : Effect.timeoutFail(exchange, { duration: timeout, onTimeout: timedOut })
+      : Effect.timeoutFail(exchange, { duration: timeout, onTimeout: () => timedOut() })
 
     const gate = settings.rateGate
     const attempt = Effect.suspend(() => {

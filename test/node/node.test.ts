@@ -5,68 +5,14 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Cause, ConfigError, ConfigProvider, Effect, Exit, Layer, Redacted } from "effect"
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
-import type { AddressInfo } from "node:net"
 import { importOptionalPeer, platformNodePeer } from "../../src/internal/optionalPeer.js"
 import { Customers, XtopayClient, type XtopayClientOptions } from "../../src/index.js"
 import { layerHttpClient, missingPlatformNodeMessage, type NodeHttpClientOptions, XtopayNode } from "../../src/node.js"
 import { expectedUserAgent } from "../client/expectations.js"
-import { customer } from "../resilience/support.js"
+import { answering, serve } from "./servers.js"
 
 const CLIENT_ID = "cid_test_node"
 const CLIENT_SECRET = "csk_test_node_secret"
-
-interface Hit {
-  readonly line: string
-  readonly headers: IncomingMessage["headers"]
-}
-
-/** A node:http server on 127.0.0.1 for the test's scope, counting the connections it accepts. */
-const serve = (handler: (request: IncomingMessage, response: ServerResponse) => void) =>
-  Effect.acquireRelease(
-    Effect.async<{
-      readonly server: ReturnType<typeof createServer>
-      readonly url: string
-      readonly hits: Array<Hit>
-      readonly connections: () => number
-      readonly openSockets: () => number
-    }>((resume) => {
-      const hits: Array<Hit> = []
-      let connections = 0
-      let open = 0
-      const server = createServer((request, response) => {
-        hits.push({ line: `${request.method} ${request.url}`, headers: request.headers })
-        handler(request, response)
-      })
-      server.on("connection", (socket) => {
-        connections += 1
-        open += 1
-        socket.once("close", () => (open -= 1))
-      })
-      server.listen(0, "127.0.0.1", () => {
-        const { port } = server.address() as AddressInfo
-        resume(Effect.succeed({
-          server,
-          url: `http://127.0.0.1:${port}`,
-          hits,
-          connections: () => connections,
-          openSockets: () => open
-        }))
-      })
-    }),
-    ({ server }) =>
-      Effect.async<void>((resume) => {
-        server.closeAllConnections()
-        server.close(() => resume(Effect.void))
-      })
-  )
-
-const answering = serve((request, response) => {
-  request.resume()
-  request.on("end", () => {
-    response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(customer()))
-  })
-})
 
 const env = (baseUrl: string) =>
   ConfigProvider.fromMap(

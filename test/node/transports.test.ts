@@ -1,0 +1,228 @@
+/**
+ * Our two transports over real sockets, `XtopayNode`'s (undici) and `XtopayLive`'s (fetch): they
+ * enforce the attempt's deadline themselves (so the request path forks no timeout race), abort
+ * on interruption, leave no timer behind, keep the platform's span when asked, and work as plain
+ * `HttpClient`s for users' own requests.
+ */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as HttpBody from "@effect/platform/HttpBody"
+import * as HttpClient from "@effect/platform/HttpClient"
+import { assert, describe, it } from "@effect/vitest"
+import { Chunk, Context, Effect, Fiber, Layer, Redacted, Stream } from "effect"
+import { Customers, FetchTransport, XtopayClient, type XtopayClientOptions } from "../../src/index.js"
+import { layerHttpClient } from "../../src/node.js"
+import { makeRecordingTracer } from "../support/recording.js"
+import { answering, serve } from "./servers.js"
+
+const CLIENT_SECRET = "csk_test_transports_secret"
+
+const TRANSPORTS = [
+  { name: "XtopayNode's undici transport", layer: () => layerHttpClient() },
+  { name: "XtopayLive's fetch transport", layer: () => FetchTransport }
+] as const
+
+const clientOver = (
+  transport: Layer.Layer<HttpClient.HttpClient>,
+  baseUrl: string,
+  options: Partial<XtopayClientOptions> = {}
+) =>
+  XtopayClient.layer({ clientId: "cid_test_transports", clientSecret: Redacted.make(CLIENT_SECRET), baseUrl, ...options }).pipe(
+    Layer.provide(transport),
+    Layer.orDie
+  )
+
+/** A server that takes the request and never answers; `closed` resolves when the client drops the socket. */
+const silent = Effect.gen(function*() {
+  let closed: () => void = () => {}
+  const socketClosed = new Promise<void>((resolve) => (closed = resolve))
+  const server = yield* serve((request, response) => {
+    request.resume()
+    response.socket?.once("close", () => closed())
+  })
+  return { ...server, socketClosed }
+})
+
+/** For the test's scope, every timer set for `millis`, and whether it was cleared. */
+const watchTimers = (millis: number) =>
+  Effect.acquireRelease(
+    Effect.sync(() => {
+      const { clearTimeout, setTimeout } = globalThis
+      const set = new Set<unknown>()
+      const cleared = new Set<unknown>()
+      globalThis.setTimeout = ((handler: () => void, ms?: number, ...rest: Array<unknown>) => {
+        const handle = setTimeout(handler, ms, ...rest)
+        if (ms === millis) set.add(handle)
+        return handle
+      }) as typeof globalThis.setTimeout
+      globalThis.clearTimeout = ((handle: Parameters<typeof clearTimeout>[0]) => {
+        cleared.add(handle)
+        clearTimeout(handle)
+      }) as typeof globalThis.clearTimeout
+      return { set, cleared, restore: () => Object.assign(globalThis, { clearTimeout, setTimeout }) }
+    }),
+    ({ restore }) => Effect.sync(restore)
+  )
+
+for (const transport of TRANSPORTS) {
+  describe(transport.name, () => {
+    it.scopedLive("enforces a per-request timeout itself: Timeout at options.timeout, under a client timeout of 30 s", () =>
+      Effect.gen(function*() {
+        const server = yield* silent
+        const started = Date.now()
+        const error = yield* Customers.retrieve("cus_a1b2c3", { timeout: "250 millis", maxRetries: 0 }).pipe(
+          Effect.provide(clientOver(transport.layer(), `${server.url}/v1`)),
+          Effect.flip
+        )
+        const elapsed = Date.now() - started
+        assert.strictEqual(error._tag, "ConnectionError")
+        if (error._tag === "ConnectionError") {
+          assert.strictEqual(error.reason, "Timeout")
+          assert.strictEqual(error.attempts, 1)
+          assert.include(error.message, "GET /customers/:id")
+          assert.include(error.message, "timed out after 250ms")
+          // The transport's own deadline ended it, not a race in the request path.
+          assert.strictEqual((error.cause as { _tag?: string } | undefined)?._tag, "DeadlineExceeded")
+        }
+        assert.isAtLeast(elapsed, 240)
+        assert.isBelow(elapsed, 3_000)
+        // The deadline aborted the request: its socket is closed by the client.
+        yield* Effect.promise(() => server.socketClosed).pipe(
+          Effect.timeoutFail({ duration: "3 seconds", onTimeout: () => "socket still open" })
+        )
+      }), { timeout: 20_000 })
+
+    it.scopedLive("with transformClient the timeout is the request path's race, and still ends the attempt", () =>
+      Effect.gen(function*() {
+        const server = yield* silent
+        let seen = 0
+        const error = yield* Customers.retrieve("cus_a1b2c3").pipe(
+          Effect.provide(clientOver(transport.layer(), `${server.url}/v1`, {
+            timeout: "250 millis",
+            maxRetries: 0,
+            transformClient: HttpClient.tapRequest(() => Effect.sync(() => (seen += 1)))
+          })),
+          Effect.flip
+        )
+        assert.strictEqual(error._tag, "ConnectionError")
+        if (error._tag === "ConnectionError") {
+          assert.strictEqual(error.reason, "Timeout")
+          assert.isUndefined(error.cause, "the race ended it: the transport was given no deadline")
+        }
+        assert.strictEqual(seen, 1)
+        yield* Effect.promise(() => server.socketClosed).pipe(
+          Effect.timeoutFail({ duration: "3 seconds", onTimeout: () => "socket still open" })
+        )
+      }), { timeout: 20_000 })
+
+    it.scopedLive("interrupting a call aborts its request: the server sees the socket close", () =>
+      Effect.gen(function*() {
+        const server = yield* silent
+        const fiber = yield* Customers.retrieve("cus_a1b2c3").pipe(
+          Effect.provide(clientOver(transport.layer(), `${server.url}/v1`)),
+          Effect.fork
+        )
+        for (let i = 0; i < 300 && server.hits.length === 0; i++) yield* Effect.sleep("10 millis")
+        assert.strictEqual(server.hits.length, 1)
+        yield* Fiber.interrupt(fiber)
+        yield* Effect.promise(() => server.socketClosed).pipe(
+          Effect.timeoutFail({ duration: "3 seconds", onTimeout: () => "socket still open" })
+        )
+      }), { timeout: 20_000 })
+
+    it.scopedLive("leaves no timer behind: each call's 30 s deadline timer is cleared once its body is read", () =>
+      Effect.gen(function*() {
+        const server = yield* answering
+        const timers = yield* watchTimers(30_000)
+        yield* Effect.gen(function*() {
+          for (let i = 0; i < 30; i++) yield* Customers.retrieve("cus_a1b2c3")
+        }).pipe(Effect.provide(clientOver(transport.layer(), `${server.url}/v1`)))
+        assert.strictEqual(server.hits.length, 30)
+        assert.strictEqual(timers.set.size, 30, "one deadline timer per call, set by the transport")
+        assert.deepStrictEqual([...timers.set].filter((handle) => !timers.cleared.has(handle)), [])
+      }), { timeout: 20_000 })
+
+    it.scopedLive("with attemptSpans each attempt has the platform's http.client span under the call's, Authorization redacted", () =>
+      Effect.gen(function*() {
+        const server = yield* answering
+        const { spans, tracer } = makeRecordingTracer()
+        yield* Customers.retrieve("cus_a1b2c3").pipe(
+          Effect.provide(clientOver(transport.layer(), `${server.url}/v1`, { attemptSpans: true })),
+          Effect.withTracer(tracer)
+        )
+        const call = spans.find((span) => span.name === "Xtopay.customers.retrieve")
+        const attempts = spans.filter((span) => span.name.startsWith("http.client"))
+        assert.isDefined(call)
+        assert.strictEqual(attempts.length, 1)
+        const attempt = attempts[0]!
+        assert.strictEqual(attempt.parent._tag === "Some" ? attempt.parent.value.spanId : undefined, call!.spanId)
+        assert.strictEqual(attempt.attributes.get("http.request.method"), "GET")
+        assert.strictEqual(attempt.attributes.get("http.response.status_code"), 200)
+        assert.strictEqual(attempt.attributes.get("http.request.header.authorization"), "<redacted>")
+        for (const span of spans) assert.notInclude(JSON.stringify([...span.attributes]), CLIENT_SECRET)
+      }), { timeout: 20_000 })
+
+    it.scopedLive("without attemptSpans there is one span, the call's, with its status", () =>
+      Effect.gen(function*() {
+        const server = yield* answering
+        const { spans, tracer } = makeRecordingTracer()
+        yield* Customers.retrieve("cus_a1b2c3").pipe(
+          Effect.provide(clientOver(transport.layer(), `${server.url}/v1`)),
+          Effect.withTracer(tracer)
+        )
+        assert.deepStrictEqual(spans.map((span) => span.name), ["Xtopay.customers.retrieve"])
+        assert.strictEqual(spans[0]!.attributes.get("http.response.status_code"), 200)
+        assert.strictEqual(spans[0]!.attributes.get("xtopay.attempts"), 1)
+      }), { timeout: 20_000 })
+
+    it.scopedLive("as a plain HttpClient: JSON, bytes, a streamed response and a streamed request body", () =>
+      Effect.gen(function*() {
+        const server = yield* serve((request, response) => {
+          const chunks: Array<Buffer> = []
+          request.on("data", (chunk: Buffer) => chunks.push(chunk))
+          request.on("end", () => {
+            const body = Buffer.concat(chunks).toString("utf8")
+            response.writeHead(200, { "content-type": "application/json", "set-cookie": ["a=1", "b=2"] })
+              .end(JSON.stringify({ method: request.method, body }))
+          })
+        })
+        const client = yield* Effect.map(Layer.build(transport.layer()), Context.get(HttpClient.HttpClient))
+        const got = yield* client.get(`${server.url}/echo`)
+        assert.deepStrictEqual(yield* got.json, { method: "GET", body: "" })
+        assert.strictEqual(got.headers["content-type"], "application/json")
+        assert.deepStrictEqual(Object.keys(got.cookies.cookies).sort(), ["a", "b"])
+
+        const bytes = yield* Effect.flatMap(client.get(`${server.url}/echo`), (response) => response.arrayBuffer)
+        assert.deepStrictEqual(JSON.parse(new TextDecoder().decode(bytes)), { method: "GET", body: "" })
+
+        const streamed = yield* client.get(`${server.url}/echo`).pipe(
+          Effect.flatMap((response) => Stream.runCollect(response.stream)),
+          Effect.map((chunks) => Buffer.concat(Chunk.toArray(chunks)).toString("utf8"))
+        )
+        assert.deepStrictEqual(JSON.parse(streamed), { method: "GET", body: "" })
+
+        const body = HttpBody.stream(Stream.make(new TextEncoder().encode("one,"), new TextEncoder().encode("two")))
+        const posted = yield* Effect.flatMap(client.post(`${server.url}/echo`, { body }), (response) => response.json)
+        assert.deepStrictEqual(posted, { method: "POST", body: "one,two" })
+      }), { timeout: 20_000 })
+  })
+}
+
+describe("XtopayLive's fetch transport and the platform's fetch options", () => {
+  it.scopedLive("a FetchHttpClient.Fetch in context is the fetch used, and RequestInit headers are merged in", () =>
+    Effect.gen(function*() {
+      const server = yield* answering
+      let calls = 0
+      const countingFetch: typeof globalThis.fetch = (input, init) => {
+        calls += 1
+        return globalThis.fetch(input, init)
+      }
+      yield* Customers.retrieve("cus_a1b2c3").pipe(
+        Effect.provide(clientOver(FetchTransport, `${server.url}/v1`)),
+        Effect.provideService(FetchHttpClient.Fetch, countingFetch),
+        Effect.provideService(FetchHttpClient.RequestInit, { headers: { "x-shop": "kumasi" } })
+      )
+      assert.strictEqual(calls, 1)
+      assert.strictEqual(server.hits[0]!.headers["x-shop"], "kumasi")
+      assert.strictEqual(server.hits[0]!.headers["accept"], "application/json")
+    }), { timeout: 20_000 })
+})
