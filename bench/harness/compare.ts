@@ -98,8 +98,8 @@ export const callRows = (
       figure: `${name} median latency, concurrency 1 (${latency.subject.count} calls)`,
       value: latency.subject.median,
       unit: "ms",
-      baseline: { label: baseline, value: latency.baseline.median },
-      target: { kind: "ratio-at-most", limit: 1.25 }
+      // Figures only: the peer scenario's ratios on the floor server replaced these targets (issue 13).
+      baseline: { label: baseline, value: latency.baseline.median }
     },
     {
       id: `${id}.p99`,
@@ -120,8 +120,7 @@ export const callRows = (
       figure: `${name} throughput, concurrency ${sizes.concurrency} (median of ${rate.rounds.subject.length} rounds)`,
       value: rate.subject,
       unit: "calls/s",
-      baseline: { label: baseline, value: rate.baseline },
-      target: { kind: "ratio-at-least", limit: 0.8 }
+      baseline: { label: baseline, value: rate.baseline }
     }
   ]
 }

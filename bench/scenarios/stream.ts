@@ -104,8 +104,8 @@ const sizeRows = (n: number, client: Walk, base: Walk): Array<Row> => {
       figure: `Customers.list, ${label(n)} customers: throughput`,
       value: client.items / (client.wallMs / 1000),
       unit: "customers/s",
+      // The throughput target is the node-stream scenario's (XtopayNode against the fetch loop).
       baseline: { label: baseline, value: base.items / (base.wallMs / 1000) },
-      target: { kind: "ratio-at-least", limit: 0.7 },
       note: `wall ${(client.wallMs / 1000).toFixed(2)} s vs ${(base.wallMs / 1000).toFixed(2)} s`
     },
     {
@@ -170,15 +170,16 @@ export const scenario: Scenario = {
         figure: `Customers.list peak heap, ${largestLabel} customers vs 10k`,
         value: largest.client.peakHeapMB,
         unit: "MB",
-        baseline: { label: "client, 10k customers", value: smallest.client.peakHeapMB },
-        target: { kind: "ratio-at-most", limit: 1.5 }
+        // The peak is V8's heap policy; what is judged is the heap held, and the capped walk.
+        baseline: { label: "client, 10k customers", value: smallest.client.peakHeapMB }
       },
       {
         id: "stream.held-flat",
         figure: `Customers.list heap held at the last customer, ${largestLabel} customers vs 10k`,
         value: largest.client.heldHeapMB,
         unit: "MB",
-        baseline: { label: "client, 10k customers", value: smallest.client.heldHeapMB }
+        baseline: { label: "client, 10k customers", value: smallest.client.heldHeapMB },
+        target: { kind: "ratio-at-most", limit: 1.2 }
       },
       {
         id: "stream.heap-capped",

@@ -61,7 +61,8 @@ export const scenario: Scenario = {
         figure: "XtopayTest mixed create / retrieve / list (page of 10), one after another",
         value: result.opsPerSecond,
         unit: "ops/s",
-        target: { kind: "at-least", limit: 20_000 }
+        // The floor issue 11 set for the in-memory client on this machine.
+        target: { kind: "at-least", limit: 5_000 }
       },
       {
         id: "xtopay-test.fresh",
