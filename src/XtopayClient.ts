@@ -196,7 +196,10 @@ const redactingAuthorization = (client: HttpClient.HttpClient): HttpClient.HttpC
  */
 export const FetchTransport: Layer.Layer<HttpClient.HttpClient> = Layer.effect(
   HttpClient.HttpClient,
-  Effect.map(Effect.serviceOption(FetchHttpClient.RequestInit), (built) => makeFetchClient(Option.getOrUndefined(built)))
+  Effect.map(
+    Effect.all([Effect.serviceOption(FetchHttpClient.RequestInit), Effect.serviceOption(FetchHttpClient.Fetch)]),
+    ([init, fetch]) => makeFetchClient(Option.getOrUndefined(init), Option.getOrUndefined(fetch))
+  )
 )
 
 /**

@@ -2,7 +2,7 @@
  * `XtopayLive`'s transport: the platform's `HttpClient` over `fetch`, built as `transport.ts`
  * says rather than with `FetchHttpClient.layer`. Like the platform's, it takes `fetch` from
  * `FetchHttpClient.Fetch` and options from `FetchHttpClient.RequestInit` when they are in
- * context; unlike it, it never follows a redirect (`redirect: "manual"`, whatever the options say).
+ * context (the request's, else the layer's when it was built); unlike it, it never follows a redirect (`redirect: "manual"`, whatever the options say).
  */
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Headers from "@effect/platform/Headers"
@@ -67,7 +67,12 @@ class FetchResponse extends FlightResponse {
 const abortController = (controller: AbortController, reason: unknown) => controller.abort(reason)
 
 /** The platform's `HttpClient` over `fetch`, enforcing `attemptDeadline` itself and refusing redirects. */
-export const makeFetchClient = (built: RequestInit | undefined): HttpClient.HttpClient => {
+export const makeFetchClient = (
+  built: RequestInit | undefined,
+  builtFetch: typeof globalThis.fetch | undefined
+): HttpClient.HttpClient => {
+  // What the layer was built with counts as context for every request, as under `FetchHttpClient.layer`.
+  const defaultFetch = () => builtFetch ?? globalThis.fetch
   const dispatch = (
     request: HttpClientRequest.HttpClientRequest,
     url: URL,
@@ -76,7 +81,7 @@ export const makeFetchClient = (built: RequestInit | undefined): HttpClient.Http
     context: Context.Context<never>,
     outerSignal: AbortSignal | undefined
   ) => {
-    const fetch = Context.getOrElse(context as Context.Context<FetchHttpClient.Fetch>, FetchHttpClient.Fetch, () => globalThis.fetch)
+    const fetch = Context.getOrElse(context as Context.Context<FetchHttpClient.Fetch>, FetchHttpClient.Fetch, defaultFetch)
     const init = Context.getOption(context as Context.Context<FetchHttpClient.RequestInit>, FetchHttpClient.RequestInit)
     const options: RequestInit = init._tag === "Some" ? { ...built, ...init.value } : built ?? {}
     let headers = options.headers !== undefined

@@ -225,4 +225,21 @@ describe("XtopayLive's fetch transport and the platform's fetch options", () => 
       assert.strictEqual(server.hits[0]!.headers["x-shop"], "kumasi")
       assert.strictEqual(server.hits[0]!.headers["accept"], "application/json")
     }), { timeout: 20_000 })
+
+  it.scopedLive("a FetchHttpClient.Fetch given to the layer as it is built is the fetch every call uses", () =>
+    Effect.gen(function*() {
+      const server = yield* answering
+      let calls = 0
+      const countingFetch: typeof globalThis.fetch = (input, init) => {
+        calls += 1
+        return globalThis.fetch(input, init)
+      }
+      const transport = FetchTransport.pipe(Layer.provide(Layer.succeed(FetchHttpClient.Fetch, countingFetch)))
+      yield* Effect.gen(function*() {
+        yield* Customers.retrieve("cus_a1b2c3")
+        yield* Customers.retrieve("cus_a1b2c3")
+      }).pipe(Effect.provide(clientOver(transport, `${server.url}/v1`)))
+      assert.strictEqual(calls, 2)
+      assert.strictEqual(server.hits.length, 2)
+    }), { timeout: 20_000 })
 })
