@@ -207,21 +207,27 @@ for (const transport of TRANSPORTS) {
   })
 }
 
+/** The global fetch, counting its calls. */
+const counting = () => {
+  let calls = 0
+  const countingFetch: typeof globalThis.fetch = (input, init) => {
+    calls += 1
+    return globalThis.fetch(input, init)
+  }
+  return { calls: () => calls, countingFetch }
+}
+
 describe("XtopayLive's fetch transport and the platform's fetch options", () => {
   it.scopedLive("a FetchHttpClient.Fetch in context is the fetch used, and RequestInit headers are merged in", () =>
     Effect.gen(function*() {
       const server = yield* answering
-      let calls = 0
-      const countingFetch: typeof globalThis.fetch = (input, init) => {
-        calls += 1
-        return globalThis.fetch(input, init)
-      }
+      const { calls, countingFetch } = counting()
       yield* Customers.retrieve("cus_a1b2c3").pipe(
         Effect.provide(clientOver(FetchTransport, `${server.url}/v1`)),
         Effect.provideService(FetchHttpClient.Fetch, countingFetch),
         Effect.provideService(FetchHttpClient.RequestInit, { headers: { "x-shop": "kumasi" } })
       )
-      assert.strictEqual(calls, 1)
+      assert.strictEqual(calls(), 1)
       assert.strictEqual(server.hits[0]!.headers["x-shop"], "kumasi")
       assert.strictEqual(server.hits[0]!.headers["accept"], "application/json")
     }), { timeout: 20_000 })
@@ -229,17 +235,13 @@ describe("XtopayLive's fetch transport and the platform's fetch options", () => 
   it.scopedLive("a FetchHttpClient.Fetch given to the layer as it is built is the fetch every call uses", () =>
     Effect.gen(function*() {
       const server = yield* answering
-      let calls = 0
-      const countingFetch: typeof globalThis.fetch = (input, init) => {
-        calls += 1
-        return globalThis.fetch(input, init)
-      }
+      const { calls, countingFetch } = counting()
       const transport = FetchTransport.pipe(Layer.provide(Layer.succeed(FetchHttpClient.Fetch, countingFetch)))
       yield* Effect.gen(function*() {
         yield* Customers.retrieve("cus_a1b2c3")
         yield* Customers.retrieve("cus_a1b2c3")
       }).pipe(Effect.provide(clientOver(transport, `${server.url}/v1`)))
-      assert.strictEqual(calls, 2)
+      assert.strictEqual(calls(), 2)
       assert.strictEqual(server.hits.length, 2)
     }), { timeout: 20_000 })
 })
