@@ -26,7 +26,7 @@ export class Flight<Signal = unknown> {
   private aborted = false
 
   constructor(
-    deadline: number | undefined,
+    readonly deadline: number | undefined,
     readonly signal: Signal,
     private readonly onAbort: (signal: Signal, reason: unknown) => void
   ) {
@@ -199,7 +199,12 @@ export const inFlight = <Signal, S>(
     const flight = takeOff()
     outerSignal?.addEventListener("abort", flight.abort, { once: true })
     start(flight).then(
-      (source) => resume(Effect.succeed(respond(source, flight))),
+      (source) => {
+        const response = respond(source, flight)
+        // With no deadline to end it, a response nobody reads would hold its connection: abort it once collected.
+        if (flight.deadline === undefined) unread.register(response, flight)
+        resume(Effect.succeed(response))
+      },
       (cause) => {
         flight.settle()
         resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause: flight.cause(cause) })))
@@ -207,6 +212,8 @@ export const inFlight = <Signal, S>(
     )
     return Effect.sync(flight.abort)
   })
+
+const unread = new FinalizationRegistry<Pick<Flight, "abort">>((flight) => flight.abort())
 
 const Untraced: unique symbol = Symbol.for("effect-xtopay/transport/Untraced") as never
 
