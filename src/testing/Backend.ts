@@ -23,7 +23,7 @@ import {
   XtopayControl,
   XtopayControlError
 } from "./Control.js"
-import { FaultQueue } from "./internal/faults.js"
+import { FaultQueue, registerFaults } from "./internal/faults.js"
 import { makeHosted, registerHosted } from "./internal/hosted.js"
 import { RateLimiter } from "./internal/rateLimiter.js"
 import { IdempotencyStore } from "./internal/idempotency.js"
@@ -265,6 +265,7 @@ export const makeBackend = (options: BackendOptions = {}): Effect.Effect<Backend
     }
     // Kept off the public `Backend`: only the mock server's hosted pages reach it.
     registerHosted(backend, makeHosted(state, control))
+    registerFaults(backend, faults)
     return backend
   })
 

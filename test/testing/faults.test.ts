@@ -92,19 +92,25 @@ describe("in-memory Xtopay: injected faults", () => {
       assert.match(error.requestId ?? "", /^req_/)
     }).pipe(Effect.provide(noRetries)))
 
-  it.effect("Stall sends headers then nothing: the client's timeout ends the attempt", () =>
-    Effect.gen(function*() {
-      const control = yield* XtopayControl
-      yield* control.injectFaults({ times: 1, fault: { _tag: "Stall" } })
-      const fiber = yield* Effect.fork(Customers.listPage())
-      yield* TestClock.adjust("29 seconds")
-      assert.isTrue(Option.isNone(yield* Fiber.poll(fiber)))
-      yield* TestClock.adjust("1 seconds")
-      const exit = yield* Fiber.await(fiber)
-      assert.isTrue(Exit.isFailure(exit))
-      const error = yield* Effect.flip(exit)
-      assert.strictEqual(error._tag === "ConnectionError" ? error.reason : error._tag, "Timeout")
-    }).pipe(Effect.provide(noRetries)))
+  // The in-memory transport enforces the deadline itself; under the user's `transformClient` the request path's race does.
+  for (const [via, layer] of [
+    ["the in-memory transport's deadline", noRetries],
+    ["the request path's race (a transformClient)", XtopayTestWith({ maxRetries: 0, transformClient: (client) => client })]
+  ] as const) {
+    it.effect(`Stall sends headers then nothing: the client's timeout ends the attempt (${via})`, () =>
+      Effect.gen(function*() {
+        const control = yield* XtopayControl
+        yield* control.injectFaults({ times: 1, fault: { _tag: "Stall" } })
+        const fiber = yield* Effect.fork(Customers.listPage())
+        yield* TestClock.adjust("29 seconds")
+        assert.isTrue(Option.isNone(yield* Fiber.poll(fiber)))
+        yield* TestClock.adjust("1 seconds")
+        const exit = yield* Fiber.await(fiber)
+        assert.isTrue(Exit.isFailure(exit))
+        const error = yield* Effect.flip(exit)
+        assert.strictEqual(error._tag === "ConnectionError" ? error.reason : error._tag, "Timeout")
+      }).pipe(Effect.provide(layer)))
+  }
 
   it.effect("a stalled body can be interrupted", () =>
     Effect.gen(function*() {
@@ -138,6 +144,37 @@ describe("in-memory Xtopay: injected faults", () => {
       assert.isTrue(Option.isNone(yield* Fiber.poll(fiber)))
       yield* TestClock.adjust("1 millis")
       assert.strictEqual((yield* Fiber.join(fiber)).email, "a@b.co")
+    }).pipe(Effect.provide(XtopayTest)))
+
+  it.effect("a Delay longer than the timeout ends the attempt at the timeout; the work goes on", () =>
+    Effect.gen(function*() {
+      const control = yield* XtopayControl
+      yield* control.injectFaults({ times: 1, fault: { _tag: "Delay", millis: 60_000 } })
+      const fiber = yield* Effect.fork(Customers.create({ email: "a@b.co" }, { timeout: "2 seconds" }))
+      yield* TestClock.adjust("1999 millis")
+      assert.isTrue(Option.isNone(yield* Fiber.poll(fiber)))
+      yield* TestClock.adjust("1 millis")
+      const error = yield* Effect.flip(Fiber.join(fiber))
+      assert.strictEqual(error._tag === "ConnectionError" ? error.reason : error._tag, "Timeout")
+      assert.match(error.message, /timed out after 2s/)
+      // The server finishes what it began: the customer exists once its delay is over.
+      assert.strictEqual((yield* Customers.listPage()).pagination.total_count, 0)
+      yield* TestClock.adjust("58 seconds")
+      assert.strictEqual((yield* Customers.listPage()).pagination.total_count, 1)
+    }).pipe(Effect.provide(noRetries)))
+
+  it.effect("a stalled body's timeout counts from the attempt's start, each attempt anew", () =>
+    Effect.gen(function*() {
+      const control = yield* XtopayControl
+      yield* control.injectFaults({ times: 1, route: "GET /customers", fault: { _tag: "Stall" } })
+      const fiber = yield* Effect.fork(Customers.listPage({}, { timeout: "3 seconds", maxRetries: 1 }))
+      yield* TestClock.adjust("2999 millis")
+      assert.strictEqual((yield* control.requests).length, 1)
+      yield* TestClock.adjust("1 millis")
+      // The retry's backoff (at most a few seconds), then a second attempt the fault no longer meets.
+      yield* TestClock.adjust("30 seconds")
+      assert.deepStrictEqual((yield* Fiber.join(fiber)).data, [])
+      assert.strictEqual((yield* control.requests).length, 2)
     }).pipe(Effect.provide(XtopayTest)))
 
   it.effect("faults given as options apply from the first request; clearFaults removes pending ones", () =>

@@ -41,6 +41,11 @@ export class FaultQueue {
     }
   }
 
+  /** Is a `Delay` planned? Only then can an answer be held back (the in-memory transport races its deadline only then). */
+  hasDelays(): boolean {
+    return this.plans.some((plan) => plan.fault._tag === "Delay")
+  }
+
   /** Removes every plan, or (given an account) that account's own plans. */
   clear(account?: string): void {
     this.plans = account === undefined ? [] : this.plans.filter((plan) => plan.account !== account)
@@ -66,4 +71,17 @@ export class FaultQueue {
     }
     return undefined
   }
+}
+
+const queues = new WeakMap<object, FaultQueue>()
+
+/** Ties a backend to its fault queue, without adding it to the public `Backend` type. */
+export const registerFaults = (backend: object, faults: FaultQueue): void => {
+  queues.set(backend, faults)
+}
+
+/** Can `backend` hold an answer back now? Always, for a backend not made by `makeBackend`. */
+export const mayDelayOf = (backend: object): () => boolean => {
+  const faults = queues.get(backend)
+  return faults === undefined ? () => true : () => faults.hasDelays()
 }
