@@ -4,7 +4,8 @@
  * (`--latency-ms 20`), where `prefetch: 2` fetches the next pages while the consumer works on one.
  * In that case both sides spend `CONSUMER_MS` per page (awaiting, as a database write does):
  * each page's cursor comes in the page before it, so fetching ahead can only overlap the fetches
- * with the consumer's work, never the fetches with each other.
+ * with the consumer's work, never the fetches with each other. Each side walks once untimed before
+ * the timed rounds, so the figures are those of a warm process.
  */
 import { Effect, ManagedRuntime, Stream } from "effect"
 import { CLIENT_ID } from "../harness/client.js"
@@ -56,6 +57,9 @@ export const measure = async ({ baseUrl, consumerMs, customers, prefetch, rounds
   const raw = counted(async () => {
     await rawWalk(baseUrl, () => (items += 1), consumerMs > 0 ? () => pause(consumerMs) : undefined)
   })
+  // One untimed walk of each side first: the rate of a warm process, as a running server's would be.
+  await node()
+  await raw()
   const times = await alternate(rounds, { node, raw })
   await runtime.dispose()
   return { node: median(times.node), raw: median(times.raw) }
