@@ -2,7 +2,7 @@
  * `npm run bench`: every scenario, each against its baseline, in one run; writes
  * bench/results.json and the figures in docs/performance.md.
  *
- *   npm run bench                        builds dist, then the full run (about 5 minutes on 2 cores)
+ *   npm run bench                        builds dist, then the full run (about 7 minutes on 2 cores)
  *   npm run bench -- --quick             smaller sizes, nothing written
  *   npm run bench -- --only stream,decode  some scenarios, nothing written
  *   npm run bench -- --profile           also writes a CPU profile of each measuring process
