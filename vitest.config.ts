@@ -6,13 +6,11 @@ import { configDefaults, defineConfig } from "vitest/config"
  * extra lines (22, 24), after `npm test` ran everything once on the default Node; the packaging
  * and docs tests (npm, tsc, the packed tarball) give the same answer on every line.
  */
-// The durable-workflow test loads better-sqlite3, a native addon built for the Node that ran `npm ci`.
 // The eight-process Redis run (≈ 50 s, bound to wall-clock pacing) judges the shared budget, not the
 // Node line: it runs once; gate.test.ts covers the client's side of it on every line.
 const ONCE_ONLY = [
   "test/package/**",
   "test/docs/**",
-  "test/rate-limit/durable.test.ts",
   "test/rate-limit/processes.test.ts"
 ]
 const perNodeLine = process.env["XTOPAY_TESTS"] === "node-line"

@@ -11,7 +11,7 @@
  * same order id: the second run finds the finished workflow and prints the same customer.
  */
 import { ClusterWorkflowEngine, SingleRunner } from "@effect/cluster"
-import { SqliteClient } from "@effect/sql-sqlite-node"
+import { LibsqlClient } from "@effect/sql-libsql"
 import { Activity, Workflow } from "@effect/workflow"
 import { Console, Effect, Layer, Schema } from "effect"
 import { Customers, XtopayLive } from "effect-xtopay"
@@ -50,7 +50,7 @@ const database = process.env["XTOPAY_WORKFLOW_DB"] ?? "xtopay-workflows.db"
 // messages and replies, what makes them durable, are in SQLite.
 const Engine = ClusterWorkflowEngine.layer.pipe(
   Layer.provideMerge(SingleRunner.layer({ runnerStorage: "memory" })),
-  Layer.provide(SqliteClient.layer({ filename: database }))
+  Layer.provide(LibsqlClient.layer({ url: `file:${database}`, intMode: "bigint" }))
 )
 const Main = CreateCustomerLive.pipe(Layer.provideMerge(Engine), Layer.provide(XtopayLive))
 
