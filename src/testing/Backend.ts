@@ -23,8 +23,9 @@ import {
   XtopayControl,
   XtopayControlError
 } from "./Control.js"
-import { FaultQueue, registerFaults } from "./internal/faults.js"
-import { makeHosted, registerHosted } from "./internal/hosted.js"
+import { registerInternals } from "./internal/backendInternals.js"
+import { FaultQueue } from "./internal/faults.js"
+import { makeHosted } from "./internal/hosted.js"
 import { RateLimiter } from "./internal/rateLimiter.js"
 import { IdempotencyStore } from "./internal/idempotency.js"
 import { makeIdGenerator } from "./internal/ids.js"
@@ -263,9 +264,8 @@ export const makeBackend = (options: BackendOptions = {}): Effect.Effect<Backend
         return "_tag" in account ? account : account.id
       }
     }
-    // Kept off the public `Backend`: only the mock server's hosted pages reach it.
-    registerHosted(backend, makeHosted(state, control))
-    registerFaults(backend, faults)
+    // Kept off the public `Backend`: the mock server's hosted pages and the in-memory transport reach them.
+    registerInternals(backend, { hosted: makeHosted(state, control), faults })
     return backend
   })
 

@@ -18,7 +18,7 @@ import { XtopayClient, type XtopayClientOptions } from "../XtopayClient.js"
 import { type BackendOptions, makeBackend } from "./Backend.js"
 import { errorAnswer } from "./internal/answers.js"
 import { CONTROL_PREFIX, makeControlApi } from "./internal/controlApi.js"
-import { hostedOf } from "./internal/hosted.js"
+import { internalsOf } from "./internal/backendInternals.js"
 import { isPagePath, makePages } from "./internal/pages.js"
 import { DEFAULT_ACCOUNT, XtopayControl } from "./Control.js"
 import { importPlatformNode } from "./internal/platformNode.js"
@@ -358,7 +358,7 @@ export const make = (options: MockServerOptions = {}): Effect.Effect<MockServer.
   Effect.gen(function*() {
     const { host, port, ...backendOptions } = options
     const backend = yield* makeBackend(backendOptions)
-    const hosted = hostedOf(backend)!
+    const { hosted } = internalsOf(backend)!
     const listening = yield* serve(backend.handle, makeControlApi(backend), makePages(hosted), { host, port })
     // The links it hands out open its own pages, on the origin a client reaches it at.
     hosted.useOrigin(new URL(listening.baseUrl).origin)

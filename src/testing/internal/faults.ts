@@ -72,16 +72,3 @@ export class FaultQueue {
     return undefined
   }
 }
-
-const queues = new WeakMap<object, FaultQueue>()
-
-/** Ties a backend to its fault queue, without adding it to the public `Backend` type. */
-export const registerFaults = (backend: object, faults: FaultQueue): void => {
-  queues.set(backend, faults)
-}
-
-/** Can `backend` hold an answer back now? Always, for a backend not made by `makeBackend`. */
-export const mayDelayOf = (backend: object): () => boolean => {
-  const faults = queues.get(backend)
-  return faults === undefined ? () => true : () => faults.hasDelays()
-}

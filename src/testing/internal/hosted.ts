@@ -82,13 +82,3 @@ export const makeHosted = (state: State, control: XtopayControl.Service): Hosted
     return detach.run({ state, account: view.session.account, request, id: paymentMethodId, now }).status === 200
   }
 })
-
-const registry = new WeakMap<object, Hosted>()
-
-/** Ties a backend to its hosted view, without adding it to the public `Backend` type. */
-export const registerHosted = (backend: object, hosted: Hosted): void => {
-  registry.set(backend, hosted)
-}
-
-/** The hosted view of a backend made by `makeBackend` (undefined for any other `Backend`). */
-export const hostedOf = (backend: object): Hosted | undefined => registry.get(backend)

@@ -65,14 +65,22 @@ export class MemoryResponse extends Inspectable.Class implements HttpClientRespo
     this.headers = Headers.fromInput(answer.headers)
   }
 
-  private cut(): HttpClientError.ResponseError {
+  /** A body read that failed, as a transport reports it. */
+  private bodyError(cause: unknown, description?: string): HttpClientError.ResponseError {
     return new HttpClientError.ResponseError({
       request: this.request,
       response: this,
       reason: "Decode",
-      description: "the connection was reset while the body was being read (injected fault)",
-      cause: new Error("connection reset mid-body", { cause: { code: "ECONNRESET" } })
+      ...(description !== undefined ? { description } : {}),
+      ...(cause !== undefined ? { cause } : {})
     })
+  }
+
+  private cut(): HttpClientError.ResponseError {
+    return this.bodyError(
+      new Error("connection reset mid-body", { cause: { code: "ECONNRESET" } }),
+      "the connection was reset while the body was being read (injected fault)"
+    )
   }
 
   /** A stalled body: nothing more until the deadline, if there is one. */
@@ -82,14 +90,7 @@ export class MemoryResponse extends Inspectable.Class implements HttpClientRespo
     return Effect.flatMap(Clock.currentTimeMillis, (now) =>
       Effect.zipRight(
         Effect.sleep(Duration.millis(Math.max(0, deadline.startMillis + deadline.millis - now))),
-        Effect.fail(
-          new HttpClientError.ResponseError({
-            request: this.request,
-            response: this,
-            reason: "Decode",
-            cause: new DeadlineExceeded(deadline.millis)
-          })
-        )
+        Effect.fail(this.bodyError(new DeadlineExceeded(deadline.millis)))
       ))
   }
 
@@ -119,8 +120,7 @@ export class MemoryResponse extends Inspectable.Class implements HttpClientRespo
     return Effect.flatMap(this.text, (text) =>
       Effect.try({
         try: () => (text === "" ? null : JSON.parse(text)) as unknown,
-        catch: (cause) =>
-          new HttpClientError.ResponseError({ request: this.request, response: this, reason: "Decode", cause })
+        catch: (cause) => this.bodyError(cause)
       }))
   }
 
@@ -133,14 +133,7 @@ export class MemoryResponse extends Inspectable.Class implements HttpClientRespo
   }
 
   get formData(): Effect.Effect<FormData, HttpClientError.ResponseError> {
-    return Effect.fail(
-      new HttpClientError.ResponseError({
-        request: this.request,
-        response: this,
-        reason: "Decode",
-        description: "the in-memory Xtopay answers JSON, not form data"
-      })
-    )
+    return Effect.fail(this.bodyError(undefined, "the in-memory Xtopay answers JSON, not form data"))
   }
 
   toJSON(): unknown {
