@@ -66,6 +66,7 @@ const ExactPagination = Schema.Struct({
 
 export const exactPage = <A, I>(item: Schema.Schema<A, I>) => Schema.Struct({ data: Schema.Array(item), pagination: ExactPagination })
 
+/** Decodes a value the caller owns (fresh `JSON.parse` output): the compiled fast path decodes it in place. */
 export type Decoder<A> = (u: unknown) => Either.Either<A, ParseResult.ParseError>
 
 /** `Timestamp`, run by the compiled decoders as a plain function. */
@@ -75,9 +76,10 @@ export const timestamp: KnownTransformation = {
 }
 
 /**
- * The exact shape first, compiled to plain closures (`compile.ts`); the tolerant schema (and its
- * error message) when that fails. Both must decode to the same type `A`, which the compiler checks
- * here. An exact shape the compiler cannot compile runs through Effect Schema instead.
+ * The exact shape first, compiled to plain closures (`compile.ts`) that decode the value in place;
+ * the tolerant schema (and its error message) when that fails, on the value as it came. Both must
+ * decode to the same type `A`, which the compiler checks here. An exact shape the compiler cannot
+ * compile runs through Effect Schema instead.
  */
 export const preferExact = <A>(exact: Schema.Schema<A, any>, tolerant: Schema.Schema<A, any>): Decoder<A> => {
   const fast = compile(exact, [timestamp]) ?? schemaDecoder(exact)

@@ -168,7 +168,7 @@ export const makeExecute = (settings: ClientSettings) => {
     let request = HttpClientRequest.make(spec.method)(settings.baseUrl + spec.path, { headers, urlParams })
     if (spec.body !== undefined) request = HttpClientRequest.bodyUnsafeJson(request, spec.body)
 
-    // The call's span: the endpoint's `Effect.fn` span, when there is one.
+    // The call's span: the endpoint's span (`invoke.ts`), when there is one.
     const parent = Context.getOption(context, Tracer.ParentSpan)
     const span = Option.isSome(parent) && parent.value._tag === "Span" ? parent.value : undefined
     if (span !== undefined) {

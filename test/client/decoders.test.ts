@@ -49,8 +49,9 @@ const agrees = <A, I>(schema: Schema.Schema<A, I>, fast: (u: unknown) => Either.
   fc.assert(
     fc.property(Arbitrary.make(schema), (value) => {
       const wire: unknown = JSON.parse(JSON.stringify(encode(value)))
+      // The fast decoder decodes in place: the schema gets its own copy, made first.
+      const viaTolerant = tolerant(structuredClone(wire))
       const viaFast = fast(wire)
-      const viaTolerant = tolerant(wire)
       // (A year past 9999 encodes to a string neither accepts; then both must refuse it.)
       if (Either.isRight(viaTolerant)) assert.deepStrictEqual(viaFast, viaTolerant)
       else assert.isTrue(Either.isLeft(viaFast))
@@ -129,15 +130,67 @@ describe("compiled exact-shape decoders", () => {
       const viaSchema = Schema.decodeUnknownEither(schema)
       fc.assert(
         fc.property(nearMisses(schema), (wire) => {
+          const pristine = structuredClone(wire)
+          const slow = viaSchema(structuredClone(wire))
           const fast = compiled(wire)
-          const slow = viaSchema(wire)
-          if (fast === MISMATCH) return
-          assert.isTrue(Either.isRight(slow), `compiled accepted what the schema refuses: ${JSON.stringify(wire)}`)
+          // A mismatch leaves the value as it came, for the schema to decode.
+          if (fast === MISMATCH) return assert.deepStrictEqual(wire, pristine)
+          assert.isTrue(Either.isRight(slow), `compiled accepted what the schema refuses: ${JSON.stringify(pristine)}`)
           if (Either.isRight(slow)) assert.deepStrictEqual(fast, slow.right)
         }),
         { numRuns: 300 }
       )
     }
+  })
+
+  const wireCustomer = (n: number, createdAt = "2026-05-24T10:00:00Z") => ({
+    id: `cus_${n}`,
+    email: `c${n}@example.com`,
+    name: null,
+    phone: null,
+    currency: "GHS",
+    metadata: { n: String(n) },
+    created_at: createdAt
+  })
+  const pageOf = <A>(data: ReadonlyArray<A>) => ({
+    data,
+    pagination: { has_more: false, next_cursor: null, previous_cursor: null, total_count: data.length }
+  })
+  const decodePage = compile(exactPage(ExactCustomer), [timestamp])!
+
+  it("decode in place: the answer's own objects become the result, its timestamps read", () => {
+    const wire = pageOf([wireCustomer(1), wireCustomer(2)])
+    const [first, second] = wire.data
+    const page = decodePage(wire)
+    assert.notStrictEqual(page, MISMATCH)
+    if (page === MISMATCH) return
+    assert.strictEqual(page, wire as unknown)
+    assert.strictEqual(page.data[0], first as unknown)
+    assert.strictEqual(page.data[1]!.metadata, second!.metadata)
+    assert.isTrue(DateTime.isDateTime(page.data[1]!.created_at))
+    assert.strictEqual(DateTime.toEpochMillis(page.data[1]!.created_at), Date.UTC(2026, 4, 24, 10))
+  })
+
+  it("on a mismatch late in a page, put back every timestamp already read", () => {
+    const wire = pageOf([wireCustomer(1), wireCustomer(2), wireCustomer(3, "yesterday")])
+    const pristine = structuredClone(wire)
+    assert.strictEqual(decodePage(wire), MISMATCH)
+    assert.deepStrictEqual(wire, pristine)
+    assert.strictEqual(typeof wire.data[0]!.created_at, "string")
+  })
+
+  it("copy an object with a key the shape does not name, without that key, as the schema does", () => {
+    const extra = { ...wireCustomer(1), loyalty_tier: "gold" }
+    const wire = pageOf([extra, wireCustomer(2)])
+    const expected = Schema.decodeUnknownSync(exactPage(ExactCustomer))(structuredClone(wire))
+    const page = decodePage(wire)
+    assert.notStrictEqual(page, MISMATCH)
+    if (page === MISMATCH) return
+    assert.deepStrictEqual(page, expected)
+    assert.notProperty(page.data[0]!, "loyalty_tier")
+    assert.notStrictEqual(page.data[0], extra as unknown)
+    // The rest of the page is still decoded in place.
+    assert.strictEqual(page.data[1], wire.data[1] as unknown)
   })
 
   it("leave a __proto__ metadata key to the schema", () => {
@@ -167,6 +220,55 @@ describe("reading timestamps", () => {
 
   it("refuses what is not an ISO 8601 timestamp", () => {
     for (const input of ["2026-13-01T00:00:00Z", "24 May 2026", "1779616800", "", "2026-05-24T10:00:00Zjunk"]) {
+      assert.isTrue(Either.isLeft(read(input)), input)
+    }
+  })
+
+  // The reference: the engine's own ISO reader on the text as given (a time with no offset gets a "Z").
+  const byDateParse = (input: string): number | undefined => {
+    if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(input)) return undefined
+    const offset = /(Z|[+-]\d{2}:?\d{2})$/.test(input) || !input.includes("T")
+    const parsed = Date.parse(offset ? input : `${input}Z`)
+    return Number.isNaN(parsed) ? undefined : parsed
+  }
+  const read2 = (n: number) => String(n).padStart(2, "0")
+
+  it("reads every text of Xtopay's printed form as Date.parse does, in range or not", () => {
+    // Each field over and past its range: month 0–13, day 0–32 (Feb 29–31 in every kind of year), 24:00, :60.
+    const printed = fc.record({
+      year: fc.oneof(fc.constantFrom(1900, 2000, 2023, 2024, 2100), fc.integer({ min: 0, max: 9999 })),
+      month: fc.integer({ min: 0, max: 13 }),
+      day: fc.integer({ min: 0, max: 32 }),
+      hour: fc.integer({ min: 0, max: 25 }),
+      minute: fc.integer({ min: 0, max: 60 }),
+      second: fc.integer({ min: 0, max: 60 }),
+      millis: fc.option(fc.integer({ min: 0, max: 999 }))
+    }).map(({ day, hour, millis, minute, month, second, year }) =>
+      `${String(year).padStart(4, "0")}-${read2(month)}-${read2(day)}T${read2(hour)}:${read2(minute)}:${read2(second)}${
+        millis === null ? "" : `.${String(millis).padStart(3, "0")}`
+      }Z`
+    )
+    fc.assert(
+      fc.property(printed, (input) => {
+        assert.strictEqual(Either.getOrUndefined(millis(input)), byDateParse(input), input)
+      }),
+      { numRuns: 20_000 }
+    )
+  })
+
+  it("reads any instant Xtopay prints to the millisecond it names", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(100, 0, 1), max: Date.UTC(9999, 11, 31, 23, 59, 59, 999) }), (instant) => {
+        const iso = new Date(instant).toISOString()
+        assert.deepStrictEqual(millis(iso), Either.right(instant), iso)
+        assert.deepStrictEqual(millis(iso.replace(/\.\d{3}Z$/, "Z")), Either.right(instant - (((instant % 1000) + 1000) % 1000)), iso)
+      }),
+      { numRuns: 20_000 }
+    )
+  })
+
+  it("refuses a text of the printed shape with something other than digits in it", () => {
+    for (const input of ["2026-05-2xT10:00:00Z", "2026-05-24T1 :00:00Z", "2026-05-24T10:00:00.12xZ", "2026-05-24T10:00:00,123Z", "+026-05-24T10:00:00Z", "2026/05/24T10:00:00Z"]) {
       assert.isTrue(Either.isLeft(read(input)), input)
     }
   })

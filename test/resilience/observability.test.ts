@@ -173,6 +173,29 @@ describe("one span per public call", () => {
   }
 })
 
+describe("span lifetime", () => {
+  it.effect("a call's span ends a success, and keeps no hold on the answer it let through", () =>
+    Effect.gen(function*() {
+      const { exit, spans } = yield* observe([json(200, customerDetails())], Customers.retrieve("cus_a1b2c3"))
+      assert.isTrue(Exit.isSuccess(exit))
+      if (Exit.isSuccess(exit)) assert.strictEqual(exit.value.id, "cus_a1b2c3")
+      const status = only(spans, "Xtopay.customers.retrieve").status
+      assert.strictEqual(status._tag, "Ended")
+      if (status._tag !== "Ended") return
+      // An exporter learns success from the exit; the customer itself is not kept in the span.
+      assert.isTrue(Exit.isSuccess(status.exit))
+      const held = JSON.stringify(status.exit, (_key, value) => typeof value === "bigint" ? String(value) : value)
+      assert.notInclude(held, "cus_a1b2c3")
+    }))
+
+  it.effect("a failed call's span ends with the failure", () =>
+    Effect.gen(function*() {
+      const { spans } = yield* observe([apiError(404, "resource_missing")], Customers.retrieve("cus_a1b2c3"))
+      const status = only(spans, "Xtopay.customers.retrieve").status
+      assert.isTrue(status._tag === "Ended" && Exit.isFailure(status.exit))
+    }))
+})
+
 describe("span attributes", () => {
   it.effect("a retried retrieve reports the last status, the attempt count and the request id", () =>
     Effect.gen(function*() {
