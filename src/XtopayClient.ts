@@ -12,7 +12,7 @@ import type { Schedule } from "effect"
 import { Config, ConfigError, Context, Duration, Effect, Either, FiberRef, Layer, Option, Redacted } from "effect"
 import { enforcesDeadline } from "./internal/deadline.js"
 import { makeFetchClient } from "./internal/fetchClient.js"
-import { untraced } from "./internal/transport.js"
+import { sendWithin, untraced } from "./internal/transport.js"
 import { XtopayRateGate } from "./internal/rateGate.js"
 import { type ErrorsOf, makeExecute, type RequestSpec } from "./internal/request.js"
 import { ResponseSink, type XtopayResponse } from "./internal/responseMeta.js"
@@ -374,7 +374,8 @@ export const make = (
         propagateFromCallSpan: tracePropagation && !attemptSpans,
         rateGate: Option.getOrUndefined(rateGate),
         clientId: options.clientId,
-        transportDeadline
+        transportDeadline,
+        sendWithin: transportDeadline && !attemptSpans ? sendWithin(requestClient) : undefined
       })
     })
   })

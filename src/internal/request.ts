@@ -1,7 +1,8 @@
 /**
  * The one request path every endpoint goes through:
  * build the request → check the options → execute (`Effect.retry` with the retry policy, each
- * attempt under `Effect.timeoutFail`, body included) → map the status to a tagged error → decode.
+ * attempt under one deadline, body included: enforced by our transports themselves, else
+ * `Effect.timeoutFail`) → map the status to a tagged error → decode.
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
@@ -26,6 +27,7 @@ import { decoderFor } from "./decoders.js"
 import type { Method } from "./endpoints.js"
 import type { RateGate } from "./rateGate.js"
 import { recordResponse } from "./responseMeta.js"
+import type { SendWithin } from "./transport.js"
 import { parseWaitHint, retryPolicy, shouldRetry } from "./retry.js"
 import { callLimits, validateIdempotencyKey } from "./validate.js"
 
@@ -85,6 +87,8 @@ export interface ClientSettings {
   readonly clientId: string
   /** The transport aborts an attempt at `attemptDeadline` itself (`XtopayNode`'s): no timeout race needed. */
   readonly transportDeadline: boolean
+  /** The same transport's attempt taking the deadline as an argument, when it is one of ours and untraced. */
+  readonly sendWithin: SendWithin | undefined
 }
 
 /** The longest delay a Node timer takes; a longer deadline is no deadline. */
@@ -293,14 +297,19 @@ export const makeExecute = (settings: ClientSettings) => {
 
     // The timeout covers the whole attempt: headers, body and decoding. Interrupting the body read
     // aborts the underlying request, so a stalled connection is released; a transport that
-    // enforces the deadline itself aborts it, and fails with `DeadlineExceeded`.
-    const exchange = settings.httpClient.execute(request).pipe(
+    // enforces the deadline itself aborts it, and fails with `DeadlineExceeded`. Ours take the
+    // deadline as an argument (`sendWithin`), or, traced, from `attemptDeadline`.
+    const millis = Duration.toMillis(timeout)
+    const deadline = millis <= MAX_TIMER_MILLIS ? millis : undefined
+    const within = settings.sendWithin
+    const exchange = (within !== undefined ? within(request, deadline) : settings.httpClient.execute(request)).pipe(
       Effect.mapError(transportError),
       Effect.flatMap(interpret)
     )
-    const millis = Duration.toMillis(timeout)
-    const send = settings.transportDeadline
-      ? Effect.locally(exchange, attemptDeadline, millis <= MAX_TIMER_MILLIS ? millis : undefined)
+    const send = within !== undefined
+      ? exchange
+      : settings.transportDeadline
+      ? Effect.locally(exchange, attemptDeadline, deadline)
       : Effect.timeoutFail(exchange, { duration: timeout, onTimeout: () => timedOut() })
 
     const gate = settings.rateGate
