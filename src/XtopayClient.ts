@@ -10,9 +10,9 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type { Schedule } from "effect"
 import { Config, ConfigError, Context, Duration, Effect, Either, FiberRef, Layer, Option, Redacted } from "effect"
-import { enforcesDeadline } from "./internal/deadline.js"
+import { attemptDeadline, enforcesDeadline } from "./internal/deadline.js"
 import { makeFetchClient } from "./internal/fetchClient.js"
-import { sendWithin, untraced } from "./internal/transport.js"
+import { type SendWithin, sendWithin, untraced } from "./internal/transport.js"
 import { XtopayRateGate } from "./internal/rateGate.js"
 import { type ErrorsOf, makeExecute, type RequestSpec } from "./internal/request.js"
 import { ResponseSink, type XtopayResponse } from "./internal/responseMeta.js"
@@ -355,6 +355,12 @@ export const make = (
     const transportDeadline = enforcesDeadline(base) && options.transformClient === undefined
     // Our own transports come in an untraced build, which spares a scoped fiber-ref change per attempt.
     const requestClient = transportDeadline && !attemptSpans ? untraced(base) : platformSpans(transform(base))
+    // Untraced, our transport takes the deadline as an argument; traced, the attempt goes through the
+    // platform's span wrappers, so the transport reads it from the fiber.
+    const attemptWithin: SendWithin | undefined = !transportDeadline
+      ? undefined
+      : (!attemptSpans ? sendWithin(requestClient) : undefined) ??
+        ((request, deadline) => Effect.locally(requestClient.execute(request), attemptDeadline, deadline))
 
     return XtopayClient.of({
       httpClient,
@@ -374,8 +380,7 @@ export const make = (
         propagateFromCallSpan: tracePropagation && !attemptSpans,
         rateGate: Option.getOrUndefined(rateGate),
         clientId: options.clientId,
-        transportDeadline,
-        sendWithin: transportDeadline && !attemptSpans ? sendWithin(requestClient) : undefined
+        sendWithin: attemptWithin
       })
     })
   })

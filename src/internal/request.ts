@@ -22,7 +22,7 @@ import {
   UnexpectedResponse,
   type XtopayError
 } from "../XtopayError.js"
-import { attemptDeadline, isDeadlineExceeded } from "./deadline.js"
+import { isDeadlineExceeded } from "./deadline.js"
 import { decoderFor } from "./decoders.js"
 import type { Method } from "./endpoints.js"
 import type { RateGate } from "./rateGate.js"
@@ -85,9 +85,10 @@ export interface ClientSettings {
   /** The shared rate limit, when one was in context as the client was built. */
   readonly rateGate: RateGate | undefined
   readonly clientId: string
-  /** The transport aborts an attempt at `attemptDeadline` itself (`XtopayNode`'s): no timeout race needed. */
-  readonly transportDeadline: boolean
-  /** The same transport's attempt taking the deadline as an argument, when it is one of ours and untraced. */
+  /**
+   * One attempt under its deadline, when the transport enforces it itself (ours, with no
+   * `transformClient`): no timeout race needed. Without it, attempts run under `Effect.timeoutFail`.
+   */
   readonly sendWithin: SendWithin | undefined
 }
 
@@ -297,8 +298,7 @@ export const makeExecute = (settings: ClientSettings) => {
 
     // The timeout covers the whole attempt: headers, body and decoding. Interrupting the body read
     // aborts the underlying request, so a stalled connection is released; a transport that
-    // enforces the deadline itself aborts it, and fails with `DeadlineExceeded`. Ours take the
-    // deadline as an argument (`sendWithin`), or, traced, from `attemptDeadline`.
+    // enforces the deadline itself (`sendWithin`) aborts it, and fails with `DeadlineExceeded`.
     const millis = Duration.toMillis(timeout)
     const deadline = millis <= MAX_TIMER_MILLIS ? millis : undefined
     const within = settings.sendWithin
@@ -308,8 +308,6 @@ export const makeExecute = (settings: ClientSettings) => {
     )
     const send = within !== undefined
       ? exchange
-      : settings.transportDeadline
-      ? Effect.locally(exchange, attemptDeadline, deadline)
       : Effect.timeoutFail(exchange, { duration: timeout, onTimeout: () => timedOut() })
 
     const gate = settings.rateGate

@@ -92,9 +92,11 @@ describe("in-memory Xtopay: injected faults", () => {
       assert.match(error.requestId ?? "", /^req_/)
     }).pipe(Effect.provide(noRetries)))
 
-  // The in-memory transport enforces the deadline itself; under the user's `transformClient` the request path's race does.
+  // The in-memory transport enforces the deadline itself (handed over, or read from the fiber when
+  // the attempt is traced); under the user's `transformClient` the request path's race does.
   for (const [via, layer] of [
     ["the in-memory transport's deadline", noRetries],
+    ["the in-memory transport's deadline, traced attempts", XtopayTestWith({ maxRetries: 0, attemptSpans: true })],
     ["the request path's race (a transformClient)", XtopayTestWith({ maxRetries: 0, transformClient: (client) => client })]
   ] as const) {
     it.effect(`Stall sends headers then nothing: the client's timeout ends the attempt (${via})`, () =>
