@@ -1,8 +1,9 @@
 /**
- * The per-attempt timeout, for a transport that enforces it itself (`XtopayNode`'s): the request
- * path then sets `attemptDeadline` around the attempt instead of racing it with
- * `Effect.timeoutFail`, which forks two fibers per attempt (the largest cost of a call at c=64,
- * docs/performance.md). Every other transport keeps `Effect.timeoutFail`, which the `TestClock` drives.
+ * The per-attempt timeout, for a transport that enforces it itself (ours): the request path then
+ * hands the deadline to the transport (`sendWithin` in `transport.ts`; a traced attempt sets
+ * `attemptDeadline` around it instead) rather than racing it with `Effect.timeoutFail`, which forks
+ * two fibers per attempt (the largest cost of a call at c=64, docs/performance.md). Every other
+ * transport keeps `Effect.timeoutFail`, which the `TestClock` drives.
  */
 import { FiberRef, Predicate } from "effect"
 import { globalValue } from "effect/GlobalValue"
