@@ -28,7 +28,7 @@ import type { Method } from "./endpoints.js"
 import type { RateGate } from "./rateGate.js"
 import { recordResponse } from "./responseMeta.js"
 import type { SendWithin } from "./transport.js"
-import { parseWaitHint, retryPolicy, shouldRetry } from "./retry.js"
+import { parseWaitHint, retryPolicy } from "./retry.js"
 import { callLimits, validateIdempotencyKey } from "./validate.js"
 
 /** Every endpoint's span: the call's client span (the request path adds its HTTP attributes). */
@@ -334,7 +334,7 @@ export const makeExecute = (settings: ClientSettings) => {
           replayed = true
           return Effect.fail(first)
         })
-        return Effect.retry(again, { schedule: retryPolicy(settings.retrySchedule, maxRetries, spec), while: shouldRetry(spec) })
+        return Effect.retry(again, retryPolicy(settings.retrySchedule, maxRetries, spec))
       })
       : reported
 

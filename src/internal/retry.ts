@@ -2,7 +2,7 @@
  * Which failures are retried, the retry policy as a `Schedule` (how long to wait before the next
  * attempt), and reading the server's wait hints (`Retry-After`, `RateLimit`).
  */
-import { Duration, Effect, Random, Schedule } from "effect"
+import { Duration, Effect, Random, Schedule, ScheduleDecision } from "effect"
 import type { XtopayError } from "../XtopayError.js"
 
 /** Backoff: exponential from 500 ms, capped at 8 s, with full jitter. */
@@ -100,18 +100,15 @@ interface Where {
   readonly route: string
 }
 
-/** Retryable, and no server's wait above the cap. */
-const willRetry = (error: XtopayError): boolean => isRetryable(error) && !hintTooLong(error)
-
 /**
- * The `while` of the retry: whether to try again after `error` (the policy says when). A server's
- * wait above 60 s gives up at once: the caller learns `retryAfter` and decides.
+ * Whether to try again after `error`: retryable, and no server's wait above 60 s (that gives up at
+ * once, with a log line: the caller learns `retryAfter` and decides).
  */
-export const shouldRetry = (where: Where) => (error: XtopayError): boolean | Effect.Effect<boolean> =>
+const willRetry = (error: XtopayError, where: Where): Effect.Effect<boolean> =>
   !isRetryable(error)
-    ? false
+    ? Effect.succeed(false)
     : !hintTooLong(error)
-    ? true
+    ? Effect.succeed(true)
     : Effect.as(
       logRetry(
         `Xtopay asked to wait ${Duration.format(error.retryAfter!)}, above the ${
@@ -126,20 +123,20 @@ export const shouldRetry = (where: Where) => (error: XtopayError): boolean | Eff
     )
 
 /**
- * The retry policy of one call, a `Schedule` over its failures: at most `maxRetries` retries, each
- * after the server's wait when it gave one, else the default backoff; a custom `schedule`
- * replaces the backoff (and may stop sooner) but never waits less than the server asked.
+ * The retry policy of one call, a `Schedule` over its failures. A failure that is not retried
+ * ends it before anything else is stepped, so a custom `schedule` (and the count) sees only the
+ * failures that will be retried. Otherwise: at most `maxRetries` retries, each after the server's
+ * wait when it gave one, else the default backoff; a custom `schedule` replaces the backoff (and
+ * may stop sooner) but never waits less than the server asked.
  */
 export const retryPolicy = (
   schedule: Schedule.Schedule<unknown, XtopayError> | undefined,
   maxRetries: number,
   where: Where
-): Schedule.Schedule<unknown, XtopayError> => {
+): Schedule.Schedule<[number, XtopayError], XtopayError> => {
   const counted = Schedule.intersect(Schedule.recurs(maxRetries), Schedule.identity<XtopayError>())
   const base = schedule === undefined ? counted : Schedule.map(Schedule.intersect(schedule, counted), ([, c]) => c)
-  return Schedule.modifyDelayEffect(base, ([retry, error], delay) => {
-    // `Effect.retry` steps the schedule before its `while`: a failure it will not retry draws no jitter.
-    if (!willRetry(error)) return Effect.succeed(delay)
+  const waited = Schedule.modifyDelayEffect(base, ([retry, error], delay) => {
     const wait = schedule !== undefined
       ? Effect.succeed(error.retryAfter !== undefined ? Duration.max(delay, error.retryAfter) : delay)
       : error.retryAfter !== undefined
@@ -148,4 +145,10 @@ export const retryPolicy = (
     return Effect.tap(wait, (next) =>
       logRetry(`Xtopay request failed; retrying in ${Duration.format(next)}`, where, error, retry + 1, next))
   })
+  // `Effect.retry`'s `while` is asked only after the schedule has stepped: the check goes first here instead.
+  return Schedule.makeWithState(waited.initial, (now, error: XtopayError, state) =>
+    Effect.flatMap(willRetry(error, where), (again) =>
+      again
+        ? waited.step(now, error, state)
+        : Effect.succeed([state, [0, error] as [number, XtopayError], ScheduleDecision.done] as const)))
 }

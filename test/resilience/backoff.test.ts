@@ -232,10 +232,23 @@ describe("a custom retrySchedule", () => {
 
   it.effect("is not asked about failures that are never retried", () =>
     Effect.gen(function*() {
-      const script = scripted([apiError(404, "customer_not_found")], { retrySchedule: Schedule.forever })
-      const exit = yield* runOnTestClock(Customers.retrieve("cus_a1b2c3").pipe(Effect.provide(script.layer)))
+      // What the schedule is stepped with: a schedule that logs or counts its input must see retries only.
+      const asked: Array<string> = []
+      const retrySchedule = Schedule.forever.pipe(
+        Schedule.tapInput((error: XtopayError) => Effect.sync(() => asked.push(error._tag)))
+      )
+      const notFound = scripted([apiError(404, "customer_not_found")], { retrySchedule })
+      const exit = yield* runOnTestClock(Customers.retrieve("cus_a1b2c3").pipe(Effect.provide(notFound.layer)))
       assert.strictEqual(errorOf(exit)._tag, "NotFound")
-      assert.strictEqual(script.requests.length, 1)
+      assert.strictEqual(notFound.requests.length, 1)
+      // A wait above the 60 s cap ends the call too, and the schedule is not asked about it either.
+      const tooLong = scripted([apiError(503, "api_error"), apiError(429, "rate_limit_exceeded", { "retry-after": "61" })], {
+        retrySchedule
+      })
+      const limited = yield* runOnTestClock(Customers.retrieve("cus_a1b2c3").pipe(Effect.provide(tooLong.layer)))
+      assert.strictEqual(errorOf(limited)._tag, "RateLimited")
+      assert.strictEqual(tooLong.requests.length, 2)
+      assert.deepStrictEqual(asked, ["ServerError"])
     }))
 
   it.effect("gets a fresh state for each call", () =>
