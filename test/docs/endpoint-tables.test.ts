@@ -26,6 +26,9 @@ const rowsOf = (file: string): Array<Row> =>
     return match === null ? [] : [{ file, line: index + 1, fn: match[1]!, method: match[2]!, path: match[3]! }]
   })
 
+/** The endpoint functions a piece of text names in backticks (`Customers.create`, `Events.list`). */
+const callsIn = (text: string): Array<string> => [...text.matchAll(/`([A-Z]\w*\.\w+)`/g)].map((match) => match[1]!)
+
 /** `customers.listPage` → `Customers.listPage`; a `list` stream is its `listPage`. */
 const functionName = (endpoint: Endpoint) => endpoint.operation.charAt(0).toUpperCase() + endpoint.operation.slice(1)
 const endpointOf = (fn: string): Endpoint | undefined =>
@@ -51,6 +54,27 @@ describe("endpoint tables in the docs", () => {
   it("README's table lists every operation of the endpoint table", () => {
     const listed = new Set(rows.filter((row) => row.file === "README.md").map((row) => endpointOf(row.fn)))
     assert.deepStrictEqual(endpoints.filter((endpoint) => !listed.has(endpoint)).map(functionName), [])
+  })
+
+  it("docs/errors.md gives the error union of every operation", () => {
+    const section = readFileSync(`${root}docs/errors.md`, "utf8").split("### Each endpoint's error union")[1]!.split("\n\n`CommonError`")[0]!
+    const named = new Set(callsIn(section).map(endpointOf))
+    assert.deepStrictEqual(endpoints.filter((endpoint) => !named.has(endpoint)).map(functionName), [])
+  })
+
+  it("docs/configuration.md gives `RequestOptions` to exactly the calls that carry an idempotency key", () => {
+    const optionRows = readFileSync(`${root}docs/configuration.md`, "utf8").split("\n")
+      .filter((line) => /^\| .*\| `(RequestOptions|ReadOptions)` \|/.test(line))
+    const typeOf = new Map<Endpoint | undefined, string>()
+    for (const line of optionRows) {
+      const type = line.includes("| `RequestOptions` |") ? "RequestOptions" : "ReadOptions"
+      for (const fn of callsIn(line.split("|")[1]!)) typeOf.set(endpointOf(fn), type)
+    }
+    assert.deepStrictEqual(
+      endpoints.filter((endpoint) => typeOf.get(endpoint) !== (endpoint.idempotencyKey ? "RequestOptions" : "ReadOptions"))
+        .map(functionName),
+      []
+    )
   })
 
   it("a row that disagrees is reported at its file and line", () => {
