@@ -145,7 +145,8 @@ export const retryPolicy = (
     return Effect.tap(wait, (next) =>
       logRetry(`Xtopay request failed; retrying in ${Duration.format(next)}`, where, error, retry + 1, next))
   })
-  // `Effect.retry`'s `while` is asked only after the schedule has stepped: the check goes first here instead.
+  // `Effect.retry`'s `while` is asked only after the schedule has stepped: the check goes first here
+  // instead. A finished schedule's output is never read; `[0, error]` only fills its place.
   return Schedule.makeWithState(waited.initial, (now, error: XtopayError, state) =>
     Effect.flatMap(willRetry(error, where), (again) =>
       again

@@ -58,18 +58,26 @@ describe("endpoint tables in the docs", () => {
 
   it("docs/errors.md gives the error union of every operation", () => {
     const section = readFileSync(`${root}docs/errors.md`, "utf8").split("### Each endpoint's error union")[1]!.split("\n\n`CommonError`")[0]!
-    const named = new Set(callsIn(section).map(endpointOf))
+    const calls = callsIn(section)
+    assert.deepStrictEqual(calls.filter((fn) => endpointOf(fn) === undefined), [])
+    const named = new Set(calls.map(endpointOf))
     assert.deepStrictEqual(endpoints.filter((endpoint) => !named.has(endpoint)).map(functionName), [])
   })
 
   it("docs/configuration.md gives `RequestOptions` to exactly the calls that carry an idempotency key", () => {
     const optionRows = readFileSync(`${root}docs/configuration.md`, "utf8").split("\n")
       .filter((line) => /^\| .*\| `(RequestOptions|ReadOptions)` \|/.test(line))
-    const typeOf = new Map<Endpoint | undefined, string>()
+    const typeOf = new Map<Endpoint, string>()
+    const unknown: Array<string> = []
     for (const line of optionRows) {
       const type = line.includes("| `RequestOptions` |") ? "RequestOptions" : "ReadOptions"
-      for (const fn of callsIn(line.split("|")[1]!)) typeOf.set(endpointOf(fn), type)
+      for (const fn of callsIn(line.split("|")[1]!)) {
+        const endpoint = endpointOf(fn)
+        if (endpoint === undefined) unknown.push(fn)
+        else typeOf.set(endpoint, type)
+      }
     }
+    assert.deepStrictEqual(unknown, [])
     assert.deepStrictEqual(
       endpoints.filter((endpoint) => typeOf.get(endpoint) !== (endpoint.idempotencyKey ? "RequestOptions" : "ReadOptions"))
         .map(functionName),
