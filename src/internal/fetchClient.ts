@@ -79,7 +79,8 @@ export const makeFetchClient = (
     body: BodyInit | undefined,
     deadline: number | undefined,
     context: Context.Context<never>,
-    outerSignal: AbortSignal | undefined
+    outerSignal: AbortSignal | undefined,
+    textFirst: boolean
   ) => {
     const fetch = Context.getOrElse(context as Context.Context<FetchHttpClient.Fetch>, FetchHttpClient.Fetch, defaultFetch)
     const init = Context.getOption(context as Context.Context<FetchHttpClient.RequestInit>, FetchHttpClient.RequestInit)
@@ -92,6 +93,7 @@ export const makeFetchClient = (
     return inFlight(
       request,
       outerSignal,
+      textFirst,
       () => new Flight(deadline, new AbortController(), abortController),
       (flight) =>
         fetch(url, {
@@ -106,21 +108,21 @@ export const makeFetchClient = (
       (source, flight) => new FetchResponse(request, flight, source)
     )
   }
-  return makeTransport((request, url, deadline, fiber, outerSignal) => {
+  return makeTransport((request, url, deadline, fiber, outerSignal, textFirst) => {
     const context = fiber.getFiberRef(FiberRef.currentContext)
     switch (request.body._tag) {
       case "Raw":
       case "Uint8Array":
-        return dispatch(request, url, request.body.body as BodyInit, deadline, context, outerSignal)
+        return dispatch(request, url, request.body.body as BodyInit, deadline, context, outerSignal, textFirst)
       case "FormData":
-        return dispatch(request, url, request.body.formData, deadline, context, outerSignal)
+        return dispatch(request, url, request.body.formData, deadline, context, outerSignal, textFirst)
       case "Stream":
         return Effect.flatMap(
           Stream.toReadableStreamEffect(request.body.stream),
-          (body) => dispatch(request, url, body, deadline, context, outerSignal)
+          (body) => dispatch(request, url, body, deadline, context, outerSignal, textFirst)
         )
       case "Empty":
-        return dispatch(request, url, undefined, deadline, context, outerSignal)
+        return dispatch(request, url, undefined, deadline, context, outerSignal, textFirst)
     }
   })
 }

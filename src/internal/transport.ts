@@ -16,7 +16,7 @@ import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as IncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as UrlParams from "@effect/platform/UrlParams"
-import { Effect, type Fiber, FiberRef, Inspectable, Option, Predicate, type Stream } from "effect"
+import { Effect, Exit, type Fiber, FiberRef, Inspectable, Option, Predicate, type Stream } from "effect"
 import { attemptDeadline, DeadlineExceeded, markEnforcesDeadline } from "./deadline.js"
 
 /** One request in flight: the signal its transport listens to, and the deadline timer that fires it. */
@@ -69,6 +69,8 @@ export abstract class FlightResponse extends Inspectable.Class implements HttpCl
   private cachedHeaders: Headers.Headers | undefined
   private cachedCookies: Cookies.Cookies | undefined
   private readonly reads = new Map<string, Promise<unknown>>()
+  /** The body as text once `readTextFirst` has read it: `text` is then this, with no async step. */
+  private textRead: Exit.Exit<string, HttpClientError.ResponseError> | undefined
 
   constructor(
     readonly request: HttpClientRequest.HttpClientRequest,
@@ -130,8 +132,24 @@ export abstract class FlightResponse extends Inspectable.Class implements HttpCl
     })
   }
 
+  /** Reads the whole body as text now, for `text` to answer at once; settles (never rejects) once read or failed. */
+  readTextFirst(): Promise<void> {
+    const promise = this.bodyText()
+    this.reads.set("text", promise)
+    return promise.then(
+      (text) => {
+        this.flight.settle()
+        this.textRead = Exit.succeed(text)
+      },
+      (cause) => {
+        this.flight.settle()
+        this.textRead = Exit.fail(this.decodeError(cause))
+      }
+    )
+  }
+
   get text(): Effect.Effect<string, HttpClientError.ResponseError> {
-    return this.read("text", () => this.bodyText())
+    return this.textRead ?? this.read("text", () => this.bodyText())
   }
 
   get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
@@ -173,27 +191,31 @@ export abstract class FlightResponse extends Inspectable.Class implements HttpCl
 
 /**
  * How a transport sends one request: `start` begins it (the flight's abort must cut it off) and
- * resolves with the response once its headers are in.
+ * resolves with the response once its headers are in, or, with `textFirst`, once its body has
+ * been read as text too.
  */
 export type Send = (
   request: HttpClientRequest.HttpClientRequest,
   url: URL,
   deadline: number | undefined,
   fiber: Fiber.RuntimeFiber<unknown, unknown>,
-  outerSignal: AbortSignal | undefined
+  outerSignal: AbortSignal | undefined,
+  textFirst: boolean
 ) => Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError>
 
 /**
  * Runs one request as `Effect.async`: `start` sends it on a new flight (whose abort must cut it
- * off) and resolves once the headers are in. It fails with the transport's error, or with
+ * off) and resolves once the headers are in, or with `textFirst` once the body is read as text as
+ * well (a failed read is then what `text` answers). It fails with the transport's error, or with
  * `DeadlineExceeded` once the deadline has run out; interruption aborts it.
  */
 export const inFlight = <Signal, S>(
   request: HttpClientRequest.HttpClientRequest,
   outerSignal: AbortSignal | undefined,
+  textFirst: boolean,
   takeOff: () => Flight<Signal>,
   start: (flight: Flight<Signal>) => Promise<S>,
-  respond: (source: S, flight: Flight<Signal>) => HttpClientResponse.HttpClientResponse
+  respond: (source: S, flight: Flight<Signal>) => FlightResponse
 ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError> =>
   Effect.async((resume) => {
     const flight = takeOff()
@@ -201,6 +223,8 @@ export const inFlight = <Signal, S>(
     start(flight).then(
       (source) => {
         const response = respond(source, flight)
+        // One interruptible async step per attempt rather than two (headers, then body) is ≈ 10 µs a call less.
+        if (textFirst) return response.readTextFirst().then(() => resume(Effect.succeed(response)))
         // With no deadline to end it, a response nobody reads would hold its connection: abort it once collected.
         if (flight.deadline === undefined) unread.register(response, flight)
         resume(Effect.succeed(response))
@@ -218,7 +242,10 @@ const unread = new FinalizationRegistry<Pick<Flight, "abort">>((flight) => fligh
 const Untraced: unique symbol = Symbol.for("effect-xtopay/transport/Untraced") as never
 const Within: unique symbol = Symbol.for("effect-xtopay/transport/Within") as never
 
-/** One untraced attempt with its deadline (ms, or none) given rather than read from `attemptDeadline`. */
+/**
+ * One untraced attempt with its deadline (ms, or none) given rather than read from `attemptDeadline`,
+ * answering once the body is read as text too (what the response's `text` then gives at once).
+ */
 export type SendWithin = (
   request: HttpClientRequest.HttpClientRequest,
   deadline: number | undefined
@@ -232,18 +259,19 @@ export type SendWithin = (
 export const makeTransport = (send: Send): HttpClient.HttpClient => {
   // The platform's own path, span and all, for a request the tracer covers.
   const traced = HttpClient.make((request, url, signal, fiber) =>
-    send(request, url, fiber.getFiberRef(attemptDeadline), fiber, signal)
+    send(request, url, fiber.getFiberRef(attemptDeadline), fiber, signal, false)
   )
   const direct = (
     request: HttpClientRequest.HttpClientRequest,
     deadline: number | undefined,
-    fiber: Fiber.RuntimeFiber<unknown, unknown>
+    fiber: Fiber.RuntimeFiber<unknown, unknown>,
+    textFirst: boolean
   ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> => {
     const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
     if (url._tag === "Left") {
       return Effect.fail(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: url.left }))
     }
-    return send(request, url.right, deadline, fiber, undefined)
+    return send(request, url.right, deadline, fiber, undefined, textFirst)
   }
   const build = (tracing: boolean) =>
     markEnforcesDeadline(HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
@@ -253,12 +281,13 @@ export const makeTransport = (send: Send): HttpClient.HttpClient => {
             tracing && fiber.getFiberRef(FiberRef.currentTracerEnabled) &&
               !fiber.getFiberRef(HttpClient.currentTracerDisabledWhen)(request)
               ? traced.execute(request)
-              : direct(request, fiber.getFiberRef(attemptDeadline), fiber)
+              : direct(request, fiber.getFiberRef(attemptDeadline), fiber, false)
           )),
       Effect.succeed
     ))
   // A scoped `Effect.locally` per attempt costs a few µs of fiber-ref copies; the request path hands the deadline over instead.
-  const within: SendWithin = (request, deadline) => Effect.withFiberRuntime((fiber) => direct(request, deadline, fiber))
+  // The request path reads every answer's body whole, as text: the attempt reads it before it returns.
+  const within: SendWithin = (request, deadline) => Effect.withFiberRuntime((fiber) => direct(request, deadline, fiber, true))
   return Object.assign(build(true), { [Untraced]: Object.assign(build(false), { [Within]: within }) })
 }
 

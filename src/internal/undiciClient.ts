@@ -91,11 +91,13 @@ export const makeUndiciClient = (dispatcher: Undici.Dispatcher, streams: NodeStr
     url: URL,
     body: DispatchBody,
     deadline: number | undefined,
-    outerSignal: AbortSignal | undefined
+    outerSignal: AbortSignal | undefined,
+    textFirst: boolean
   ) =>
     inFlight(
       request,
       outerSignal,
+      textFirst,
       // undici takes an EventEmitter as its signal as well as an AbortSignal, at a fraction of an AbortController's cost.
       () => new Flight(deadline, new EventEmitter(), emitAbort),
       (flight) =>
@@ -112,9 +114,12 @@ export const makeUndiciClient = (dispatcher: Undici.Dispatcher, streams: NodeStr
         }),
       (source, flight) => new UndiciResponse(request, flight, source, streams)
     )
-  return makeTransport((request, url, deadline, _fiber, outerSignal) =>
+  return makeTransport((request, url, deadline, _fiber, outerSignal, textFirst) =>
     request.body._tag === "Stream"
-      ? Effect.flatMap(streams.toReadable(request.body.stream), (body) => dispatch(request, url, body, deadline, outerSignal))
-      : dispatch(request, url, bodyOf(request.body), deadline, outerSignal)
+      ? Effect.flatMap(
+        streams.toReadable(request.body.stream),
+        (body) => dispatch(request, url, body, deadline, outerSignal, textFirst)
+      )
+      : dispatch(request, url, bodyOf(request.body), deadline, outerSignal, textFirst)
   )
 }

@@ -117,14 +117,37 @@ for (const transport of TRANSPORTS) {
     it.scopedLive("interrupting a call aborts its request: the server sees the socket close", () =>
       Effect.gen(function*() {
         const server = yield* silent
-        const fiber = yield* Customers.retrieve("cus_a1b2c3").pipe(
-          Effect.provide(clientOver(transport.layer(), `${server.url}/v1`)),
-          Effect.fork
-        )
+        // The client outlives the call: only the abort can close the socket, not the pool's release.
+        const client = yield* Layer.build(clientOver(transport.layer(), `${server.url}/v1`))
+        const fiber = yield* Customers.retrieve("cus_a1b2c3").pipe(Effect.provide(client), Effect.fork)
         for (let i = 0; i < 300 && server.hits.length === 0; i++) yield* Effect.sleep("10 millis")
         assert.strictEqual(server.hits.length, 1)
         yield* Fiber.interrupt(fiber)
         yield* Effect.promise(() => server.socketClosed).pipe(
+          Effect.timeoutFail({ duration: "3 seconds", onTimeout: () => "socket still open" })
+        )
+      }), { timeout: 20_000 })
+
+    it.scopedLive("interrupting a call while its body is arriving aborts the request: the server sees the socket close", () =>
+      Effect.gen(function*() {
+        let closed: () => void = () => {}
+        const socketClosed = new Promise<void>((resolve) => (closed = resolve))
+        let wrote = false
+        // Headers and the start of the body, then nothing: the attempt is waiting on the body.
+        const server = yield* serve((request, response) => {
+          request.resume()
+          response.socket?.once("close", () => closed())
+          response.writeHead(200, { "content-type": "application/json", "content-length": "4096" })
+          response.write("{\"id\":\"cus_a1b2c3\",", () => (wrote = true))
+        })
+        const client = yield* Layer.build(clientOver(transport.layer(), `${server.url}/v1`))
+        const fiber = yield* Customers.retrieve("cus_a1b2c3", { maxRetries: 0 }).pipe(Effect.provide(client), Effect.fork)
+        for (let i = 0; i < 300 && !wrote; i++) yield* Effect.sleep("10 millis")
+        assert.isTrue(wrote, "the server sent the start of the body")
+        yield* Effect.sleep("50 millis")
+        assert.isNull(fiber.unsafePoll(), "the call is still waiting on the body")
+        yield* Fiber.interrupt(fiber)
+        yield* Effect.promise(() => socketClosed).pipe(
           Effect.timeoutFail({ duration: "3 seconds", onTimeout: () => "socket still open" })
         )
       }), { timeout: 20_000 })
