@@ -223,7 +223,7 @@ export const inFlight = <Signal, S>(
     start(flight).then(
       (source) => {
         const response = respond(source, flight)
-        // One interruptible async step per attempt rather than two (headers, then body) is ≈ 10 µs a call less.
+        // One interruptible async step per attempt rather than two (headers, then body): ≈ 14 µs a call less.
         if (textFirst) return response.readTextFirst().then(() => resume(Effect.succeed(response)))
         // With no deadline to end it, a response nobody reads would hold its connection: abort it once collected.
         if (flight.deadline === undefined) unread.register(response, flight)
