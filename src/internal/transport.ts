@@ -68,7 +68,7 @@ export abstract class FlightResponse extends Inspectable.Class implements HttpCl
   readonly [HttpClientResponse.TypeId]: HttpClientResponse.TypeId = HttpClientResponse.TypeId
   private cachedHeaders: Headers.Headers | undefined
   private cachedCookies: Cookies.Cookies | undefined
-  private readonly reads = new Map<string, Promise<unknown>>()
+  private readonly reads = new Map<string, Promise<Exit.Exit<unknown, HttpClientError.ResponseError>>>()
   /** The body as text once `readTextFirst` has read it: `text` is then this, with no async step. */
   private textRead: Exit.Exit<string, HttpClientError.ResponseError> | undefined
 
@@ -110,42 +110,38 @@ export abstract class FlightResponse extends Inspectable.Class implements HttpCl
     })
   }
 
+  /** `promise` as the `Exit` of a body read: either way the read ends the flight's deadline. */
+  private settled<A>(promise: Promise<A>): Promise<Exit.Exit<A, HttpClientError.ResponseError>> {
+    return promise.then(
+      (value) => {
+        this.flight.settle()
+        return Exit.succeed(value)
+      },
+      (cause) => {
+        this.flight.settle()
+        return Exit.fail(this.decodeError(cause))
+      }
+    )
+  }
+
   /** A read of the body, once per kind and shared by later reads; interrupting it aborts the request. */
   private read<A>(kind: string, start: () => Promise<A>): Effect.Effect<A, HttpClientError.ResponseError> {
     return Effect.async<A, HttpClientError.ResponseError>((resume) => {
-      let promise = this.reads.get(kind) as Promise<A> | undefined
-      if (promise === undefined) {
-        promise = start()
-        this.reads.set(kind, promise)
+      let read = this.reads.get(kind) as Promise<Exit.Exit<A, HttpClientError.ResponseError>> | undefined
+      if (read === undefined) {
+        read = this.settled(start())
+        this.reads.set(kind, read)
       }
-      promise.then(
-        (value) => {
-          this.flight.settle()
-          resume(Effect.succeed(value))
-        },
-        (cause) => {
-          this.flight.settle()
-          resume(Effect.fail(this.decodeError(cause)))
-        }
-      )
+      read.then(resume)
       return Effect.sync(this.flight.abort)
     })
   }
 
   /** Reads the whole body as text now, for `text` to answer at once; settles (never rejects) once read or failed. */
   readTextFirst(): Promise<void> {
-    const promise = this.bodyText()
-    this.reads.set("text", promise)
-    return promise.then(
-      (text) => {
-        this.flight.settle()
-        this.textRead = Exit.succeed(text)
-      },
-      (cause) => {
-        this.flight.settle()
-        this.textRead = Exit.fail(this.decodeError(cause))
-      }
-    )
+    return this.settled(this.bodyText()).then((exit) => {
+      this.textRead = exit
+    })
   }
 
   get text(): Effect.Effect<string, HttpClientError.ResponseError> {
