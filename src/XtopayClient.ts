@@ -357,10 +357,10 @@ export const make = (
     const requestClient = transportDeadline && !attemptSpans ? untraced(base) : platformSpans(transform(base))
     // Untraced, our transport takes the deadline as an argument; traced, the attempt goes through the
     // platform's span wrappers, so the transport reads it from the fiber.
+    const ours = transportDeadline && !attemptSpans ? sendWithin(requestClient) : undefined
     const attemptWithin: SendWithin | undefined = !transportDeadline
       ? undefined
-      : (!attemptSpans ? sendWithin(requestClient) : undefined) ??
-        ((request, deadline) => Effect.locally(requestClient.execute(request), attemptDeadline, deadline))
+      : ours ?? ((request, deadline) => Effect.locally(requestClient.execute(request), attemptDeadline, deadline))
 
     return XtopayClient.of({
       httpClient,
@@ -380,7 +380,8 @@ export const make = (
         propagateFromCallSpan: tracePropagation && !attemptSpans,
         rateGate: Option.getOrUndefined(rateGate),
         clientId: options.clientId,
-        sendWithin: attemptWithin
+        sendWithin: attemptWithin,
+        attemptIsOurs: ours !== undefined
       })
     })
   })

@@ -3,7 +3,7 @@
  * parameters when it takes any, then the per-request options), its span, its input checks and its
  * precise error type all follow from the entry.
  */
-import { Effect, Either, type Schema, Stream } from "effect"
+import { Effect, Either, type Schema, Stream, type Tracer } from "effect"
 import type { ReadOptions, RequestOptions } from "../RequestOptions.js"
 import type { Page } from "../Schemas.js"
 import { XtopayClient } from "../XtopayClient.js"
@@ -38,8 +38,9 @@ export type CallOf<E extends Endpoint> = Effect.Effect<
  * The endpoint function of `endpoint`: one span per call (`Xtopay.customers.create`, kind
  * `client`). Its body is a plain function over `Either` checks rather than a generator, and the
  * span captures no stack: a call is the hot path, and those cost more than all the checks. The span
- * comes from `Effect.withSpan` rather than `Effect.fn`, which makes an `Error` on every call for a
- * stack the span does not capture.
+ * comes from `Effect.useSpan` rather than `Effect.fn`, which makes an `Error` on every call for a
+ * stack the span does not capture, and is handed to the request path rather than put in the
+ * context (`Effect.withSpan`): that path makes it the parent of whatever else runs in the call.
  */
 export const invoke = <E extends Endpoint>(endpoint: E): (...args: ArgsOf<E>) => CallOf<E> => {
   const names = pathParams(endpoint.route)
@@ -49,7 +50,7 @@ export const invoke = <E extends Endpoint>(endpoint: E): (...args: ArgsOf<E>) =>
   const check = endpoint.params === undefined ? undefined : inBody ? validate(endpoint.params) : validateQuery(endpoint.params)
   const spanName = `Xtopay.${endpoint.operation}`
   const onEmpty = endpoint.onEmpty
-  const run = (args: ReadonlyArray<unknown>) => {
+  const run = (args: ReadonlyArray<unknown>, span: Tracer.Span) => {
     const path: Array<string> = []
     let route: string = endpoint.route
     for (let i = 0; i < ids.length; i++) {
@@ -75,12 +76,13 @@ export const invoke = <E extends Endpoint>(endpoint: E): (...args: ArgsOf<E>) =>
         onEmpty: onEmpty === undefined ? undefined : (now) => onEmpty(path, now),
         idempotencyKey: endpoint.idempotencyKey,
         notFound: endpoint.notFound,
-        options
+        options,
+        span
       }))
   }
   return ((...args: ReadonlyArray<unknown>) =>
     Effect.map(
-      Effect.withSpan(Effect.suspend(() => Effect.map(run(args), Handoff.of)), spanName, CLIENT_SPAN),
+      Effect.useSpan(spanName, CLIENT_SPAN, (span) => Effect.suspend(() => Effect.map(run(args, span), Handoff.of))),
       Handoff.take
     )) as unknown as (...args: ArgsOf<E>) => CallOf<E>
 }

@@ -4,7 +4,9 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as HttpClient from "@effect/platform/HttpClient"
-import { Effect, Exit, Layer, Option, Random } from "effect"
+import * as RateLimiter from "@effect/experimental/RateLimiter"
+import { Effect, Exit, Layer, Option, Random, Schedule } from "effect"
+import { XtopayRateLimit } from "../../src/rate-limit.js"
 import { CustomerPortal, Customers, PaymentMethods, SetupIntents, type XtopayClient, type XtopayError } from "../../src/index.js"
 import {
   apiError,
@@ -324,5 +326,81 @@ describe("retry logs", () => {
       assert.strictEqual(logs.length, 1)
       assert.include(logs[0]?.message ?? "", "not retrying")
       assert.strictEqual(logs[0]?.annotations["xtopay.delay_ms"], 120_000)
+    }))
+})
+
+describe("the call's span is the parent of what runs in the call", () => {
+  /** The name of the span current where `Effect.currentSpan` runs, or "none". */
+  const currentSpanName = Effect.map(Effect.option(Effect.currentSpan), (span) =>
+    Option.match(span, { onNone: () => "none", onSome: (s) => s.name }))
+
+  it.effect("the user's middleware sees the call's span, on the first attempt and on the retry", () =>
+    Effect.gen(function*() {
+      const seen: Array<string> = []
+      const script = scripted([apiError(503, "api_error"), json(200, customerDetails())], {
+        transformClient: HttpClient.tapRequest(() => Effect.map(currentSpanName, (name) => seen.push(name)))
+      })
+      const { tracer } = makeRecordingTracer()
+      const exit = yield* runOnTestClock(
+        Customers.retrieve("cus_a1b2c3").pipe(Effect.provide(script.layer), Effect.withTracer(tracer))
+      )
+      assert.isTrue(Exit.isSuccess(exit))
+      assert.deepStrictEqual(seen, ["Xtopay.customers.retrieve", "Xtopay.customers.retrieve"])
+    }))
+
+  it.effect("a retry schedule of the user's runs under the call's span", () =>
+    Effect.gen(function*() {
+      const seen: Array<string> = []
+      const script = scripted([apiError(503, "api_error"), json(200, customerDetails())], {
+        retrySchedule: Schedule.spaced("10 millis").pipe(
+          Schedule.tapInput(() => Effect.map(currentSpanName, (name) => seen.push(name)))
+        )
+      })
+      const { tracer } = makeRecordingTracer()
+      const exit = yield* runOnTestClock(
+        Customers.retrieve("cus_a1b2c3").pipe(Effect.provide(script.layer), Effect.withTracer(tracer))
+      )
+      assert.isTrue(Exit.isSuccess(exit))
+      assert.deepStrictEqual(seen, ["Xtopay.customers.retrieve"])
+    }))
+
+  it.effect("the rate limiter in context (the user's store) is consulted under the call's span", () =>
+    Effect.gen(function*() {
+      const seen: Array<string> = []
+      const recordingLimiter = Layer.effect(
+        RateLimiter.RateLimiter,
+        Effect.map(RateLimiter.make, (limiter) => ({
+          ...limiter,
+          consume: (options: Parameters<typeof limiter.consume>[0]) =>
+            Effect.zipRight(Effect.map(currentSpanName, (name) => seen.push(name)), limiter.consume(options))
+        }))
+      ).pipe(Layer.provide(RateLimiter.layerStoreMemory))
+      const gate = XtopayRateLimit.layer({ limit: 100, window: "1 second" }).pipe(Layer.provide(recordingLimiter))
+      const script = scripted([json(200, customerDetails())])
+      const { tracer } = makeRecordingTracer()
+      const exit = yield* runOnTestClock(
+        Customers.retrieve("cus_a1b2c3").pipe(
+          Effect.provide(script.layer.pipe(Layer.provide(gate))),
+          Effect.withTracer(tracer)
+        )
+      )
+      assert.isTrue(Exit.isSuccess(exit))
+      assert.deepStrictEqual(seen, ["Xtopay.customers.retrieve"])
+    }))
+
+  it.effect("the call's span is a child of the caller's, and the caller's span is current again after it", () =>
+    Effect.gen(function*() {
+      const script = scripted([json(200, customerDetails())])
+      const { spans, tracer } = makeRecordingTracer()
+      const exit = yield* runOnTestClock(
+        Effect.zipRight(Customers.retrieve("cus_a1b2c3"), currentSpanName).pipe(
+          Effect.withSpan("checkout"),
+          Effect.provide(script.layer),
+          Effect.withTracer(tracer)
+        )
+      )
+      assert.deepStrictEqual(exit, Exit.succeed("checkout"))
+      const call = only(spans, "Xtopay.customers.retrieve")
+      assert.strictEqual(Option.getOrUndefined(call.parent)?.spanId, only(spans, "checkout").spanId)
     }))
 })
