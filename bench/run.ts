@@ -31,6 +31,7 @@ import { type MockServer, startMockServer } from "./harness/server.js"
 import { scenario as connections } from "./scenarios/connections.js"
 import { scenario as create } from "./scenarios/create.js"
 import { scenario as decode } from "./scenarios/decode.js"
+import { scenario as inFlight } from "./scenarios/in-flight.js"
 import { scenario as nodeStream } from "./scenarios/node-stream.js"
 import { scenario as peers } from "./scenarios/peers.js"
 import { scenario as prefetch } from "./scenarios/prefetch.js"
@@ -41,6 +42,7 @@ import { scenario as xtopayTest } from "./scenarios/xtopay-test.js"
 
 const SCENARIOS: ReadonlyArray<Scenario> = [
   peers,
+  inFlight,
   nodeStream,
   retrieve,
   create,
