@@ -9,7 +9,7 @@
 import { Effect, ManagedRuntime } from "effect"
 import OpenAI from "openai"
 import { FLOOR_CUSTOMER } from "../harness/floor-server.js"
-import { median } from "../harness/measure.js"
+import { median, settledHeapUsed } from "../harness/measure.js"
 import type { Row, Scenario } from "../harness/scenario.js"
 import { Customers, XtopayLive } from "../harness/sdk.js"
 
@@ -29,13 +29,6 @@ interface Input {
   readonly client: Client
   readonly calls: number
   readonly rounds: number
-}
-
-const settledHeap = () => {
-  const gc = (globalThis as { gc?: () => void }).gc!
-  gc()
-  gc()
-  return process.memoryUsage().heapUsed
 }
 
 export const measure = async ({ calls, client, rounds }: Input): Promise<number> => {
@@ -63,13 +56,13 @@ export const measure = async ({ calls, client, rounds }: Input): Promise<number>
   for (let i = 0; i < 2_000; i++) await run()
   const perCall: Array<number> = []
   for (let round = 0; round < rounds; round++) {
-    const before = settledHeap()
+    const before = settledHeapUsed()
     held = []
     const pending = Array.from({ length: calls }, run)
     // Every call has reached its fetch once the microtasks have run.
     await new Promise((resolve) => setTimeout(resolve, 50))
     if (held.length !== calls) throw new Error(`${held.length} of ${calls} calls reached fetch`)
-    const during = settledHeap()
+    const during = settledHeapUsed()
     const release = held
     held = undefined
     for (const resolve of release) resolve()
