@@ -11,17 +11,26 @@ import { fileURLToPath } from "node:url"
 import { pack, type Packed } from "../../scripts/check-package.js"
 import { npm, run } from "../../scripts/run.js"
 
+/** This edition. */
 export const root = fileURLToPath(new URL("../..", import.meta.url))
+/** The repository: core/, README.md and docs/. */
+export const repoRoot = fileURLToPath(new URL("../../../..", import.meta.url))
+const EDITION = relative(repoRoot, root)
 
-/** What the build and `npm pack` read. */
+/** What the build and `npm pack` read, relative to the repository (the copy keeps its layout). */
 const INPUTS = [
-  "package.json",
-  "tsconfig.json",
-  "tsconfig.build.json",
-  "tsconfig.build.cjs.json",
-  "scripts",
-  "src",
-  "bin",
+  ...[
+    "package.json",
+    "tsconfig.json",
+    "tsconfig.build.json",
+    "tsconfig.build.cjs.json",
+    "tsconfig.core.json",
+    "tsconfig.core.cjs.json",
+    "scripts",
+    "src",
+    "bin"
+  ].map((input) => join(EDITION, input)),
+  "core",
   "docs",
   "README.md",
   "LICENSE"
@@ -39,9 +48,9 @@ const filesUnder = async (path: string): Promise<Array<string>> => {
 
 const contentHash = async (): Promise<string> => {
   const hash = createHash("sha256")
-  const files = (await Promise.all(INPUTS.map((input) => filesUnder(join(root, input))))).flat().sort()
+  const files = (await Promise.all(INPUTS.map((input) => filesUnder(join(repoRoot, input))))).flat().sort()
   for (const file of files) {
-    hash.update(relative(root, file)).update("\0").update(await readFile(file)).update("\0")
+    hash.update(relative(repoRoot, file)).update("\0").update(await readFile(file)).update("\0")
   }
   return hash.digest("hex").slice(0, 16)
 }
@@ -91,10 +100,10 @@ const packOnce = async (): Promise<Packed> => {
     if (await exists(done)) return JSON.parse(await readFile(done, "utf8")) as Packed
     await rm(directory, { recursive: true, force: true })
     for (const input of INPUTS) {
-      if (await exists(join(root, input))) await cp(join(root, input), join(directory, input), { recursive: true })
+      if (await exists(join(repoRoot, input))) await cp(join(repoRoot, input), join(directory, input), { recursive: true })
     }
-    // `npm pack` runs `prepack`, which is `npm run build`.
-    const result = await pack(directory, join(directory, "out"))
+    // `npm pack` runs `prepack`, which builds and brings in the repository's README.md and docs/.
+    const result = await pack(join(directory, EDITION), join(directory, "out"))
     await writeFile(done, JSON.stringify(result))
     await removeOldBuilds(base, hash)
     return result

@@ -55,6 +55,8 @@ const SCENARIOS: ReadonlyArray<Scenario> = [
 ]
 
 const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url))
+/** The repository: docs/ and the Node-line installer. */
+const repo = (path: string) => fileURLToPath(new URL(`../../../${path}`, import.meta.url))
 
 const { values: flags } = parseArgs({
   options: {
@@ -69,7 +71,7 @@ const { values: flags } = parseArgs({
 if (flags.report === true) {
   // After editing the hand-written part or the table layout: the figures stay those of the last full run.
   const last = JSON.parse(readFileSync(root("bench/results.json"), "utf8")) as Results
-  writeDoc(root("docs/performance.md"), markdownTables(last))
+  writeDoc(repo("docs/performance.md"), markdownTables(last))
   console.log("Re-rendered docs/performance.md from bench/results.json.")
   process.exit(0)
 }
@@ -89,7 +91,7 @@ const log = (line: string) => console.log(line)
 const nodeMajors = (flags.node ?? (quick || only !== undefined ? "none" : "24")).split(",").map((m) => m.trim())
   .filter((m) => m !== "none" && m !== "")
 const nodeLines = nodeMajors.map((major) => {
-  const bin = execFileSync("bash", [root("scripts/node-line.sh"), major], { encoding: "utf8" }).trim()
+  const bin = execFileSync("bash", [repo("scripts/node-line.sh"), major], { encoding: "utf8" }).trim()
   return { id: major, execPath: join(bin, "node") }
 })
 
@@ -150,7 +152,7 @@ if (profileDir !== undefined) log(`CPU profiles: ${profileDir}`)
 
 if (!quick && only === undefined) {
   writeJson(root("bench/results.json"), run)
-  writeDoc(root("docs/performance.md"), markdownTables(run))
+  writeDoc(repo("docs/performance.md"), markdownTables(run))
   log("Wrote bench/results.json and docs/performance.md.")
 } else {
   log("(--quick or --only: nothing written.)")

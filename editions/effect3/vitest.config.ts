@@ -16,11 +16,14 @@ const ONCE_ONLY = [
 const perNodeLine = process.env["XTOPAY_TESTS"] === "node-line"
 
 const src = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta.url))
+const core = fileURLToPath(new URL("../../core/", import.meta.url))
 
 export default defineConfig({
   resolve: {
     // Examples and doc snippets import the package by name; resolve it to the source.
     alias: [
+      // The edition reaches core by the package's `#core/*` import; in tests, its TypeScript source.
+      { find: /^#core\/(.*)\.js$/, replacement: `${core}$1.ts` },
       { find: /^effect-xtopay$/, replacement: src("index.ts") },
       { find: /^effect-xtopay\/testing$/, replacement: src("testing/index.ts") },
       { find: /^effect-xtopay\/mock-server$/, replacement: src("testing/server.ts") },

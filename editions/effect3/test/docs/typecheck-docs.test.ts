@@ -56,7 +56,7 @@ describe("doc blocks are type-checked", () => {
     const guide = join(dir, "guides", "guide.md")
     await writeFile(guide, fixture)
     try {
-      const result = await typecheckDocs({ files: [guide], outDir: join(dir, "blocks") })
+      const result = await typecheckDocs({ files: [guide], outDir: join(dir, "blocks"), repoRoot: root })
       assert.deepStrictEqual(result.checked.map((block) => block.line), [4, 18])
       assert.deepStrictEqual(result.skipped.map((block) => block.line), [9])
       assert.strictEqual(result.diagnostics.length, 1, result.diagnostics.map(formatDiagnostic).join("\n"))

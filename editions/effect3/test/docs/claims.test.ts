@@ -23,7 +23,7 @@ import {
   type XtopayError
 } from "../../src/XtopayError.js"
 
-const root = fileURLToPath(new URL("../..", import.meta.url))
+const root = fileURLToPath(new URL("../../../..", import.meta.url)) // the repository: README.md and docs/
 
 interface Doc {
   readonly file: string

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { npm, run, type RunResult } from "../../scripts/run.js"
 import { type InstallLine, installLines, installLinesOf, packageName, PEER_TROUBLE, versionRange } from "./installLines.js"
-import { packed, registryReachable, root } from "./packed.js"
+import { packed, registryReachable, repoRoot } from "./packed.js"
 
 /** The environment of a user's shell: none of the `npm_*` settings `npm test` hands its children. */
 const userEnv = (): NodeJS.ProcessEnv => {
@@ -85,7 +85,7 @@ describe("the install lines of README.md and docs/", () => {
   })
 
   it("name a version range for every package but effect-xtopay", async () => {
-    const lines = await installLines(root)
+    const lines = await installLines(repoRoot)
     // The README's own line is among them: the extractor did not come back empty.
     assert.isTrue(lines.some((line) => line.where.startsWith("README.md") && names(line).includes("effect-xtopay")))
     const unversioned = lines.flatMap((line) =>
@@ -101,7 +101,7 @@ describe("the install lines of README.md and docs/", () => {
       ctx.skip("SKIPPED: the npm registry is unreachable (npm ping failed), so the install lines cannot be run")
     }
     const { tarball } = await packed()
-    const lines = distinct(await installLines(root))
+    const lines = distinct(await installLines(repoRoot))
     // A line without the client is run where a reader of the docs runs it: after the first one with it.
     const [first, ...rest] = lines.filter(({ line }) => names(line).includes("effect-xtopay"))
     assert.isDefined(first, "no install line installs effect-xtopay")

@@ -6,7 +6,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Cause, Effect, Exit } from "effect"
 import { readFileSync, statSync } from "node:fs"
-import { dirname, join, resolve } from "node:path"
+import { dirname, join, relative, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { importPlatformNode, missingPlatformNodeMessage } from "../../src/testing/internal/platformNode.js"
 
@@ -17,16 +17,19 @@ const MOCK_SERVER_FILES = ["src/testing/server.ts", "src/testing/cli.ts", "src/t
 const reach = (entry: string) => {
   const files = new Set<string>()
   const packages = new Set<string>()
-  const visit = (file: string) => {
+  const visit = (path: string) => {
+    const file = relative(root, path)
     if (files.has(file)) return
     files.add(file)
-    const source = readFileSync(join(root, file), "utf8")
+    const source = readFileSync(path, "utf8")
     for (const [, specifier] of source.matchAll(/(?:from|import)\s*\(?\s*"([^"]+)"/g)) {
-      if (specifier!.startsWith(".")) visit(resolve("/", dirname(file), specifier!.replace(/\.js$/, ".ts")).slice(1))
+      const ts = specifier!.replace(/\.js$/, ".ts")
+      if (specifier!.startsWith(".")) visit(resolve(dirname(path), ts))
+      else if (specifier!.startsWith("#core/")) visit(join(root, "..", "..", "core", ts.slice("#core/".length)))
       else packages.add(specifier!)
     }
   }
-  visit(entry)
+  visit(join(root, entry))
   return { files, packages }
 }
 

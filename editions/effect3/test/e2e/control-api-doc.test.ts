@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url"
 import { Customers, type XtopayClient } from "../../src/index.js"
 import { MockServer } from "../../src/testing/server.js"
 
-const doc = readFileSync(fileURLToPath(new URL("../../docs/testing.md", import.meta.url)), "utf8")
+const doc = readFileSync(fileURLToPath(new URL("../../../../docs/testing.md", import.meta.url)), "utf8")
 
 /** The examples, in the order the doc gives them, and what they must do. */
 const EXPECTED_BLOCKS = ["seed", "complete", "faults", "clear-faults", "rate-limit", "requests", "reset", "unauthorized"]

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { type Endpoint, endpoints } from "../../src/internal/endpoints.js"
 
-const root = fileURLToPath(new URL("../../", import.meta.url))
+const root = fileURLToPath(new URL("../../../../", import.meta.url)) // the repository: README.md and docs/
 const docs = ["README.md", ...readdirSync(`${root}docs`).filter((name) => name.endsWith(".md")).map((name) => `docs/${name}`)]
 
 interface Row {

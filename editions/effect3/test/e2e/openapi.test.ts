@@ -12,7 +12,7 @@ import { type Endpoint, endpoints, pathParams } from "../../src/internal/endpoin
 import { MockServer } from "../../src/testing/server.js"
 import { type RawResult, rawFetch } from "./support.js"
 
-const specPath = fileURLToPath(new URL("../../docs/openapi.yaml", import.meta.url))
+const specPath = fileURLToPath(new URL("../../../../docs/openapi.yaml", import.meta.url))
 
 type Json = Record<string, any>
 const loadSpec = Effect.promise(() => SwaggerParser.validate(specPath) as Promise<Json>)

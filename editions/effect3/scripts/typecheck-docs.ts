@@ -10,7 +10,10 @@ import { join, relative, resolve } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import ts from "typescript"
 
+/** This edition: its src/, tsconfig.json and node_modules. */
 const root = fileURLToPath(new URL("..", import.meta.url))
+/** The repository: README.md and docs/. */
+const docsRoot = fileURLToPath(new URL("../../..", import.meta.url))
 
 /** A fenced code block of a Markdown file. */
 export interface DocBlock {
@@ -68,7 +71,7 @@ export const extractBlocks = (markdown: string, file: string): Array<DocBlock> =
 export const isChecked = (block: DocBlock): boolean => CHECKED_LANGS.has(block.lang) && !block.flags.includes("no-check")
 
 /** README.md and every Markdown file under docs/ except the generated docs/api/. */
-export const defaultDocFiles = async (repoRoot: string = root): Promise<Array<string>> => {
+export const defaultDocFiles = async (repoRoot: string = docsRoot): Promise<Array<string>> => {
   const found: Array<string> = []
   const walk = async (dir: string): Promise<void> => {
     const entries = await readdir(dir, { withFileTypes: true }).catch(() => [])
@@ -105,7 +108,7 @@ export const typecheckDocs = async (options: {
   readonly outDir: string
   readonly repoRoot?: string
 }): Promise<DocCheckResult> => {
-  const repoRoot = options.repoRoot ?? root
+  const repoRoot = options.repoRoot ?? docsRoot
   const outDir = resolve(options.outDir)
   await rm(outDir, { recursive: true, force: true })
   await mkdir(outDir, { recursive: true })
@@ -129,14 +132,16 @@ export const typecheckDocs = async (options: {
     }
   }
 
-  const src = (path: string) => relative(outDir, join(repoRoot, "src", path)).split("\\").join("/")
+  const fromOut = (path: string) => relative(outDir, path).split("\\").join("/")
+  const src = (path: string) => fromOut(join(root, "src", path))
   const tsconfig = {
-    extends: relative(outDir, join(repoRoot, "tsconfig.json")).split("\\").join("/"),
+    extends: fromOut(join(root, "tsconfig.json")),
     compilerOptions: {
       noEmit: true,
       // Each block is its own module, even one without an import.
       moduleDetection: "force",
       paths: {
+        "#core/*": [`${fromOut(join(root, "..", "..", "core"))}/*`],
         "effect-xtopay": [src("index.ts")],
         "effect-xtopay/testing": [src("testing/index.ts")],
         "effect-xtopay/mock-server": [src("testing/server.ts")],
