@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import { DateTime, ParseResult, Schema } from "effect"
+import * as Enums from "#core/enums.js"
 import { timestampUtc } from "./internal/timestamp.js"
 
 
@@ -169,6 +170,16 @@ export const MetadataPatch = Schema.Record({ key: Schema.String, value: Schema.N
 const nullByDefault = <S extends Schema.Schema.Any>(schema: S) =>
   Schema.optionalWith(Schema.NullOr(schema), { default: () => null })
 
+/**
+ * One of the `known` values, or any other string Xtopay adds later: kept as it came, and typed as
+ * `Open<…>` (the known literals plus `string & {}`), so a `switch` over the known values is not
+ * exhaustive in the types either.
+ */
+const openEnum = <const Known extends ReadonlyArray<string>>(
+  known: Known
+): Schema.Schema<Enums.Open<Known[number]>, string> =>
+  Schema.Union(Schema.Literal(...known), Schema.String) as unknown as Schema.Schema<Enums.Open<Known[number]>, string>
+
 // ---------------------------------------------------------------------------------------------
 // Objects
 // ---------------------------------------------------------------------------------------------
@@ -180,10 +191,7 @@ const nullByDefault = <S extends Schema.Schema.Any>(schema: S) =>
  */
 export const Subscription = Schema.Struct({
   id: Schema.String,
-  status: Schema.Union(
-    Schema.Literal("trialing", "active", "past_due", "paused", "cancelled"),
-    Schema.String
-  ),
+  status: openEnum(Enums.SUBSCRIPTION_STATUSES),
   plan_id: Schema.String,
   current_period_end: nullByDefault(Timestamp),
   cancel_at_period_end: Schema.optionalWith(Schema.Boolean, { default: () => false }),
@@ -220,7 +228,7 @@ export interface Card extends Schema.Schema.Type<typeof Card> {}
  * @since 0.1.0
  */
 export const MobileMoney = Schema.Struct({
-  network: Schema.Union(Schema.Literal("mtn", "telecel", "airteltigo"), Schema.String),
+  network: openEnum(Enums.MOBILE_MONEY_NETWORKS),
   phone: Schema.String
 }).annotations({ identifier: "MobileMoney" })
 /**
@@ -239,7 +247,7 @@ export interface MobileMoney extends Schema.Schema.Type<typeof MobileMoney> {}
 export const PaymentMethod = Schema.Struct({
   id: Schema.String,
   customer_id: Schema.NullOr(Schema.String),
-  type: Schema.Union(Schema.Literal("card", "mobile_money"), Schema.String),
+  type: openEnum(Enums.PAYMENT_METHOD_TYPES),
   card: nullByDefault(Card),
   mobile_money: nullByDefault(MobileMoney),
   created_at: Timestamp
@@ -572,7 +580,7 @@ export const WebhookEndpoint = Schema.Struct({
   id: Schema.String,
   url: Schema.String,
   events: Schema.optionalWith(Schema.Array(Schema.String), { default: () => [] }),
-  status: Schema.Union(Schema.Literal("active", "disabled"), Schema.String),
+  status: openEnum(Enums.WEBHOOK_ENDPOINT_STATUSES),
   description: nullByDefault(Schema.String),
   created_at: Timestamp
 }).annotations({ identifier: "WebhookEndpoint" })
@@ -610,7 +618,7 @@ export const DeliveryAttempt = Schema.Struct({
   id: Schema.String,
   event_id: Schema.String,
   endpoint_id: Schema.String,
-  status: Schema.Union(Schema.Literal("succeeded", "failed"), Schema.String),
+  status: openEnum(Enums.DELIVERY_ATTEMPT_STATUSES),
   response_status: nullByDefault(Schema.Number),
   response_body: nullByDefault(Schema.String),
   attempted_at: Timestamp,
