@@ -7,12 +7,20 @@
  */
 import { DateTime, ParseResult, Schema } from "effect"
 import * as Enums from "#core/enums.js"
+import * as Rules from "#core/rules.js"
 import { timestampUtc } from "./internal/timestamp.js"
 
 
 // ---------------------------------------------------------------------------------------------
 // Scalars
 // ---------------------------------------------------------------------------------------------
+
+/** A filter from one of core's rules (`core/rules.ts`): the same checks and words in every edition. */
+const ruled = <S extends Schema.Schema<any, any, never>>(
+  self: S,
+  check: Rules.Check<Schema.Schema.Type<S>>,
+  identifier: string
+): Schema.filter<S> => Schema.filter<S>((value) => check(value) ?? true, { identifier })(self)
 
 /**
  * An ISO 8601 UTC timestamp on the wire (`2026-05-24T10:00:00Z`), a `DateTime.Utc` in code.
@@ -44,22 +52,10 @@ export const Timestamp: Schema.Schema<DateTime.Utc, string> = Schema.transformOr
  *
  * @since 0.1.0
  */
-export const ObjectId = Schema.String.pipe(
-  Schema.filter((s) => {
-    if (s.length === 0) return "must not be empty"
-    if (s === "." || s === "..") return `must not be ${JSON.stringify(s)}`
-    if (/[/?#\s]/.test(s)) return `must not contain '/', '?', '#' or whitespace, got ${JSON.stringify(s)}`
-    return true
-  }, { identifier: "ObjectId" })
-)
+export const ObjectId = ruled(Schema.String, Rules.objectId, "ObjectId")
 
 /** An `ObjectId` that starts with `prefix`: a path id the client can refuse before sending. */
-const prefixedId = (prefix: string, identifier: string) =>
-  ObjectId.pipe(
-    Schema.filter((s) => s.startsWith(prefix) && s.length > prefix.length ? true : `Expected an id starting with "${prefix}", got ${JSON.stringify(s)}`, {
-      identifier
-    })
-  )
+const prefixedId = (prefix: string, identifier: string) => ruled(ObjectId, Rules.prefixedId(prefix), identifier)
 
 /**
  * A webhook endpoint id: `we_…`.
@@ -80,78 +76,42 @@ export const EventId = prefixedId("evt_", "EventId")
  *
  * @since 0.1.0
  */
-export const Email = Schema.String.pipe(
-  Schema.filter((s) =>
-    /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s) && s.length <= 254 ? true : `Expected an email address, got ${JSON.stringify(s)}`,
-    { identifier: "Email" }
-  )
-)
+export const Email = ruled(Schema.String, Rules.email, "Email")
 
 /**
  * A phone number in E.164 form: `+`, a country code, up to 15 digits in all.
  *
  * @since 0.1.0
  */
-export const E164Phone = Schema.String.pipe(
-  Schema.filter((s) =>
-    /^\+[1-9]\d{6,14}$/.test(s) ? true : `Expected an E.164 phone number such as "+233244000000", got ${JSON.stringify(s)}`,
-    { identifier: "E164Phone" }
-  )
-)
+export const E164Phone = ruled(Schema.String, Rules.e164Phone, "E164Phone")
 
 /**
  * An ISO 4217 currency code: three upper-case letters.
  *
  * @since 0.1.0
  */
-export const CurrencyCode = Schema.String.pipe(
-  Schema.filter((s) =>
-    /^[A-Z]{3}$/.test(s) ? true : `Expected an ISO 4217 currency code such as "GHS", got ${JSON.stringify(s)}`,
-    { identifier: "CurrencyCode" }
-  )
-)
+export const CurrencyCode = ruled(Schema.String, Rules.currencyCode, "CurrencyCode")
 
 /**
  * An absolute http(s) URL.
  *
  * @since 0.1.0
  */
-export const HttpUrl = Schema.String.pipe(
-  Schema.filter((s) => {
-    if (URL.canParse(s)) {
-      const url = new URL(s)
-      if ((url.protocol === "http:" || url.protocol === "https:") && url.host !== "") return true
-    }
-    return `Expected an absolute http(s) URL, got ${JSON.stringify(s)}`
-  }, { identifier: "HttpUrl" })
-)
+export const HttpUrl = ruled(Schema.String, Rules.httpUrl, "HttpUrl")
 
 /**
  * A page size: an integer from 1 to 100.
  *
  * @since 0.1.0
  */
-export const PageLimit = Schema.Number.pipe(
-  Schema.filter((n) =>
-    Number.isInteger(n) && n >= 1 && n <= 100 ? true : `Expected an integer from 1 to 100, got ${n}`,
-    { identifier: "PageLimit" }
-  )
-)
+export const PageLimit = ruled(Schema.Number, Rules.pageLimit, "PageLimit")
 
 /**
  * An `Idempotency-Key`: 1 to 255 printable ASCII characters, no leading or trailing space.
  *
  * @since 0.1.0
  */
-export const IdempotencyKey = Schema.String.pipe(
-  Schema.filter((s) => {
-    if (s.length === 0 || s.length > 255) return `must be 1 to 255 characters long, got ${s.length}`
-    if (!/^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/.test(s)) {
-      return "must hold printable ASCII characters only, with no leading or trailing space"
-    }
-    return true
-  }, { identifier: "IdempotencyKey" })
-)
+export const IdempotencyKey = ruled(Schema.String, Rules.idempotencyKey, "IdempotencyKey")
 
 /**
  * `metadata`: string keys to string values.
@@ -547,28 +507,13 @@ export interface PortalSessionCreateParams extends Schema.Schema.Type<typeof Por
 // Webhooks and events
 // ---------------------------------------------------------------------------------------------
 
-/** This machine: `localhost`, `[::1]`, or any address in 127.0.0.0/8 (the URL parser has normalised the host). */
-const isLoopbackHost = (hostname: string) =>
-  hostname === "localhost" || hostname === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
-
 /**
  * Where a webhook endpoint receives events: an absolute https URL, or plain http only to a
  * loopback host (`localhost`, 127.0.0.0/8, `[::1]`), for local development.
  *
  * @since 0.1.0
  */
-export const WebhookUrl = Schema.String.pipe(
-  Schema.filter((s) => {
-    if (URL.canParse(s)) {
-      const url = new URL(s)
-      if (url.protocol === "https:" && url.host !== "") return true
-      if (url.protocol === "http:" && isLoopbackHost(url.hostname)) return true
-    }
-    return `Expected an absolute https URL (plain http only to localhost, 127.0.0.0/8 or [::1]), got ${
-      JSON.stringify(s)
-    }`
-  }, { identifier: "WebhookUrl" })
-)
+export const WebhookUrl = ruled(Schema.String, Rules.webhookUrl, "WebhookUrl")
 
 /**
  * A webhook endpoint: where Xtopay POSTs the events whose type `events` holds (`[]`: every
