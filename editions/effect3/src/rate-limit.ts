@@ -16,14 +16,23 @@
  * Effect.runPromise(Customers.create({ email: "ama@example.com" }).pipe(Effect.provide(Live)))
  * ```
  *
- * Optional peers: `@effect/experimental` (both layers) and `ioredis` 5 (`layerRedis`).
+ * Optional peers: `@effect/experimental` (every layer) and `ioredis` 5 (`layerRedis`). They are
+ * loaded when a layer is built, not when this module is imported; a missing one makes the build
+ * die with a message that says what to install.
  *
  * @module effect-xtopay/rate-limit
  * @since 0.1.0
  */
-import * as RateLimiter from "@effect/experimental/RateLimiter"
-import * as RedisStore from "@effect/experimental/RateLimiter/Redis"
-import { Duration, Effect, Layer } from "effect"
+import type * as RateLimiter from "@effect/experimental/RateLimiter"
+import { quote } from "#core/text.js"
+import { Duration, Effect, Either, Layer } from "effect"
+import {
+  experimentalPeer,
+  importOptionalPeer,
+  ioredisPeer,
+  missingPeerMessage,
+  missingPeersMessage
+} from "./internal/optionalPeer.js"
 import { type RateGate, XtopayRateGate } from "./internal/rateGate.js"
 import { ConnectionError } from "./XtopayError.js"
 
@@ -79,14 +88,70 @@ const causeText = (error: unknown): string => {
   return text.replace(/\.+$/, "")
 }
 
-const makeGate = (options: RateLimitOptions, store: Store): Effect.Effect<RateGate, never, RateLimiter.RateLimiter> =>
+/**
+ * What `effect-xtopay/rate-limit` says when `@effect/experimental` is not installed.
+ *
+ * @since 0.1.0
+ */
+export const missingExperimentalMessage: string = missingPeerMessage(
+  experimentalPeer,
+  "effect-xtopay/rate-limit (XtopayRateLimit.layer, layerMemory)"
+)
+
+/**
+ * What `XtopayRateLimit.layerRedis` says when `ioredis` (or `@effect/experimental`) is not installed.
+ *
+ * @since 0.1.0
+ */
+export const missingIoredisMessage: string = missingPeerMessage(ioredisPeer, "effect-xtopay/rate-limit (XtopayRateLimit.layerRedis)")
+
+const missingRedisPeersMessage = missingPeersMessage(
+  [experimentalPeer, ioredisPeer],
+  "effect-xtopay/rate-limit (XtopayRateLimit.layerRedis)"
+)
+
+// Loaded when a layer is built, so that importing this module needs neither optional peer.
+const loadRateLimiter = (message: string) =>
+  importOptionalPeer(experimentalPeer, message, () => import("@effect/experimental/RateLimiter"))
+
+const loadRedisStore = Effect.zipRight(
+  loadRateLimiter(missingRedisPeersMessage),
+  importOptionalPeer(ioredisPeer, missingIoredisMessage, () => import("@effect/experimental/RateLimiter/Redis"))
+)
+
+/** `limit` and `window` as the bucket needs them: a whole number ≥ 1, a positive finite duration. */
+const checkBudget = (options: RateLimitOptions): Either.Either<Duration.Duration, string> => {
+  const { limit } = options
+  if (typeof limit !== "number" || !Number.isSafeInteger(limit) || limit < 1) {
+    return Either.left(`limit must be a whole number ≥ 1 (requests per window), got ${quote(limit)}`)
+  }
+  // Duration.decode reads a negative or NaN input as zero, and throws on text it cannot read.
+  const window = Either.try(() => Duration.decode(options.window))
+  if (Either.isLeft(window) || !Duration.isFinite(window.right) || Duration.toMillis(window.right) <= 0) {
+    return Either.left(
+      `window must be a positive, finite duration (e.g. "1 second"), got ${quote(options.window)}: ` +
+        "a window of zero or less would turn the budget off"
+    )
+  }
+  return Either.right(window.right)
+}
+
+/** Refuses a budget the bucket cannot honour, when the layer is built (a defect: the options are code). */
+const validated = (options: RateLimitOptions): Effect.Effect<Duration.Duration> =>
+  Either.match(checkBudget(options), {
+    onLeft: (problem) => Effect.dieMessage(`XtopayRateLimit: ${problem}`),
+    onRight: Effect.succeed
+  })
+
+const makeGate = (
+  RL: typeof RateLimiter,
+  options: RateLimitOptions,
+  window: Duration.Duration,
+  store: Store
+): Effect.Effect<RateGate, never, RateLimiter.RateLimiter> =>
   Effect.gen(function*() {
-    const limiter = yield* RateLimiter.RateLimiter
+    const limiter = yield* RL.RateLimiter
     const limit = options.limit
-    if (!Number.isSafeInteger(limit) || limit < 1) {
-      return yield* Effect.dieMessage(`XtopayRateLimit: limit must be a whole number ≥ 1, got ${limit}`)
-    }
-    const window = Duration.decode(options.window)
     const refillMillis = Duration.toMillis(window) / limit
     const prefix = options.keyPrefix ?? "xtopay:"
 
@@ -104,7 +169,7 @@ const makeGate = (options: RateLimitOptions, store: Store): Effect.Effect<RateGa
         : Effect.timeoutFail(taken, {
           duration: store.timeout,
           onTimeout: () =>
-            new RateLimiter.RateLimitStoreError({ message: `no answer within ${Duration.format(store.timeout!)}` })
+            new RL.RateLimitStoreError({ message: `no answer within ${Duration.format(store.timeout!)}` })
         })
     }
 
@@ -156,7 +221,12 @@ const makeGate = (options: RateLimitOptions, store: Store): Effect.Effect<RateGa
  * @since 0.1.0
  */
 export const layer = (options: RateLimitOptions): Layer.Layer<XtopayRateGate, never, RateLimiter.RateLimiter> =>
-  Layer.effect(XtopayRateGate, makeGate(options, { name: "RateLimiter in context", failOpen: false, timeout: undefined }))
+  Layer.effect(
+    XtopayRateGate,
+    Effect.flatMap(validated(options), (window) =>
+      Effect.flatMap(loadRateLimiter(missingExperimentalMessage), (RL) =>
+        makeGate(RL, options, window, { name: "RateLimiter in context", failOpen: false, timeout: undefined })))
+  )
 
 /**
  * `layer` with its own in-memory `RateLimiter`: one budget for the clients of this process.
@@ -164,7 +234,13 @@ export const layer = (options: RateLimitOptions): Layer.Layer<XtopayRateGate, ne
  * @since 0.1.0
  */
 export const layerMemory = (options: RateLimitOptions): Layer.Layer<XtopayRateGate> =>
-  layer(options).pipe(Layer.provide(RateLimiter.layer), Layer.provide(RateLimiter.layerStoreMemory))
+  Layer.unwrapEffect(
+    Effect.zipRight(
+      validated(options),
+      Effect.map(loadRateLimiter(missingExperimentalMessage), (RL) =>
+        layer(options).pipe(Layer.provide(RL.layer), Layer.provide(RL.layerStoreMemory)))
+    )
+  )
 
 /**
  * `layer` over a `RateLimiter` whose store is Redis (ioredis 5): every process that names the
@@ -177,20 +253,38 @@ export const layerRedis = (options: RedisRateLimitOptions): Layer.Layer<XtopayRa
   const { host, port, prefix } = options.redis
   const timeout = Duration.decode(options.storeTimeout ?? Duration.seconds(2))
   const store: Store = { name: `redis ${host}:${port}`, failOpen: options.failOpen === true, timeout }
-  return Layer.effect(XtopayRateGate, makeGate(options, store)).pipe(
-    Layer.provide(RateLimiter.layer),
-    Layer.provide(
-      RedisStore.layerStore({
-        host,
-        port,
-        ...(prefix !== undefined ? { prefix } : {}),
-        // Fail a take soon when Redis is down, rather than queue it until Redis is back.
-        maxRetriesPerRequest: 1,
-        connectTimeout: Duration.toMillis(timeout)
-      })
-    )
+  return Layer.unwrapEffect(
+    Effect.gen(function*() {
+      const window = yield* validated(options)
+      const RL = yield* loadRateLimiter(missingRedisPeersMessage)
+      const RedisStore = yield* loadRedisStore
+      return Layer.effect(XtopayRateGate, makeGate(RL, options, window, store)).pipe(
+        Layer.provide(RL.layer),
+        Layer.provide(
+          RedisStore.layerStore({
+            host,
+            port,
+            ...(prefix !== undefined ? { prefix } : {}),
+            ...REDIS_DOWN_FAST,
+            connectTimeout: Duration.toMillis(timeout)
+          })
+        )
+      )
+    })
   )
 }
+
+/**
+ * How ioredis behaves while Redis is down, so that a take fails within a second of a refused
+ * connection (docs/scaling.md): a take waiting in the offline queue fails at the first connection
+ * attempt that fails after it was queued (`maxRetriesPerRequest: 0`), and attempts are at most
+ * `REDIS_RETRY_CAP_MILLIS` apart (ioredis's default backs off to 2 s, which made a take wait ~2 s).
+ */
+const REDIS_RETRY_CAP_MILLIS = 500
+const REDIS_DOWN_FAST = {
+  maxRetriesPerRequest: 0,
+  retryStrategy: (times: number) => Math.min(times * 50, REDIS_RETRY_CAP_MILLIS)
+} as const
 
 /**
  * The rate-limit layers: `XtopayRateLimit.layer` (over the `RateLimiter` in context),

@@ -5,10 +5,11 @@
  */
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import { assert, describe, it } from "@effect/vitest"
-import { Duration, Effect, Fiber, Layer, TestClock } from "effect"
+import * as RateLimiter from "@effect/experimental/RateLimiter"
+import { Cause, Duration, Effect, Exit, Fiber, Layer, Option, TestClock } from "effect"
 import { Customers, XtopayControl, XtopayTestWith } from "../../src/index.js"
-import type { XtopayRateGate } from "../../src/internal/rateGate.js"
-import { XtopayRateLimit } from "../../src/rate-limit.js"
+import { XtopayRateGate } from "../../src/internal/rateGate.js"
+import { type RateLimitOptions, XtopayRateLimit } from "../../src/rate-limit.js"
 import { MockServer } from "../../src/testing/server.js"
 import { freePort } from "./support.js"
 
@@ -88,4 +89,70 @@ describe("XtopayRateLimit.layerRedis without a Redis", () => {
       assert.strictEqual(customer.email, "ama@example.com")
       assert.strictEqual((yield* control.requests).length, 1)
     }).pipe(Effect.provide(Mock)), 20_000)
+})
+
+describe("XtopayRateLimit refuses a budget it cannot honour, when the layer is built", () => {
+  const bad: ReadonlyArray<readonly [Partial<{ limit: number; window: Duration.DurationInput }>, RegExp]> = [
+    [{ window: 0 }, /window must be a positive, finite duration .*got 0/],
+    [{ window: "0 millis" }, /window must be a positive, finite duration .*got "0 millis"/],
+    [{ window: -1000 }, /window must be a positive, finite duration .*got -1000/],
+    [{ window: "-1 second" }, /window must be a positive, finite duration .*got "-1 second"/],
+    [{ window: Duration.infinity }, /window must be a positive, finite duration/],
+    [{ limit: 0 }, /limit must be a whole number ≥ 1 .*got 0/],
+    [{ limit: -5 }, /limit must be a whole number ≥ 1 .*got -5/],
+    [{ limit: 2.5 }, /limit must be a whole number ≥ 1 .*got 2.5/],
+    [{ limit: Number.NaN }, /limit must be a whole number ≥ 1 .*got NaN/]
+  ]
+  const defectOf = (exit: Exit.Exit<unknown, unknown>): string => {
+    assert.isTrue(Exit.isFailure(exit), "the layer was built")
+    const defect = Exit.isFailure(exit) ? Option.getOrUndefined(Cause.dieOption(exit.cause)) : undefined
+    return defect instanceof Error ? defect.message : String(defect)
+  }
+  const build = (gate: Layer.Layer<XtopayRateGate>) => Effect.exit(Effect.provide(XtopayRateGate, gate))
+
+  it.effect("a window of zero or less, or a limit below 1 or not whole: the build dies naming the option and the value", () =>
+    Effect.gen(function*() {
+      for (const [override, expected] of bad) {
+        const options: RateLimitOptions = { limit: 5, window: "1 second", ...override }
+        const inContext = XtopayRateLimit.layer(options).pipe(
+          Layer.provide(RateLimiter.layer),
+          Layer.provide(RateLimiter.layerStoreMemory)
+        )
+        // layerRedis refuses before it opens a connection: no Redis listens on port 9.
+        const redis = XtopayRateLimit.layerRedis({ ...options, redis: { host: "127.0.0.1", port: 9 } })
+        for (const gate of [XtopayRateLimit.layerMemory(options), inContext, redis]) {
+          const message = defectOf(yield* build(gate))
+          assert.match(message, /^XtopayRateLimit: /)
+          assert.match(message, expected)
+        }
+      }
+      // The smallest budget that means something is accepted.
+      assert.isTrue(Exit.isSuccess(yield* build(XtopayRateLimit.layerMemory({ limit: 1, window: "1 millis" }))))
+    }))
+})
+
+describe("XtopayRateLimit.layerRedis with Redis down (docs/scaling.md: a refused connection fails within a second)", () => {
+  it.live("every take on a closed loopback port fails with RateLimitStore in under a second, while ioredis keeps reconnecting", () =>
+    Effect.gen(function*() {
+      const port = yield* freePort
+      const took = yield* Effect.gen(function*() {
+        const gate = yield* XtopayRateGate
+        const took: Array<number> = []
+        const started = Date.now()
+        // Past 4 s ioredis's reconnection delay has reached whatever cap it has (its default, 2 s, did
+        // not meet the bound: a take then waited for the next attempt, up to ~2 s).
+        while (Date.now() - started < 4_500) {
+          const before = Date.now()
+          const error = yield* Effect.flip(gate.take("cid_test_down"))
+          took.push(Date.now() - before)
+          assert.strictEqual(error.reason, "RateLimitStore")
+          assert.include(error.message, `redis 127.0.0.1:${port}`)
+        }
+        return took
+      }).pipe(
+        Effect.provide(XtopayRateLimit.layerRedis({ limit: 5, window: "1 second", redis: { host: "127.0.0.1", port } }))
+      )
+      assert.isAtLeast(took.length, 6)
+      assert.isBelow(Math.max(...took), 1_000, `takes took ${took.join(", ")} ms`)
+    }), 30_000)
 })
