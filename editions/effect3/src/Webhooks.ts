@@ -9,6 +9,7 @@
 import type * as PlatformHeaders from "@effect/platform/Headers"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import { quote, truncate } from "#core/text.js"
 import { Cause, Clock, Duration, Effect, Either, ParseResult, Redacted, Schema, Stream } from "effect"
 import {
   CustomerCreatedEvent,
@@ -17,6 +18,7 @@ import {
   PaymentMethodAddedEvent,
   PaymentMethodRemovedEvent,
   PaymentMethodUpdatedEvent,
+  UnknownEvent,
   XtopayEvent
 } from "./Schemas.js"
 import { XtopayClient } from "./XtopayClient.js"
@@ -284,26 +286,110 @@ const memberSchemas: ReadonlyMap<string, Schema.Schema.AnyNoContext> = new Map<s
   ["customer.payment_method_removed", PaymentMethodRemovedEvent]
 ])
 
-/** Where the JSON is not an event: field paths only, since the parse messages quote the values. */
+/** The most fields a message names; beyond them, "…". */
+const MAX_FAULT_PATHS = 5
+
+/** One path segment as a message shows it: a plain key as is, any other quoted and bounded. */
+const showKey = (key: PropertyKey): string =>
+  typeof key === "number" || (typeof key === "string" && /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(key))
+    ? String(key)
+    : quote(typeof key === "symbol" ? String(key) : key, 40)
+
+/**
+ * The field paths of a parse error's issues, walked without formatting them: Effect's formatters
+ * render the value at fault, which for JSON nested thousands deep overflows the stack, and a
+ * message must not hold the body anyway.
+ */
+const issuePaths = (root: ParseResult.ParseIssue): ReadonlyArray<string> => {
+  const paths = new Set<string>()
+  const pending: Array<readonly [ParseResult.ParseIssue, ReadonlyArray<PropertyKey>]> = [[root, []]]
+  // Past a few more paths than are shown, the rest only adds "…".
+  while (pending.length > 0 && paths.size <= MAX_FAULT_PATHS) {
+    const [issue, path] = pending.pop()!
+    switch (issue._tag) {
+      case "Pointer":
+        pending.push([issue.issue, [...path, ...(Array.isArray(issue.path) ? issue.path : [issue.path])]])
+        break
+      case "Composite":
+        // Reversed onto the stack, so that the issues are visited in order.
+        for (const inner of (Array.isArray(issue.issues) ? [...issue.issues] : [issue.issues]).reverse()) {
+          pending.push([inner as ParseResult.ParseIssue, path])
+        }
+        break
+      case "Refinement":
+      case "Transformation":
+        pending.push([issue.issue, path])
+        break
+      default:
+        paths.add(path.length === 0 ? "(the body)" : path.map(showKey).join("."))
+    }
+  }
+  return [...paths]
+}
+
+/** Where the JSON is not an event: field paths only, never the values (nor the body). */
 const faultPaths = (json: unknown, error: ParseResult.ParseError): string => {
   const type = typeof json === "object" && json !== null ? (json as { readonly type?: unknown }).type : undefined
   const member = typeof type === "string" ? memberSchemas.get(type) : undefined
-  const issues = member === undefined
-    ? ParseResult.ArrayFormatter.formatErrorSync(error)
-    : Either.match(Schema.decodeUnknownEither(member, { errors: "all" })(json), {
-      onLeft: ParseResult.ArrayFormatter.formatErrorSync,
-      onRight: () => ParseResult.ArrayFormatter.formatErrorSync(error)
+  // A type this version does not know is read as an UnknownEvent: its issues, not the known members' `type`.
+  const schema = member ?? (typeof type === "string" ? UnknownEvent : undefined)
+  const issue = schema === undefined
+    ? error.issue
+    : Either.match(Schema.decodeUnknownEither(schema, { errors: "all" })(json), {
+      onLeft: (memberError) => memberError.issue,
+      onRight: () => error.issue
     })
-  const paths = [...new Set(issues.map((issue) => issue.path.length === 0 ? "(the body)" : issue.path.join(".")))]
-  const shown = paths.slice(0, 5).join(", ")
+  const paths = issuePaths(issue)
+  const shown = paths.slice(0, MAX_FAULT_PATHS).join(", ")
   const described = member === undefined ? "an Xtopay event" : `a ${String(type)} event`
-  return `The signed body is JSON but not ${described} (fields at fault: ${shown}${paths.length > 5 ? ", …" : ""})`
+  return truncate(
+    `The signed body is JSON but not ${described} (fields at fault: ${shown}${paths.length > MAX_FAULT_PATHS ? ", …" : ""})`
+  )
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true })
 
+/**
+ * How deep a delivery's JSON may nest, arrays and objects counted alike. Xtopay's events nest fewer
+ * than 10 levels; past this, Effect's decoder (a union's discriminant is read with `String()`) and
+ * a handler's own code may overflow the stack, which would answer 500 and be retried for days.
+ */
+export const MAX_JSON_DEPTH = 64
+
+const QUOTE = 0x22
+const BACKSLASH = 0x5c
+const OPEN_ARRAY = 0x5b
+const CLOSE_ARRAY = 0x5d
+const OPEN_OBJECT = 0x7b
+const CLOSE_OBJECT = 0x7d
+
+/** Does the JSON text nest deeper than `max`? One pass over the bytes, no recursion (multi-byte UTF-8 never holds these ASCII bytes). */
+const nestsDeeperThan = (bytes: Uint8Array, max: number): boolean => {
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i]!
+    if (inString) {
+      if (byte === BACKSLASH) i++
+      else if (byte === QUOTE) inString = false
+    } else if (byte === QUOTE) inString = true
+    else if (byte === OPEN_ARRAY || byte === OPEN_OBJECT) {
+      if (++depth > max) return true
+    } else if (byte === CLOSE_ARRAY || byte === CLOSE_OBJECT) depth--
+  }
+  return false
+}
+
 const parseEvent = (body: Uint8Array): Either.Either<XtopayEvent, WebhookVerificationError> => {
   if (body.length === 0) return Either.left(refuse("InvalidPayload", "The signed body is empty; expected an event as JSON"))
+  if (nestsDeeperThan(body, MAX_JSON_DEPTH)) {
+    return Either.left(
+      refuse(
+        "InvalidPayload",
+        `The signed body nests arrays or objects more than ${MAX_JSON_DEPTH} levels deep; no Xtopay event does`
+      )
+    )
+  }
   let json: unknown
   try {
     json = JSON.parse(utf8.decode(body))
@@ -327,7 +413,7 @@ const verify = Effect.fnUntraced(function*(
   const timestamp = yield* readHeader(headers, TIMESTAMP_HEADER)
   const signatureHeader = yield* readHeader(headers, SIGNATURE_HEADER)
   if (!TIMESTAMP_PATTERN.test(timestamp)) {
-    const shown = timestamp.length > 24 ? `${JSON.stringify(timestamp.slice(0, 24))}…` : JSON.stringify(timestamp)
+    const shown = quote(timestamp, 32)
     return yield* refuse(
       "MalformedHeader",
       `The X-Xtopay-Timestamp header must be unix seconds in digits only, got ${shown}`,
