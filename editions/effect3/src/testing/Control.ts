@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import type { Fault as CoreFault } from "#core/fake/faults.js"
 import type { DateTime, Duration, Effect } from "effect"
 import { Context, Data } from "effect"
 import type { CustomerDetails, DeliveryAttempt, PaymentMethod, Subscription, XtopayEvent } from "../Schemas.js"
@@ -32,13 +33,7 @@ export const DEFAULT_ACCOUNT = "cid_test_default"
  *
  * @since 0.1.0
  */
-export type Fault =
-  | { readonly _tag: "Status"; readonly status: number; readonly code?: string; readonly message?: string }
-  | { readonly _tag: "RateLimit"; readonly retryAfterSeconds: number }
-  | { readonly _tag: "Drop"; readonly when: "before-headers" | "mid-body" }
-  | { readonly _tag: "Stall" }
-  | { readonly _tag: "Delay"; readonly millis: number }
-  | { readonly _tag: "TruncatedJson" }
+export type Fault = CoreFault
 
 /**
  * Apply `fault` to the next `times` requests (to `route` only, when given). `route` is a method

@@ -11,7 +11,6 @@ import { DEFAULT_BASE_URL, make, XtopayClient, type XtopayClientOptions } from "
 import { type BackendOptions, makeBackend } from "./Backend.js"
 import { DEFAULT_ACCOUNT, XtopayControl } from "./Control.js"
 import { appSender } from "./internal/appSender.js"
-import { internalsOf } from "./internal/backendInternals.js"
 import type { WebhookSender } from "./internal/deliveries.js"
 import { makeMemoryHttpClient } from "./internal/memoryHttpClient.js"
 
@@ -46,8 +45,7 @@ export const XtopayTestWith = (options: XtopayTestOptions = {}): Layer.Layer<Xto
         ? () => Effect.fail("no webhookApp")
         : (delivery) => Effect.flatMap(Deferred.await(clientReady), (client) => appSender(webhookApp, client)(delivery)))
       const backend = yield* makeBackend({ ...options, webhookSender: sender })
-      const { faults } = internalsOf(backend)!
-      const httpClient = makeMemoryHttpClient(backend.handle, new URL(DEFAULT_BASE_URL).pathname, () => faults.hasDelays())
+      const httpClient = makeMemoryHttpClient(backend.handle, new URL(DEFAULT_BASE_URL).pathname)
       const client = yield* make({
         ...options,
         clientId: options.clientId ?? DEFAULT_ACCOUNT,

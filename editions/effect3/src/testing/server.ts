@@ -16,10 +16,10 @@ import { Context, Effect, Layer, Redacted } from "effect"
 import * as Http from "node:http"
 import { XtopayClient, type XtopayClientOptions } from "../XtopayClient.js"
 import { type BackendOptions, makeBackend } from "./Backend.js"
-import { errorAnswer } from "./internal/answers.js"
+import { errorAnswer } from "#core/fake/answers.js"
 import { CONTROL_PREFIX, makeControlApi } from "./internal/controlApi.js"
 import { internalsOf } from "./internal/backendInternals.js"
-import { isPagePath, makePages } from "./internal/pages.js"
+import { isPagePath } from "#core/fake/pages.js"
 import { DEFAULT_ACCOUNT, XtopayControl } from "./Control.js"
 import { importPlatformNode } from "./internal/platformNode.js"
 import type { WireAnswer, WireOutcome, WireRequest } from "./wire.js"
@@ -358,10 +358,10 @@ export const make = (options: MockServerOptions = {}): Effect.Effect<MockServer.
   Effect.gen(function*() {
     const { host, port, ...backendOptions } = options
     const backend = yield* makeBackend(backendOptions)
-    const { hosted } = internalsOf(backend)!
-    const listening = yield* serve(backend.handle, makeControlApi(backend), makePages(hosted), { host, port })
+    const internals = internalsOf(backend)!
+    const listening = yield* serve(backend.handle, makeControlApi(backend), internals.pages, { host, port })
     // The links it hands out open its own pages, on the origin a client reaches it at.
-    hosted.useOrigin(new URL(listening.baseUrl).origin)
+    internals.useOrigin(new URL(listening.baseUrl).origin)
     return { ...listening, control: backend.control }
   })
 

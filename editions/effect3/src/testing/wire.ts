@@ -1,45 +1,27 @@
 /**
  * What the in-memory Xtopay takes and gives, independent of how it is reached: the in-memory
- * `HttpClient` of `XtopayTest` and the mock HTTP server both translate to and from these.
+ * `HttpClient` of `XtopayTest` and the mock HTTP server both translate to and from these. The
+ * types live in core (`core/fake/wire.ts`), shared by every edition.
  *
  * @since 0.1.0
  */
-
-/**
- * A request as it arrived.
- *
- * @since 0.1.0
- */
-export interface WireRequest {
-  readonly method: string
-  /** The path below the base URL, e.g. `/customers/cus_a1b2c3` (still percent-encoded). */
-  readonly path: string
-  readonly query: URLSearchParams
-  /** Header names lower-cased. */
-  readonly headers: Readonly<Record<string, string>>
-  /** The raw body text ("" when none). */
-  readonly body: string
-}
-
-/**
- * What to do with a request.
- *
- * - `Answer`: a complete HTTP answer.
- * - `Drop`: the connection fails. `when: "before-headers"` resets it before any answer;
- *   `"mid-body"` sends the headers of `answer` and part of its body, then resets.
- * - `Stall`: sends the headers of `answer` and part of its body, then sends nothing more
- *   (until the client gives up).
- *
- * @since 0.1.0
- */
-export type WireOutcome =
-  | { readonly _tag: "Answer"; readonly status: number; readonly headers: Readonly<Record<string, string>>; readonly body: string }
-  | { readonly _tag: "Drop"; readonly when: "before-headers" | "mid-body"; readonly answer?: WireAnswer | undefined }
-  | { readonly _tag: "Stall"; readonly answer: WireAnswer }
-
-/**
- * A complete answer.
- *
- * @since 0.1.0
- */
-export type WireAnswer = Extract<WireOutcome, { readonly _tag: "Answer" }>
+export type {
+  /**
+   * A complete answer.
+   *
+   * @since 0.1.0
+   */
+  WireAnswer,
+  /**
+   * What to do with a request: answer it, drop the connection, or stall it part-way.
+   *
+   * @since 0.1.0
+   */
+  WireOutcome,
+  /**
+   * A request as it arrived.
+   *
+   * @since 0.1.0
+   */
+  WireRequest
+} from "#core/fake/wire.js"

@@ -3,7 +3,7 @@
  * element content or in a quoted attribute.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { escapeHtml, html } from "../../src/testing/internal/html.js"
+import { escapeHtml, html } from "#core/fake/html.js"
 
 const HOSTILE = [
   `<script>alert(1)</script>`,

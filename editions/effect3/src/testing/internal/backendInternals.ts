@@ -1,14 +1,17 @@
 /**
  * What `makeBackend` keeps off the public `Backend` type for the package's own use: the hosted
- * pages' view (the mock server serves it) and the fault queue (the in-memory transport asks it
- * whether an answer can be held back).
+ * pages (the mock server serves them, on its own origin) and whether an answer can be held back
+ * (the in-memory transport races its deadline only then).
  */
-import type { FaultQueue } from "./faults.js"
-import type { Hosted } from "./hosted.js"
+import type { Effect } from "effect"
+import type { WireAnswer, WireRequest } from "../wire.js"
 
 export interface BackendInternals {
-  readonly hosted: Hosted
-  readonly faults: FaultQueue
+  /** The hosted pages' handler, for a whole path such as `/setup/tok_…`. */
+  readonly pages: (request: WireRequest) => Effect.Effect<WireAnswer>
+  /** Links made from now on point below `origin`. */
+  readonly useOrigin: (origin: string) => void
+  readonly mayDelay: () => boolean
 }
 
 const registry = new WeakMap<object, BackendInternals>()

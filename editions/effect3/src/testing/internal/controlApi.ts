@@ -4,12 +4,12 @@
  * credentials name, checked as the API checks them. Bodies are decoded with Schemas here, and
  * refusals written here, in the API's error envelope.
  */
+import { errorAnswer, jsonAnswer } from "#core/fake/answers.js"
 import { Duration, Effect, Either, ParseResult, Schema } from "effect"
 import { CurrencyCode, CustomerDetails, E164Phone, Email, Metadata, ObjectId, PaymentMethod } from "../../Schemas.js"
 import type { Backend } from "../Backend.js"
 import type { RateLimit, RecordedRequest, XtopayControl } from "../Control.js"
 import type { WireAnswer, WireRequest } from "../wire.js"
-import { errorAnswer, jsonAnswer } from "./answers.js"
 
 /** Where the control API is served, beside the API's `/v1`. */
 export const CONTROL_PREFIX = "/_mock"

@@ -1,13 +1,12 @@
 /**
- * Webhook deliveries of the in-memory Xtopay: each new event goes to the account's matching
- * active endpoints, signed per attempt, retried on the reference's schedule, every attempt
- * recorded. Each delivery is a fiber in the backend's scope, on the `Clock`: it never delays an
- * answer, and it ends with the backend.
+ * Webhook deliveries of the in-memory Xtopay, as Effect fibers: each due delivery (core's
+ * schedule says which) is forked into the backend's scope, signed per attempt, sent, and retried
+ * after core's waits on the `Clock`. It never delays an answer, and it ends with the backend.
  */
-import { Clock, DateTime, Deferred, Duration, Effect, Either, Redacted, type Scope } from "effect"
+import { attemptTarget, DELIVERY_TIMEOUT_MILLIS, type DueDelivery, recordAttempt } from "#core/fake/deliveries.js"
+import type { Fake } from "#core/fake/fake.js"
+import { Clock, Deferred, Duration, Effect, Either, Redacted, type Scope } from "effect"
 import { sign } from "../../Webhooks.js"
-import type { IdGenerator } from "./ids.js"
-import type { EventRecord, State, WebhookEndpointRecord } from "./state.js"
 
 /** One delivery as it leaves the fake: POST `body` to `url` with `headers`. */
 export interface WebhookDelivery {
@@ -25,32 +24,12 @@ export interface WebhookReply {
 /** Sends one delivery: over `fetch` on the mock server, to an `HttpApp` in process under `XtopayTest`. */
 export type WebhookSender = (delivery: WebhookDelivery) => Effect.Effect<WebhookReply, unknown>
 
-/** The reference's schedule: retries after 5 min, 30 min, 2 h, 5 h, 10 h and 24 h (7 attempts in all). */
-export const DEFAULT_RETRY_DELAYS: ReadonlyArray<Duration.DurationInput> = [
-  "5 minutes",
-  "30 minutes",
-  "2 hours",
-  "5 hours",
-  "10 hours",
-  "24 hours"
-]
-
-/** A receiver that answers 2xx within this long succeeds. */
-const DELIVERY_TIMEOUT = Duration.seconds(10)
-const MAX_RECORDED_BODY = 1024
-
 /** Over `fetch`, never following redirects; the 10 s limit is the caller's. */
 export const fetchSender: WebhookSender = (delivery) =>
   Effect.tryPromise((signal) =>
     fetch(delivery.url, { method: "POST", headers: delivery.headers, body: delivery.body, redirect: "manual", signal })
       .then(async (response) => ({ status: response.status, body: await response.text() }))
   )
-
-/** At most the first 1 KB of a body, as UTF-8 (a character cut in two is dropped). */
-const firstKilobyte = (body: string): string => {
-  const bytes = new TextEncoder().encode(body)
-  return bytes.length <= MAX_RECORDED_BODY ? body : new TextDecoder().decode(bytes.subarray(0, MAX_RECORDED_BODY)).replace(/\uFFFD$/, "")
-}
 
 export interface Deliveries {
   /** Starts delivering every event recorded (or replayed) since the last call. */
@@ -60,14 +39,12 @@ export interface Deliveries {
 }
 
 export const makeDeliveries = (options: {
-  readonly state: State
-  readonly ids: IdGenerator
+  readonly fake: Fake
   readonly scope: Scope.Scope
   readonly sender: WebhookSender
-  readonly retryDelays: ReadonlyArray<Duration.DurationInput>
+  readonly retryDelaysMillis: ReadonlyArray<number>
 }): Deliveries => {
-  const { ids, scope, sender, state } = options
-  const delays = options.retryDelays.map(Duration.decode)
+  const { fake, retryDelaysMillis, scope, sender } = options
   // Attempts under way, and who waits for there to be none.
   let busy = 0
   let waiters: Array<Deferred.Deferred<void>> = []
@@ -82,49 +59,32 @@ export const makeDeliveries = (options: {
     return Effect.forEach(done, (waiter) => Deferred.succeed(waiter, undefined), { discard: true })
   })
 
-  const deliver = (event: EventRecord, endpoint: WebhookEndpointRecord): Effect.Effect<void> =>
+  /** One attempt, recorded; the wait before the next one, or `undefined` when there is none. */
+  const attemptOnce = (delivery: DueDelivery, attempt: number): Effect.Effect<number | undefined> =>
     Effect.gen(function*() {
-      for (let attempt = 0; attempt <= delays.length; attempt++) {
-        // The first attempt was counted when the delivery was forked.
-        if (attempt > 0) yield* begin
-        const wait = yield* Effect.ensuring(attemptOnce(event, endpoint, attempt), end)
-        if (wait === undefined) return
-        yield* Effect.sleep(wait)
-      }
+      const target = attemptTarget(fake.state, delivery.endpoint)
+      if (target === undefined) return undefined
+      const attemptedAt = yield* Clock.currentTimeMillis
+      const json = delivery.event.json
+      // A fresh timestamp and signature for every attempt, the same body.
+      const headers = yield* sign({ payload: json, secret: Redacted.make(delivery.endpoint.secret) })
+      const reply = yield* sender({ url: target.endpoint.url, headers, body: json }).pipe(
+        Effect.timeoutFail({ duration: Duration.millis(DELIVERY_TIMEOUT_MILLIS), onTimeout: () => "timeout" }),
+        Effect.either
+      )
+      const now = yield* Clock.currentTimeMillis
+      const answered = Either.isRight(reply) ? reply.right : undefined
+      return recordAttempt(fake.state, fake.attemptIds, delivery, attempt, retryDelaysMillis, attemptedAt, answered, now)
     })
 
-  /** One attempt, recorded; the wait before the next one, or `undefined` when there is none. */
-  const attemptOnce = (
-    event: EventRecord,
-    endpoint: WebhookEndpointRecord,
-    attempt: number
-  ): Effect.Effect<Duration.Duration | undefined> =>
+  const deliver = (delivery: DueDelivery): Effect.Effect<void> =>
     Effect.gen(function*() {
-      {
-        // A deleted or disabled endpoint gets no more attempts.
-        const current = state.webhookEndpoints.get(endpoint.id)
-        if (current === undefined || current.endpoint.status !== "active") return undefined
-        const attemptedAt = yield* Clock.currentTimeMillis
-        // A fresh timestamp and signature for every attempt, the same body.
-        const headers = yield* sign({ payload: event.json, secret: Redacted.make(endpoint.secret) })
-        const reply = yield* sender({ url: current.endpoint.url, headers, body: event.json }).pipe(
-          Effect.timeoutFail({ duration: DELIVERY_TIMEOUT, onTimeout: () => "timeout" }),
-          Effect.either
-        )
-        const succeeded = Either.isRight(reply) && reply.right.status >= 200 && reply.right.status < 300
-        const wait = succeeded ? undefined : delays[attempt]
-        const now = yield* Clock.currentTimeMillis
-        state.recordAttempt(event, {
-          id: ids.next("da_"),
-          event_id: event.id,
-          endpoint_id: endpoint.id,
-          status: succeeded ? "succeeded" : "failed",
-          response_status: Either.isRight(reply) ? reply.right.status : null,
-          response_body: Either.isRight(reply) ? firstKilobyte(reply.right.body) : null,
-          attempted_at: DateTime.unsafeMake(attemptedAt),
-          next_retry_at: wait === undefined ? null : DateTime.unsafeMake(now + Duration.toMillis(wait))
-        })
-        return wait
+      for (let attempt = 0; attempt <= retryDelaysMillis.length; attempt++) {
+        // The first attempt was counted when the delivery was forked.
+        if (attempt > 0) yield* begin
+        const wait = yield* Effect.ensuring(attemptOnce(delivery, attempt), end)
+        if (wait === undefined) return
+        yield* Effect.sleep(Duration.millis(wait))
       }
     })
 
@@ -137,18 +97,13 @@ export const makeDeliveries = (options: {
       })
     }),
     dispatch: Effect.suspend(() => {
-      const fresh = state.takeFresh()
-      if (fresh.length === 0) return Effect.void
+      const due = fake.takeDeliveries()
+      if (due.length === 0) return Effect.void
       return Effect.forEach(
-        fresh,
-        (event) =>
-          Effect.forEach(
-            state.endpointsFor(event.account, event.event.type),
-            // Counted as under way from the fork, so that `settled` right after a request waits for it;
-            // interruptible even when the request was answered in an uninterruptible region, so the scope's close ends it.
-            (endpoint) => Effect.zipRight(begin, Effect.forkIn(Effect.interruptible(deliver(event, endpoint)), scope)),
-            { discard: true }
-          ),
+        due,
+        // Counted as under way from the fork, so that `settled` right after a request waits for it;
+        // interruptible even when the request was answered in an uninterruptible region, so the scope's close ends it.
+        (delivery) => Effect.zipRight(begin, Effect.forkIn(Effect.interruptible(deliver(delivery)), scope)),
         { discard: true }
       )
     })

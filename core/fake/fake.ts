@@ -1,0 +1,342 @@
+/**
+ * The in-memory Xtopay, without Effect: one function from a request and the time to an answer,
+ * and a control surface over the same state. Time, randomness and input decoding come in as
+ * arguments; the edition wraps this in its own services (clock, fibers, scope).
+ */
+import { defaultCode, errorAnswer, rateLimitedAnswer, withHeaders } from "./answers.js"
+import { checkCredentials, isAuthFailure, parseBasic } from "./auth.js"
+import type { Decode } from "./decode.js"
+import { type DueDelivery, dueDeliveries } from "./deliveries.js"
+import { type Fault, type FaultPlan, FaultQueue } from "./faults.js"
+import { type Hosted, makeHosted } from "./hosted.js"
+import { IdempotencyStore } from "./idempotency.js"
+import { type IdGenerator, makeIdGenerator } from "./ids.js"
+import type { RandomToken } from "./links.js"
+import type { WireCustomerDetails, WireDeliveryAttempt, WireEvent, WirePaymentMethod, WireSubscription } from "./objects.js"
+import { type Limit, RateLimiter } from "./rateLimiter.js"
+import { type RecordedRequest, RequestLog } from "./requestLog.js"
+import { type Routed, route } from "./routes.js"
+import {
+  addCustomer,
+  addPaymentMethod,
+  addSubscription,
+  attempt,
+  type Checks,
+  type ControlFailure,
+  controlFailure,
+  type PaymentMethodDetails,
+  paymentMethodFrom,
+  type SeedCustomer,
+  type SeedPaymentMethod,
+  type SeedSubscription
+} from "./seed.js"
+import { type Account, type CustomerRecord, State } from "./state.js"
+import type { WireAnswer, WireOutcome, WireRequest } from "./wire.js"
+
+/** The account every test client uses unless told otherwise. */
+export const DEFAULT_ACCOUNT = "cid_test_default"
+
+/** How many of the most recent requests the log keeps, unless told otherwise. */
+export const DEFAULT_MAX_RECORDED_REQUESTS = 10_000
+
+export interface FakeOptions {
+  /** Seeds the id generators: the same seed and the same requests give the same ids. Default 1. */
+  readonly idSeed?: number | undefined
+  readonly rateLimit?: Limit | undefined
+  readonly faults?: ReadonlyArray<FaultPlan> | undefined
+  readonly maxRecordedRequests?: number | undefined
+  /** Checks bodies and queries against the edition's schemas. */
+  readonly decode: Decode
+  /** Checks seed data and idempotency keys against the edition's schemas. */
+  readonly checks: Checks
+  /** Unguessable characters for hosted-page links. */
+  readonly randomToken: RandomToken
+}
+
+/**
+ * What the fake makes of a request: an outcome now, or one to be completed after a `Delay`
+ * fault's wait (the edition waits on its clock and then calls `complete` with the time).
+ */
+export type Received =
+  | { readonly _tag: "Now"; readonly outcome: WireOutcome }
+  | { readonly _tag: "After"; readonly millis: number; readonly complete: (now: number) => WireOutcome }
+
+/** Seed data for one account. */
+export interface SeedData {
+  readonly account?: string | undefined
+  readonly customers?: ReadonlyArray<SeedCustomer> | undefined
+  readonly syntheticCustomers?: number | undefined
+}
+
+/** The back door of the fake, plain: what an edition's control service wraps. */
+export interface FakeControl {
+  readonly seed: (data: SeedData, now: number) => ReadonlyArray<WireCustomerDetails> | ControlFailure
+  /** Seeds synthetic customers; how many customers the account then holds. */
+  readonly seedCustomers: (account: string, count: number, now: number) => number
+  readonly seedSubscription: (customerId: string, seed: SeedSubscription, now: number) => WireSubscription | ControlFailure
+  readonly seedPaymentMethod: (customerId: string, seed: SeedPaymentMethod, now: number) => WirePaymentMethod | ControlFailure
+  /** Completes a setup intent; given an account, only one of that account's. */
+  readonly completeSetupIntent: (
+    setupIntentId: string,
+    details: PaymentMethodDetails,
+    account: string | undefined,
+    now: number
+  ) => WirePaymentMethod | ControlFailure
+  /** The events of every account, or of one, newest first (the last 30 days). */
+  readonly events: (account: string | undefined, now: number) => ReadonlyArray<WireEvent>
+  /** Every attempt to deliver an event, oldest first. */
+  readonly deliveryAttempts: (eventId: string) => ReadonlyArray<WireDeliveryAttempt>
+  readonly requests: (account?: string) => ReadonlyArray<RecordedRequest>
+  readonly clearRequests: (account?: string) => void
+  readonly injectFaults: (plans: ReadonlyArray<FaultPlan>, account?: string) => void
+  readonly clearFaults: (account?: string) => void
+  /** The limit of every account (none given: the one an account set for itself). */
+  readonly setRateLimit: (limit: Limit | undefined, account?: string) => void
+  /** One account back to empty, as if never used. */
+  readonly reset: (account: string) => void
+}
+
+export interface Fake {
+  readonly receive: (request: WireRequest, now: number) => Received
+  /** Checks an `Authorization` header as the API does: the client id, or the 401/403 refusing it. Nothing is recorded. */
+  readonly authenticate: (authorization: string | undefined) => string | WireAnswer
+  readonly control: FakeControl
+  readonly hosted: Hosted
+  /** The deliveries due since the last call (events recorded or replayed, with each matching endpoint). */
+  readonly takeDeliveries: () => ReadonlyArray<DueDelivery>
+  /** Is a `Delay` planned? Only then can an answer be held back. */
+  readonly mayDelay: () => boolean
+  readonly state: State
+  /** Numbers delivery attempts apart from objects and events. */
+  readonly attemptIds: IdGenerator
+}
+
+const DEFAULT_ID_SEED = 1
+const KEYED_METHODS = new Set(["POST", "PATCH"])
+
+/** A correctly framed answer whose JSON stops half-way. */
+const truncate = (answer: WireAnswer): WireAnswer => ({
+  ...answer,
+  body: answer.body.slice(0, Math.max(1, Math.floor(answer.body.length / 2)))
+})
+
+/** Stamps the request id and applies a delivery fault. */
+const deliver = (answer: WireAnswer, fault: Fault | undefined, requestId: string): WireOutcome => {
+  const stamped = withHeaders(answer, { "x-request-id": requestId })
+  switch (fault?._tag) {
+    case "Drop":
+      return { _tag: "Drop", when: fault.when, answer: stamped }
+    case "Stall":
+      return { _tag: "Stall", answer: stamped }
+    case "TruncatedJson":
+      return truncate(stamped)
+    default:
+      return stamped
+  }
+}
+
+export const makeFake = (options: FakeOptions): Fake => {
+  const { checks, decode } = options
+  const idSeed = options.idSeed ?? DEFAULT_ID_SEED
+  const state = new State(makeIdGenerator(idSeed), makeIdGenerator((idSeed ^ 0x2c1b3c6d) >>> 0), options.randomToken)
+  const attemptIds = makeIdGenerator((idSeed ^ 0x297a2d39) >>> 0)
+  // Request ids have their own stream, so object ids depend only on the objects made.
+  const requestIds = makeIdGenerator((idSeed ^ 0x5bd1e995) >>> 0)
+  const faults = new FaultQueue()
+  faults.add(options.faults ?? [])
+  const limiter = new RateLimiter(options.rateLimit)
+  const idempotency = new IdempotencyStore()
+  const log = new RequestLog(options.maxRecordedRequests ?? DEFAULT_MAX_RECORDED_REQUESTS)
+
+  // Clients send the same header on every request: check each distinct one once.
+  const checkedHeaders = new Map<string, ReturnType<typeof checkCredentials>>()
+  const check = (header: string | undefined): ReturnType<typeof checkCredentials> => {
+    if (header === undefined) return checkCredentials(header)
+    let checked = checkedHeaders.get(header)
+    if (checked === undefined) {
+      if (checkedHeaders.size >= 1024) checkedHeaders.clear()
+      checked = checkCredentials(header)
+      checkedHeaders.set(header, checked)
+    }
+    return checked
+  }
+  const clientIdOf = (header: string | undefined): string | undefined => {
+    const checked = check(header)
+    return isAuthFailure(checked) ? parseBasic(header)?.clientId : checked.clientId
+  }
+
+  /** The account of valid test credentials, or the answer refusing them. */
+  const authenticate = (header: string | undefined): Account | WireAnswer => {
+    const checked = check(header)
+    if (isAuthFailure(checked)) return errorAnswer(checked.status, checked.code, checked.message)
+    const account = state.account(checked.clientId)
+    if (account.secret === undefined) account.secret = checked.secret
+    else if (account.secret !== checked.secret) {
+      return errorAnswer(401, "invalid_credentials", "Invalid client id or client secret")
+    }
+    return account
+  }
+
+  /** The answer to a request before any delivery fault: now, or (under a `Delay`) later. */
+  const answerTo = (
+    request: WireRequest,
+    method: string,
+    routed: Routed | undefined,
+    fault: Fault | undefined,
+    now: number
+  ): WireAnswer | { readonly millis: number; readonly run: (at: number) => WireAnswer } => {
+    if (fault?._tag === "Status") {
+      const code = fault.code ?? defaultCode(fault.status)
+      return errorAnswer(fault.status, code, fault.message ?? `Injected fault: HTTP ${fault.status} ${code}`)
+    }
+    if (fault?._tag === "RateLimit") return rateLimitedAnswer(fault.retryAfterSeconds)
+
+    const account = authenticate(request.headers["authorization"])
+    if ("_tag" in account) return account
+    const wait = limiter.check(account.id, now)
+    if (wait !== undefined) return rateLimitedAnswer(wait)
+    if (routed === undefined) {
+      return errorAnswer(404, "resource_not_found", `Unrecognized request URL (${method} ${request.path})`)
+    }
+
+    const key = KEYED_METHODS.has(method) ? request.headers["idempotency-key"] : undefined
+    if (key !== undefined) {
+      if (!checks.idempotencyKey(key)) {
+        return errorAnswer(
+          400,
+          "parameter_invalid",
+          "Invalid Idempotency-Key: it must be 1 to 255 printable ASCII characters, with no leading or trailing space",
+          "Idempotency-Key"
+        )
+      }
+      const begun = idempotency.begin(account.id, key, { method, path: request.path, body: request.body }, now)
+      switch (begun._tag) {
+        case "Replay": {
+          const original = begun.answer
+          const status = original.status >= 200 && original.status < 300 ? 200 : original.status
+          return withHeaders({ ...original, status }, { "idempotency-replayed": "true" })
+        }
+        case "Mismatch":
+          return errorAnswer(
+            422,
+            "idempotency_key_mismatch",
+            "This Idempotency-Key was already used with another request: use a new key for a new request"
+          )
+        case "InUse":
+          return errorAnswer(409, "idempotency_key_in_use", "A request with this Idempotency-Key is still being processed: retry later")
+        case "Fresh":
+          break
+      }
+    }
+
+    const run = (at: number): WireAnswer => {
+      const answer = routed.handler({ state, account, request, id: routed.id, now: at, decode })
+      // A refused input did nothing: the key stays free for a corrected request.
+      if (key !== undefined) idempotency.finish(account.id, key, answer.status === 400 ? undefined : answer)
+      return answer
+    }
+    return fault?._tag === "Delay" ? { millis: fault.millis, run } : run(now)
+  }
+
+  const receive = (request: WireRequest, now: number): Received => {
+    const requestId = requestIds.next("req_")
+    const method = request.method.toUpperCase()
+    const routed = route(method, request.path)
+    const template = routed?.op.route
+    const clientId = clientIdOf(request.headers["authorization"])
+    log.add(request, `${method} ${template ?? request.path}`, clientId)
+    const fault = faults.take(method, template, request.path, clientId)
+    const answer = answerTo(request, method, routed, fault, now)
+    if ("_tag" in answer) return { _tag: "Now", outcome: deliver(answer, fault, requestId) }
+    return { _tag: "After", millis: answer.millis, complete: (at) => deliver(answer.run(at), fault, requestId) }
+  }
+
+  const customerById = (id: string): CustomerRecord | ControlFailure =>
+    state.customers.get(id) ?? controlFailure(`No such customer: '${id}'`, "NotFound")
+
+  const seedCustomers = (accountId: string, count: number, now: number): number => {
+    const account = state.account(accountId)
+    if (count > 0) state.seedCustomers(account, Math.floor(count), now)
+    return account.customers.size
+  }
+
+  const completeSetupIntent: FakeControl["completeSetupIntent"] = (setupIntentId, details, account, now) => {
+    const intent = state.setupIntents.get(setupIntentId)
+    if (intent === undefined || (account !== undefined && intent.account.id !== account)) {
+      return controlFailure(`No such setup intent: '${setupIntentId}'`, "NotFound")
+    }
+    if (intent.completed) return controlFailure(`The setup intent ${setupIntentId} was already completed`, "Conflict")
+    if (now >= intent.expiresAtMillis) return controlFailure(`The setup intent ${setupIntentId} expired`, "Conflict")
+    const owner = state.findCustomer(intent.account, intent.intent.customer_id)
+    if (owner === undefined) return controlFailure(`The customer of setup intent ${setupIntentId} was deleted`, "Conflict")
+    intent.completed = true
+    const method = state.attachPaymentMethod(owner, paymentMethodFrom(owner, details, state.ids.next("pm_"), now), now).method
+    state.recordEvent(intent.account, "customer.payment_method_added", method, now)
+    return method
+  }
+
+  /** The accounts' events, newest first, after dropping those older than 30 days. */
+  const eventsOf = (accounts: ReadonlyArray<Account>, now: number): ReadonlyArray<WireEvent> => {
+    const records = accounts.flatMap((account) => {
+      state.pruneEvents(account, now)
+      return Array.from({ length: account.events.size }, (_, i) => account.events.get(i)!)
+    })
+    records.sort((a, b) => b.millis - a.millis || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+    return records.map((record) => record.event)
+  }
+
+  const control: FakeControl = {
+    seed: (data, now) =>
+      attempt(() => {
+        const account = state.account(data.account ?? DEFAULT_ACCOUNT)
+        const seeded = (data.customers ?? []).map((customer) => addCustomer(state, checks, account, customer, now))
+        if (data.syntheticCustomers !== undefined) seedCustomers(account.id, data.syntheticCustomers, now)
+        return seeded
+      }),
+    seedCustomers,
+    seedSubscription: (customerId, seed, now) => {
+      const record = customerById(customerId)
+      return "_tag" in record ? record : attempt(() => addSubscription(state, checks, record, seed, now))
+    },
+    seedPaymentMethod: (customerId, seed, now) => {
+      const record = customerById(customerId)
+      return "_tag" in record ? record : attempt(() => addPaymentMethod(state, checks, record, seed, now))
+    },
+    completeSetupIntent,
+    events: (accountId, now) => {
+      if (accountId === undefined) return eventsOf([...state.accounts.values()], now)
+      const account = state.accounts.get(accountId)
+      return account === undefined ? [] : eventsOf([account], now)
+    },
+    deliveryAttempts: (eventId) => {
+      const attempts = state.events.get(eventId)?.attempts
+      return attempts === undefined ? [] : Array.from({ length: attempts.size }, (_, i) => attempts.get(i)!.attempt)
+    },
+    requests: (account) => log.snapshot(account),
+    clearRequests: (account) => log.clear(account),
+    injectFaults: (plans, account) => faults.add(plans, account),
+    clearFaults: (account) => faults.clear(account),
+    setRateLimit: (limit, account) => (account === undefined ? limiter.set(limit) : limiter.setFor(account, limit)),
+    reset: (account) => {
+      state.removeAccount(account)
+      idempotency.forgetAccount(account)
+      faults.clear(account)
+      limiter.setFor(account, undefined)
+      log.clear(account)
+    }
+  }
+
+  return {
+    receive,
+    authenticate: (header) => {
+      const account = authenticate(header)
+      return "_tag" in account ? account : account.id
+    },
+    control,
+    hosted: makeHosted(state, decode, (id, account, details, now) => completeSetupIntent(id, details, account, now)),
+    takeDeliveries: () => dueDeliveries(state),
+    mayDelay: () => faults.hasDelays(),
+    state,
+    attemptIds
+  }
+}
