@@ -9,10 +9,7 @@ import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type { Schedule } from "effect"
-import { Config, ConfigError, Context, Duration, Effect, Either, FiberRef, Layer, Option, Redacted } from "effect"
-import { attemptDeadline, enforcesDeadline } from "./internal/deadline.js"
-import { makeFetchClient } from "./internal/fetchClient.js"
-import { type SendWithin, sendWithin, untraced } from "./internal/transport.js"
+import { Config, ConfigError, Context, Duration, Effect, Either, Encoding, FiberRef, Layer, Option, Redacted } from "effect"
 import { XtopayRateGate } from "./internal/rateGate.js"
 import { type ErrorsOf, makeExecute, type RequestSpec } from "./internal/request.js"
 import { ResponseSink, type XtopayResponse } from "./internal/responseMeta.js"
@@ -166,13 +163,6 @@ const checkTimeout = (input: Duration.DurationInput): Either.Either<Duration.Dur
     : Either.left(ConfigError.InvalidData(["timeout"], `Expected a duration above zero, got ${String(input)}`))
 }
 
-/** `btoa` takes Latin-1 only: go through UTF-8 bytes so any id or secret encodes. */
-const base64 = (text: string): string => {
-  let binary = ""
-  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte)
-  return btoa(binary)
-}
-
 const mentionsAuthorization = (names: ReadonlyArray<string | RegExp>) =>
   names.some((name) => typeof name === "string" ? name.toLowerCase() === "authorization" : name.test("authorization"))
 
@@ -187,19 +177,32 @@ const redactingAuthorization = (client: HttpClient.HttpClient): HttpClient.HttpC
       mentionsAuthorization(names) ? effect : Effect.locally(effect, Headers.currentRedactedNames, [...names, "authorization"])))
 
 /**
- * `fetch` as `XtopayLive` uses it: redirects are never followed (fetch would otherwise send the
- * request on to wherever a 3xx points), whatever `RequestInit` is in context; the rest of that
- * `RequestInit` is kept. Provide it under `XtopayClient.layer` for the same transport with your
- * own options.
+ * `FetchHttpClient` as `XtopayLive` uses it: redirects are never followed (fetch would otherwise
+ * send the request on to wherever a 3xx points), whatever `RequestInit` is in context; the rest of
+ * that `RequestInit` is kept. The `fetch` it calls is `FetchHttpClient.Fetch` when the layer is
+ * built with one, else the global `fetch`. Provide it under `XtopayClient.layer` for the same
+ * transport with your own options.
  *
  * @since 0.1.0
  */
 export const FetchTransport: Layer.Layer<HttpClient.HttpClient> = Layer.effect(
   HttpClient.HttpClient,
-  Effect.map(
-    Effect.all([Effect.serviceOption(FetchHttpClient.RequestInit), Effect.serviceOption(FetchHttpClient.Fetch)]),
-    ([init, fetch]) => makeFetchClient(Option.getOrUndefined(init), Option.getOrUndefined(fetch))
-  )
+  Effect.map(HttpClient.HttpClient, (client) =>
+    // A `RequestInit` in a request's context replaces the layer's: it gets `redirect: "manual"` too.
+    HttpClient.transform(client, (effect) =>
+      Effect.flatMap(Effect.serviceOption(FetchHttpClient.RequestInit), (init) =>
+        Option.isNone(init) || init.value.redirect === "manual"
+          ? effect
+          : Effect.provideService(effect, FetchHttpClient.RequestInit, { ...init.value, redirect: "manual" }))))
+).pipe(
+  Layer.provide(FetchHttpClient.layer),
+  Layer.provide(Layer.effect(
+    FetchHttpClient.RequestInit,
+    Effect.map(Effect.serviceOption(FetchHttpClient.RequestInit), (init) => ({
+      ...Option.getOrUndefined(init),
+      redirect: "manual" as const
+    }))
+  ))
 )
 
 /**
@@ -332,7 +335,7 @@ export const make = (
       )
     }
     // The one line where the secret leaves its Redacted box: the header value, built once.
-    const authorization = `Basic ${base64(`${options.clientId}:${Redacted.value(options.clientSecret)}`)}`
+    const authorization = `Basic ${Encoding.encodeBase64(`${options.clientId}:${Redacted.value(options.clientSecret)}`)}`
     const userAgent = `effect-xtopay/${VERSION}`
     const headers = { authorization, accept: "application/json", "user-agent": userAgent }
     // For users' own requests over `httpClient`; the request path builds its requests whole.
@@ -350,25 +353,15 @@ export const make = (
         ? HttpClient.withTracerDisabledWhen(client, () => true)
         : redactingAuthorization(tracePropagation ? client : HttpClient.withTracerPropagation(client, false))
     const transform = options.transformClient ?? ((client) => client)
-    const httpClient = platformSpans(transform(decorate(base)))
-    // Middleware of the user's could retry or delay inside one attempt: then the race times the whole of it.
-    const transportDeadline = enforcesDeadline(base) && options.transformClient === undefined
-    // Our own transports come in an untraced build, which spares a scoped fiber-ref change per attempt.
-    const requestClient = transportDeadline && !attemptSpans ? untraced(base) : platformSpans(transform(base))
-    // Untraced, our transport takes the deadline as an argument; traced, the attempt goes through the
-    // platform's span wrappers, so the transport reads it from the fiber.
-    const ours = transportDeadline && !attemptSpans ? sendWithin(requestClient) : undefined
-    const attemptWithin: SendWithin | undefined = !transportDeadline
-      ? undefined
-      : ours ?? ((request, deadline) => Effect.locally(requestClient.execute(request), attemptDeadline, deadline))
 
     return XtopayClient.of({
-      httpClient,
+      httpClient: platformSpans(transform(decorate(base))),
       clientId: options.clientId,
       clientSecret: options.clientSecret,
       baseUrl,
       execute: makeExecute({
-        httpClient: requestClient,
+        // The same client whoever made it: ours, the user's, under the user's middleware or not.
+        httpClient: platformSpans(transform(base)),
         baseUrl,
         headers,
         timeout,
@@ -379,9 +372,7 @@ export const make = (
         serverHost: new URL(baseUrl).host,
         propagateFromCallSpan: tracePropagation && !attemptSpans,
         rateGate: Option.getOrUndefined(rateGate),
-        clientId: options.clientId,
-        sendWithin: attemptWithin,
-        attemptIsOurs: ours !== undefined
+        clientId: options.clientId
       })
     })
   })

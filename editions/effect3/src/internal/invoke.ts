@@ -3,7 +3,7 @@
  * parameters when it takes any, then the per-request options), its span, its input checks and its
  * precise error type all follow from the entry.
  */
-import { Effect, Either, type Schema, Stream, type Tracer } from "effect"
+import { Effect, Either, type Schema, Stream } from "effect"
 import type { ReadOptions, RequestOptions } from "../RequestOptions.js"
 import type { Page } from "../Schemas.js"
 import { XtopayClient } from "../XtopayClient.js"
@@ -36,11 +36,8 @@ export type CallOf<E extends Endpoint> = Effect.Effect<
 
 /**
  * The endpoint function of `endpoint`: one span per call (`Xtopay.customers.create`, kind
- * `client`). Its body is a plain function over `Either` checks rather than a generator, and the
- * span captures no stack: a call is the hot path, and those cost more than all the checks. The span
- * comes from `Effect.useSpan` rather than `Effect.fn`, which makes an `Error` on every call for a
- * stack the span does not capture, and is handed to the request path rather than put in the
- * context (`Effect.withSpan`): that path makes it the parent of whatever else runs in the call.
+ * `client`, from `Effect.withSpan`), its path ids and parameters checked before anything is sent.
+ * The span captures no stack: `Effect.fn` would make an `Error` on every call for it.
  */
 export const invoke = <E extends Endpoint>(endpoint: E): (...args: ArgsOf<E>) => CallOf<E> => {
   const names = pathParams(endpoint.route)
@@ -50,7 +47,7 @@ export const invoke = <E extends Endpoint>(endpoint: E): (...args: ArgsOf<E>) =>
   const check = endpoint.params === undefined ? undefined : inBody ? validate(endpoint.params) : validateQuery(endpoint.params)
   const spanName = `Xtopay.${endpoint.operation}`
   const onEmpty = endpoint.onEmpty
-  const run = (args: ReadonlyArray<unknown>, span: Tracer.Span) => {
+  const call = (args: ReadonlyArray<unknown>) => {
     const path: Array<string> = []
     let route: string = endpoint.route
     for (let i = 0; i < ids.length; i++) {
@@ -76,30 +73,11 @@ export const invoke = <E extends Endpoint>(endpoint: E): (...args: ArgsOf<E>) =>
         onEmpty: onEmpty === undefined ? undefined : (now) => onEmpty(path, now),
         idempotencyKey: endpoint.idempotencyKey,
         notFound: endpoint.notFound,
-        options,
-        span
+        options
       }))
   }
   return ((...args: ReadonlyArray<unknown>) =>
-    Effect.map(
-      Effect.useSpan(spanName, CLIENT_SPAN, (span) => Effect.suspend(() => Effect.map(run(args, span), Handoff.of))),
-      Handoff.take
-    )) as unknown as (...args: ArgsOf<E>) => CallOf<E>
-}
-
-/**
- * The result on its way out of the call's span. A span keeps the exit it ended with, and V8 may
- * have placed the span's end state in the old generation: an answer held from there outlives the
- * collections that would have freed it young. Taken out, the span keeps an empty box.
- */
-class Handoff<A> {
-  static readonly of = <A>(value: A) => new Handoff(value)
-  static readonly take = <A>(handoff: Handoff<A>): A => {
-    const value = handoff.value as A
-    handoff.value = undefined
-    return value
-  }
-  private constructor(private value: A | undefined) {}
+    Effect.withSpan(Effect.suspend(() => call(args)), spanName, CLIENT_SPAN)) as unknown as (...args: ArgsOf<E>) => CallOf<E>
 }
 
 /** What a `list` stream takes beyond one page's query. */

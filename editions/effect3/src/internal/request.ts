@@ -1,8 +1,13 @@
 /**
- * The one request path every endpoint goes through:
- * build the request → check the options → execute (`Effect.retry` with the retry policy, each
- * attempt under one deadline, body included: enforced by our transports themselves, else
- * `Effect.timeoutFail`) → map the status to a tagged error → decode.
+ * The one request path every endpoint goes through, in named stages, as the platform's own
+ * clients compose theirs:
+ *
+ * - `buildRequest`: the `HttpClientRequest` (base URL, headers, idempotency key, query, body);
+ * - `attempt`: send it, interpret the status, read and decode the body, all under one
+ *   `Effect.timeoutFail` (so the timeout covers the body, whatever the `HttpClient`);
+ * - the retry policy (`retry.ts`), run with `Effect.retry` around the attempt.
+ *
+ * The call's span is the endpoint's (`Effect.withSpan` in `invoke.ts`); the path only annotates it.
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
@@ -22,12 +27,10 @@ import {
   UnexpectedResponse,
   type XtopayError
 } from "../XtopayError.js"
-import { isDeadlineExceeded } from "./deadline.js"
 import { decoderFor } from "./decoders.js"
 import type { Method } from "./endpoints.js"
 import type { RateGate } from "./rateGate.js"
 import { recordResponse } from "./responseMeta.js"
-import type { SendWithin } from "./transport.js"
 import { parseWaitHint, retryPolicy } from "./retry.js"
 import { callLimits, validateIdempotencyKey } from "./validate.js"
 
@@ -63,17 +66,10 @@ export interface RequestSpec<A, K extends boolean, NF extends boolean> {
   /** Can this request fail with `NotFound`? */
   readonly notFound: NF
   readonly options?: RequestOptions | undefined
-  /**
-   * The call's span, when the caller made one: the request path records on it, and makes it the
-   * parent of whatever it runs that is not its own (the user's transport or middleware, the
-   * platform's attempt spans, the rate limit store, the retry schedule). Without it, the
-   * context's parent span is the call's.
-   */
-  readonly span?: Tracer.Span | undefined
 }
 
 export interface ClientSettings {
-  /** The transport (and the user's middleware): the request path hands it finished requests. */
+  /** The transport with the user's middleware and the platform's span settings: the path hands it finished requests. */
   readonly httpClient: HttpClient.HttpClient
   /** Every path is appended to it; no trailing `/`. */
   readonly baseUrl: string
@@ -92,20 +88,7 @@ export interface ClientSettings {
   /** The shared rate limit, when one was in context as the client was built. */
   readonly rateGate: RateGate | undefined
   readonly clientId: string
-  /**
-   * One attempt under its deadline, when the transport enforces it itself (ours, with no
-   * `transformClient`): no timeout race needed. Without it, attempts run under `Effect.timeoutFail`.
-   */
-  readonly sendWithin: SendWithin | undefined
-  /**
-   * Is an attempt our own transport alone, making no spans (no attempt spans, no middleware, no
-   * user's `HttpClient`)? Only then does it run without the call's span as its parent.
-   */
-  readonly attemptIsOurs: boolean
 }
-
-/** The longest delay a Node timer takes; a longer deadline is no deadline. */
-const MAX_TIMER_MILLIS = 2 ** 31 - 1
 
 const decodeEnvelope = Schema.decodeUnknownOption(ErrorEnvelope)
 
@@ -126,8 +109,6 @@ const describeTransportFailure = (cause: unknown): string => {
   return "unknown transport failure"
 }
 
-const newIdempotencyKey = (prefix: string) => `${prefix}${crypto.randomUUID()}`
-
 const invalidOption = (param: string, message: string) =>
   new InvalidRequest({ code: "parameter_invalid", param, message: `Invalid ${param}: ${message}` })
 
@@ -139,236 +120,264 @@ interface CallSettings {
   readonly maxRetries: number
 }
 
-export const makeExecute = (settings: ClientSettings) => {
-  const newKey = () => newIdempotencyKey(settings.idempotencyKeyPrefix)
-
-  const callSettings = (keyed: boolean, options: RequestOptions | undefined): Either.Either<CallSettings, InvalidRequest> => {
-    const timeout = options?.timeout === undefined ? settings.timeout : callLimits.timeout(options.timeout)
-    if (timeout === undefined) {
-      return Either.left(invalidOption("timeout", `expected a duration above zero, got ${String(options?.timeout)}`))
-    }
-    const maxRetries = options?.maxRetries ?? settings.maxRetries
-    if (!callLimits.isMaxRetries(maxRetries)) {
-      return Either.left(invalidOption("maxRetries", `expected a whole number ≥ 0, got ${maxRetries}`))
-    }
-    const key = !keyed
-      ? Either.right(undefined)
-      : options?.idempotencyKey !== undefined
-      ? validateIdempotencyKey(options.idempotencyKey)
-      : Either.right(newKey())
-    return Either.map(key, (idempotencyKey): CallSettings => ({ idempotencyKey, timeout, maxRetries }))
-  }
-
-  // Checked as the effect runs: running it again is a new logical call, with a new key.
-  return <A, K extends boolean, NF extends boolean>(spec: RequestSpec<A, K, NF>): Effect.Effect<A, ErrorsOf<K, NF>> =>
-    Effect.withFiberRuntime<A, XtopayError>((fiber) => {
-      const call = callSettings(spec.idempotencyKey, spec.options)
-      return Either.isLeft(call) ? Effect.fail(call.left) : runCall(spec, call.right, fiber.currentContext)
-    }) as Effect.Effect<A, ErrorsOf<K, NF>>
-
-  function runCall<A, K extends boolean, NF extends boolean>(
-    spec: RequestSpec<A, K, NF>,
-    { idempotencyKey, maxRetries, timeout }: CallSettings,
-    context: Context.Context<never>
-  ): Effect.Effect<A, XtopayError> {
-    const where = `${spec.method} ${spec.route}`
-    // The whole request at once (each header added later copies them all): base URL, auth, key.
-    const headers: Record<string, string> = idempotencyKey === undefined
-      ? settings.headers
-      : { ...settings.headers, "idempotency-key": idempotencyKey }
-    const urlParams: Record<string, string> = {}
-    if (spec.urlParams !== undefined) {
-      for (const [name, value] of Object.entries(spec.urlParams)) {
-        if (value !== undefined) urlParams[name] = String(value)
-      }
-    }
-    let request = HttpClientRequest.make(spec.method)(settings.baseUrl + spec.path, { headers, urlParams })
-    if (spec.body !== undefined) request = HttpClientRequest.bodyUnsafeJson(request, spec.body)
-
-    // The call's span: the endpoint's (`invoke.ts`), else the context's.
-    const parent = spec.span ?? Option.getOrUndefined(Context.getOption(context, Tracer.ParentSpan))
-    const span = parent?._tag === "Span" ? parent : undefined
-    // Putting the span in the context costs ≈ 12–19 µs a call (`Effect.withSpan` did it for the whole
-    // call): only what is not the request path's own runs with it as its parent.
-    const asChild = <X, E>(effect: Effect.Effect<X, E>): Effect.Effect<X, E> =>
-      spec.span === undefined ? effect : Effect.withParentSpan(effect, spec.span)
-    if (span !== undefined) {
-      span.attribute("xtopay.method", spec.method)
-      span.attribute("xtopay.route", spec.route)
-      if (idempotencyKey !== undefined) span.attribute("xtopay.idempotency_key", idempotencyKey)
-      // OpenTelemetry's HTTP client attributes, with the route template in place of the path (no ids).
-      span.attribute("http.request.method", spec.method)
-      span.attribute("url.template", spec.route)
-      span.attribute("server.address", settings.serverAddress)
-      if (settings.propagateFromCallSpan) request = HttpClientRequest.setHeaders(request, HttpTraceContext.toHeaders(span))
-    }
-
-    // What the last attempt got, for the span and `withResponse`.
-    let attempts = 0
-    let last: { status?: number; requestId?: string; replayed?: boolean } = {}
-
-    const endpointError = (error: XtopayError): XtopayError => {
-      // A status this endpoint cannot answer with is not one of its errors: say so, keep the details.
-      if ((error._tag === "NotFound" && !spec.notFound) || (error._tag === "IdempotencyConflict" && !spec.idempotencyKey)) {
-        const { _tag, ...fields } = error
-        return new UnexpectedResponse({
-          ...fields,
-          message: `Xtopay answered ${where} with HTTP ${error.status ?? "?"} (${error.code ?? _tag}): ${error.message}`
-        })
-      }
-      return error
-    }
-
-    // `cause`: the transport's `DeadlineExceeded`, when the transport enforced the deadline.
-    const timedOut = (cause?: unknown) =>
-      new ConnectionError({
-        reason: "Timeout",
-        attempts,
-        message: `${where} to ${settings.serverHost} timed out after ${Duration.format(timeout)} (attempt ${attempts})`,
-        ...(cause !== undefined ? { cause } : {})
-      })
-
-    const transportError = (error: HttpClientError.HttpClientError): ConnectionError =>
-      isDeadlineExceeded(error.cause)
-        ? timedOut(error.cause)
-        : error._tag === "RequestError"
-        ? new ConnectionError({
-          reason: "Transport",
-          attempts,
-          message: `Could not reach Xtopay at ${settings.serverHost} for ${where}: ${describeTransportFailure(error.cause)}`,
-          cause: error.cause
-        })
-        : new ConnectionError({
-          reason: "Transport",
-          attempts,
-          status: error.response.status,
-          message: `Xtopay's answer to ${where} could not be read: ${error.reason}`,
-          cause: error.cause
-        })
-
-    const interpret = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<A, XtopayError> => {
-      const status = response.status
-      // The platform builds the headers anew on every read of `response.headers`: read them once.
-      const headers = response.headers
-      const requestId = headers["x-request-id"]
-      last = { status, ...(requestId !== undefined ? { requestId } : {}), replayed: headers["idempotency-replayed"] === "true" }
-      const known = { status, attempts, ...(requestId !== undefined ? { requestId } : {}) }
-      const body = Effect.mapError(response.text, (cause) =>
-        isDeadlineExceeded(cause.cause) ? timedOut(cause.cause) : new ConnectionError({
-          ...known,
-          reason: "BodyCut",
-          message: `The connection to ${settings.serverHost} failed while reading Xtopay's answer to ${where}`,
-          cause: cause.cause
-        }))
-
-      if (status >= 200 && status < 300) {
-        const empty = spec.onEmpty !== undefined
-          ? Effect.map(DateTime.now, spec.onEmpty)
-          : Effect.suspend(() =>
-            new UnexpectedResponse({ ...known, message: `Xtopay answered ${where} with HTTP ${status} and an empty body` })
-          )
-        if (status === 204) return empty
-        return Effect.flatMap(body, (text) => {
-          if (text === "") return empty
-          const json = parseJson(text)
-          if (Option.isNone(json)) {
-            return new UnexpectedResponse({ ...known, message: `Xtopay answered ${where} with HTTP ${status} and a body that is not JSON` })
-          }
-          return Either.match(decoderFor(spec.response)(json.value), {
-            onLeft: (cause) =>
-              Effect.fail(
-                new UnexpectedResponse({
-                  ...known,
-                  message: `Xtopay's answer to ${where} has an unexpected shape: ${cause.message}`,
-                  cause
-                })
-              ),
-            onRight: Effect.succeed
-          })
-        })
-      }
-
-      if (status >= 300 && status < 400) {
-        const location = headers["location"]
-        return Effect.zipRight(
-          Effect.ignore(body),
-          new UnexpectedResponse({
-            ...known,
-            message: `Xtopay answered ${where} with a redirect (HTTP ${status}${
-              location !== undefined ? ` to ${location}` : ""
-            }); redirects are never followed`,
-            ...(location !== undefined ? { location } : {})
-          })
-        )
-      }
-
-      return Effect.flatMap(Effect.zip(body, Clock.currentTimeMillis), ([text, now]) =>
-        Effect.fail(endpointError(fromResponse({
-          status,
-          envelope: Option.getOrUndefined(Option.flatMap(parseJson(text), decodeEnvelope)),
-          requestId,
-          retryAfter: parseWaitHint(headers, now),
-          attempts
-        }))))
-    }
-
-    // The timeout covers the whole attempt: headers, body and decoding. Interrupting the body read
-    // aborts the underlying request, so a stalled connection is released; a transport that
-    // enforces the deadline itself (`sendWithin`) aborts it, and fails with `DeadlineExceeded`.
-    const millis = Duration.toMillis(timeout)
-    const deadline = millis <= MAX_TIMER_MILLIS ? millis : undefined
-    const within = settings.sendWithin
-    const sent = within !== undefined ? within(request, deadline) : settings.httpClient.execute(request)
-    const exchange = (settings.attemptIsOurs ? sent : asChild(sent)).pipe(
-      Effect.mapError(transportError),
-      Effect.flatMap(interpret)
-    )
-    const send = within !== undefined
-      ? exchange
-      : Effect.timeoutFail(exchange, { duration: timeout, onTimeout: () => timedOut() })
-
-    const gate = settings.rateGate
-    const attempt = Effect.suspend(() => {
-      attempts += 1
-      last = {}
-      return gate === undefined ? send : Effect.zipRight(asChild(gate.take(settings.clientId)), send)
-    })
-    // A 429's wait is for every process sharing the budget, not just this call.
-    const reported = gate === undefined ? attempt : Effect.tapError(attempt, (error) =>
-      error._tag === "RateLimited" && error.retryAfter !== undefined
-        ? asChild(gate.backOff(settings.clientId, error.retryAfter))
-        : Effect.void)
-
-    // Only requests safe to repeat are retried: GET, DELETE, and those carrying the same key each time.
-    const safe = spec.method === "GET" || spec.method === "DELETE" || idempotencyKey !== undefined
-    // The retry (its schedule driver) is set up only once an attempt has failed, so a call that
-    // succeeds at once pays nothing for it; the policy is handed that first failure as it was.
-    const retried = safe && maxRetries > 0
-      ? Effect.catchAll(reported, (first) => {
-        let replayed = false
-        const again = Effect.suspend(() => {
-          if (replayed) return reported
-          replayed = true
-          return Effect.fail(first)
-        })
-        return asChild(Effect.retry(again, retryPolicy(settings.retrySchedule, maxRetries, spec)))
-      })
-      : reported
-
-    return Effect.ensuring(
-      retried,
-      Effect.sync(() => {
-        recordResponse(context, { ...last, attempts, ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) })
-        if (span === undefined) return
-        if (last.status !== undefined) {
-          span.attribute("xtopay.status", last.status)
-          span.attribute("http.response.status_code", last.status)
-        }
-        if (last.requestId !== undefined) span.attribute("xtopay.request_id", last.requestId)
-        span.attribute("xtopay.replayed", last.replayed ?? false)
-        span.attribute("xtopay.attempts", attempts)
-      })
-    )
-  }
+/** What the call's last attempt got: for the span and `withResponse`. */
+interface CallState {
+  attempts: number
+  status: number | undefined
+  requestId: string | undefined
+  replayed: boolean
 }
 
+/** The per-request options checked against the client's, and the call's idempotency key. */
+const callSettings = (
+  settings: ClientSettings,
+  keyed: boolean,
+  options: RequestOptions | undefined
+): Either.Either<CallSettings, InvalidRequest> => {
+  const timeout = options?.timeout === undefined ? settings.timeout : callLimits.timeout(options.timeout)
+  if (timeout === undefined) {
+    return Either.left(invalidOption("timeout", `expected a duration above zero, got ${String(options?.timeout)}`))
+  }
+  const maxRetries = options?.maxRetries ?? settings.maxRetries
+  if (!callLimits.isMaxRetries(maxRetries)) {
+    return Either.left(invalidOption("maxRetries", `expected a whole number ≥ 0, got ${maxRetries}`))
+  }
+  const key = !keyed
+    ? Either.right(undefined)
+    : options?.idempotencyKey !== undefined
+    ? validateIdempotencyKey(options.idempotencyKey)
+    : Either.right(`${settings.idempotencyKeyPrefix}${crypto.randomUUID()}`)
+  return Either.map(key, (idempotencyKey): CallSettings => ({ idempotencyKey, timeout, maxRetries }))
+}
+
+/** Stage 1: the whole request, built once per call (every attempt sends the same one, key included). */
+const buildRequest = (
+  settings: ClientSettings,
+  spec: RequestSpec<any, boolean, boolean>,
+  idempotencyKey: string | undefined,
+  span: Tracer.Span | undefined
+): HttpClientRequest.HttpClientRequest => {
+  const propagate = span !== undefined && settings.propagateFromCallSpan
+  // `make` copies the headers it is given: the client's own are shared when nothing is added.
+  const headers: Readonly<Record<string, string>> = idempotencyKey === undefined && !propagate
+    ? settings.headers
+    : {
+      ...settings.headers,
+      ...(idempotencyKey !== undefined ? { "idempotency-key": idempotencyKey } : {}),
+      ...(propagate ? HttpTraceContext.toHeaders(span) : {})
+    }
+  const urlParams: Record<string, string> = {}
+  if (spec.urlParams !== undefined) {
+    for (const [name, value] of Object.entries(spec.urlParams)) {
+      if (value !== undefined) urlParams[name] = String(value)
+    }
+  }
+  const request = HttpClientRequest.make(spec.method)(settings.baseUrl + spec.path, { headers, urlParams })
+  return spec.body === undefined ? request : HttpClientRequest.bodyUnsafeJson(request, spec.body)
+}
+
+export const makeExecute = (settings: ClientSettings) =>
+<A, K extends boolean, NF extends boolean>(spec: RequestSpec<A, K, NF>): Effect.Effect<A, ErrorsOf<K, NF>> =>
+  // Checked as the effect runs: running it again is a new logical call, with a new key.
+  Effect.withFiberRuntime<A, XtopayError>((fiber) => {
+    const call = callSettings(settings, spec.idempotencyKey, spec.options)
+    if (Either.isLeft(call)) return Effect.fail(call.left)
+    const context = fiber.currentContext
+    const parent = Option.getOrUndefined(Context.getOption(context, Tracer.ParentSpan))
+    return runCall(settings, spec, call.right, context, parent?._tag === "Span" ? parent : undefined)
+  }) as Effect.Effect<A, ErrorsOf<K, NF>>
+
+const runCall = <A>(
+  settings: ClientSettings,
+  spec: RequestSpec<A, boolean, boolean>,
+  { idempotencyKey, maxRetries, timeout }: CallSettings,
+  context: Context.Context<never>,
+  span: Tracer.Span | undefined
+): Effect.Effect<A, XtopayError> => {
+  if (span !== undefined) {
+    span.attribute("xtopay.method", spec.method)
+    span.attribute("xtopay.route", spec.route)
+    if (idempotencyKey !== undefined) span.attribute("xtopay.idempotency_key", idempotencyKey)
+    // OpenTelemetry's HTTP client attributes, with the route template in place of the path (no ids).
+    span.attribute("http.request.method", spec.method)
+    span.attribute("url.template", spec.route)
+    span.attribute("server.address", settings.serverAddress)
+  }
+  const request = buildRequest(settings, spec, idempotencyKey, span)
+  const state: CallState = { attempts: 0, status: undefined, requestId: undefined, replayed: false }
+  const one = attempt(settings, spec, request, timeout, state)
+
+  // A 429's wait is for every process sharing the budget, not just this call.
+  const gate = settings.rateGate
+  const gated = gate === undefined ? one : Effect.zipRight(gate.take(settings.clientId), one).pipe(
+    Effect.tapError((error) =>
+      error._tag === "RateLimited" && error.retryAfter !== undefined
+        ? gate.backOff(settings.clientId, error.retryAfter)
+        : Effect.void
+    )
+  )
+
+  // Stage 3: only requests safe to repeat are retried: GET, DELETE, and those carrying the same key each time.
+  const safe = spec.method === "GET" || spec.method === "DELETE" || idempotencyKey !== undefined
+  const retried = safe && maxRetries > 0
+    ? Effect.retry(gated, retryPolicy(settings.retrySchedule, maxRetries, spec))
+    : gated
+
+  return Effect.ensuring(
+    retried,
+    Effect.sync(() => {
+      const { attempts, replayed, requestId, status } = state
+      recordResponse(context, { status, requestId, replayed, attempts, idempotencyKey })
+      if (span === undefined) return
+      if (status !== undefined) {
+        span.attribute("xtopay.status", status)
+        span.attribute("http.response.status_code", status)
+      }
+      if (requestId !== undefined) span.attribute("xtopay.request_id", requestId)
+      span.attribute("xtopay.replayed", replayed)
+      span.attribute("xtopay.attempts", attempts)
+    })
+  )
+}
+
+/**
+ * Stage 2, one attempt: send the request, interpret the status, read the whole body and decode it,
+ * under the timeout. Interrupting the attempt (the timeout does) interrupts the send or the body
+ * read, which aborts the request, so a stalled connection is released.
+ */
+const attempt = <A>(
+  settings: ClientSettings,
+  spec: RequestSpec<A, boolean, boolean>,
+  request: HttpClientRequest.HttpClientRequest,
+  timeout: Duration.Duration,
+  state: CallState
+): Effect.Effect<A, XtopayError> => {
+  const where = `${spec.method} ${spec.route}`
+
+  const timedOut = () =>
+    new ConnectionError({
+      reason: "Timeout",
+      attempts: state.attempts,
+      message: `${where} to ${settings.serverHost} timed out after ${Duration.format(timeout)} (attempt ${state.attempts})`
+    })
+
+  const transportError = (error: HttpClientError.HttpClientError): ConnectionError =>
+    error._tag === "RequestError"
+      ? new ConnectionError({
+        reason: "Transport",
+        attempts: state.attempts,
+        message: `Could not reach Xtopay at ${settings.serverHost} for ${where}: ${describeTransportFailure(error.cause)}`,
+        cause: error.cause
+      })
+      : new ConnectionError({
+        reason: "Transport",
+        attempts: state.attempts,
+        status: error.response.status,
+        message: `Xtopay's answer to ${where} could not be read: ${error.reason}`,
+        cause: error.cause
+      })
+
+  const exchange = Effect.flatMap(
+    Effect.mapError(settings.httpClient.execute(request), transportError),
+    (response) => interpret(settings, spec, response, state)
+  )
+  return Effect.suspend(() => {
+    state.attempts += 1
+    state.status = undefined
+    state.requestId = undefined
+    state.replayed = false
+    return Effect.timeoutFail(exchange, { duration: timeout, onTimeout: timedOut })
+  })
+}
+
+/** A status this endpoint cannot answer with is not one of its errors: say so, keep the details. */
+const endpointError = (spec: RequestSpec<any, boolean, boolean>, error: XtopayError): XtopayError => {
+  if ((error._tag === "NotFound" && !spec.notFound) || (error._tag === "IdempotencyConflict" && !spec.idempotencyKey)) {
+    const { _tag, ...fields } = error
+    return new UnexpectedResponse({
+      ...fields,
+      message: `Xtopay answered ${spec.method} ${spec.route} with HTTP ${error.status ?? "?"} (${
+        error.code ?? _tag
+      }): ${error.message}`
+    })
+  }
+  return error
+}
+
+/** The answer: a 2xx decoded, a 3xx refused, anything else its tagged error. */
+const interpret = <A>(
+  settings: ClientSettings,
+  spec: RequestSpec<A, boolean, boolean>,
+  response: HttpClientResponse.HttpClientResponse,
+  state: CallState
+): Effect.Effect<A, XtopayError> => {
+  const where = `${spec.method} ${spec.route}`
+  const status = response.status
+  // The platform builds the headers anew on every read of `response.headers`: read them once.
+  const headers = response.headers
+  const requestId = headers["x-request-id"]
+  state.status = status
+  state.requestId = requestId
+  state.replayed = headers["idempotency-replayed"] === "true"
+  const known = { status, attempts: state.attempts, ...(requestId !== undefined ? { requestId } : {}) }
+  const body = Effect.mapError(response.text, (cause) =>
+    new ConnectionError({
+      ...known,
+      reason: "BodyCut",
+      message: `The connection to ${settings.serverHost} failed while reading Xtopay's answer to ${where}`,
+      cause: cause.cause
+    }))
+
+  if (status >= 200 && status < 300) {
+    const empty = spec.onEmpty !== undefined
+      ? Effect.map(DateTime.now, spec.onEmpty)
+      : Effect.suspend(() =>
+        new UnexpectedResponse({ ...known, message: `Xtopay answered ${where} with HTTP ${status} and an empty body` })
+      )
+    if (status === 204) return empty
+    return Effect.flatMap(body, (text) => {
+      if (text === "") return empty
+      const json = parseJson(text)
+      if (Option.isNone(json)) {
+        return new UnexpectedResponse({ ...known, message: `Xtopay answered ${where} with HTTP ${status} and a body that is not JSON` })
+      }
+      return Either.match(decoderFor(spec.response)(json.value), {
+        onLeft: (cause) =>
+          Effect.fail(
+            new UnexpectedResponse({
+              ...known,
+              message: `Xtopay's answer to ${where} has an unexpected shape: ${cause.message}`,
+              cause
+            })
+          ),
+        onRight: Effect.succeed
+      })
+    })
+  }
+
+  if (status >= 300 && status < 400) {
+    const location = headers["location"]
+    return Effect.zipRight(
+      Effect.ignore(body),
+      new UnexpectedResponse({
+        ...known,
+        message: `Xtopay answered ${where} with a redirect (HTTP ${status}${
+          location !== undefined ? ` to ${location}` : ""
+        }); redirects are never followed`,
+        ...(location !== undefined ? { location } : {})
+      })
+    )
+  }
+
+  return Effect.flatMap(Effect.zip(body, Clock.currentTimeMillis), ([text, now]) =>
+    Effect.fail(endpointError(
+      spec,
+      fromResponse({
+        status,
+        envelope: Option.getOrUndefined(Option.flatMap(parseJson(text), decodeEnvelope)),
+        requestId,
+        retryAfter: parseWaitHint(headers, now),
+        attempts: state.attempts
+      })
+    )))
+}

@@ -29,15 +29,15 @@ export class ResponseSink extends Context.Reference<ResponseSink>()("effect-xtop
 
 export const recordResponse = (
   context: Context.Context<never>,
-  response: { readonly status?: number; readonly requestId?: string; readonly replayed?: boolean; readonly attempts: number; readonly idempotencyKey?: string }
+  response: {
+    readonly status: number | undefined
+    readonly requestId: string | undefined
+    readonly replayed: boolean
+    readonly attempts: number
+    readonly idempotencyKey: string | undefined
+  }
 ): void => {
   const sink = Context.get(context as Context.Context<ResponseSink>, ResponseSink)
   if (sink === undefined) return
-  sink({
-    status: response.status,
-    requestId: response.requestId,
-    idempotencyKey: response.idempotencyKey,
-    replayed: response.replayed ?? false,
-    attempts: response.attempts
-  })
+  sink(response)
 }

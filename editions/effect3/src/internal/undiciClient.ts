@@ -1,7 +1,7 @@
 /**
  * `XtopayNode`'s transport: the platform's `HttpClient` over an undici `Dispatcher`, built as
  * `transport.ts` says rather than with `NodeHttpClient.makeUndici`. Redirects are never followed
- * (undici's `request` has no redirect interceptor here).
+ * (undici's `request` has no redirect interceptor here). Timeouts are the request path's.
  */
 import type * as HttpBody from "@effect/platform/HttpBody"
 import type * as HttpClient from "@effect/platform/HttpClient"
@@ -10,7 +10,6 @@ import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as Headers from "@effect/platform/Headers"
 import type * as Undici from "@effect/platform-node/Undici"
 import { Effect, type Stream } from "effect"
-import { EventEmitter } from "node:events"
 import type { Readable } from "node:stream"
 import { Flight, FlightResponse, inFlight, makeTransport } from "./transport.js"
 
@@ -38,7 +37,7 @@ const bodyOf = (body: Exclude<HttpBody.HttpBody, HttpBody.Stream>): DispatchBody
 class UndiciResponse extends FlightResponse {
   constructor(
     request: HttpClientRequest.HttpClientRequest,
-    flight: Flight<EventEmitter>,
+    flight: Flight,
     private readonly source: Undici.Dispatcher.ResponseData,
     private readonly streams: NodeStreams
   ) {
@@ -72,7 +71,7 @@ class UndiciResponse extends FlightResponse {
   }
 
   protected bodyStream(): Stream.Stream<Uint8Array, HttpClientError.ResponseError> {
-    // The body's end, however it comes, ends the deadline.
+    // The body's end, however it comes, settles the flight.
     this.source.body.once("close", this.flight.settle)
     return this.streams.fromReadable(() => this.source.body, (cause) => this.decodeError(cause))
   }
@@ -80,46 +79,34 @@ class UndiciResponse extends FlightResponse {
 
 const ignore = () => {}
 
-const emitAbort = (signal: EventEmitter) => {
-  signal.emit("abort")
-}
-
-/** The platform's `HttpClient` over `dispatcher`, enforcing `attemptDeadline` itself. */
+/** The platform's `HttpClient` over `dispatcher`. */
 export const makeUndiciClient = (dispatcher: Undici.Dispatcher, streams: NodeStreams): HttpClient.HttpClient => {
   const dispatch = (
     request: HttpClientRequest.HttpClientRequest,
     url: URL,
     body: DispatchBody,
-    deadline: number | undefined,
-    outerSignal: AbortSignal | undefined,
-    textFirst: boolean
+    outerSignal: AbortSignal | undefined
   ) =>
     inFlight(
       request,
       outerSignal,
-      textFirst,
-      // undici takes an EventEmitter as its signal as well as an AbortSignal, at a fraction of an AbortController's cost.
-      () => new Flight(deadline, new EventEmitter(), emitAbort),
       (flight) =>
         dispatcher.request({
-          signal: flight.signal,
+          signal: flight.controller.signal,
           method: request.method,
           headers: request.headers,
           origin: url.origin,
           path: url.pathname + url.search + url.hash,
           body,
-          // The request path's deadline covers headers and body; undici's own timers stay out of it.
+          // The request path's timeout covers headers and body; undici's own timers stay out of it.
           headersTimeout: 0,
           bodyTimeout: 0
         }),
       (source, flight) => new UndiciResponse(request, flight, source, streams)
     )
-  return makeTransport((request, url, deadline, _fiber, outerSignal, textFirst) =>
+  return makeTransport((request, url, outerSignal) =>
     request.body._tag === "Stream"
-      ? Effect.flatMap(
-        streams.toReadable(request.body.stream),
-        (body) => dispatch(request, url, body, deadline, outerSignal, textFirst)
-      )
-      : dispatch(request, url, bodyOf(request.body), deadline, outerSignal, textFirst)
+      ? Effect.flatMap(streams.toReadable(request.body.stream), (body) => dispatch(request, url, body, outerSignal))
+      : dispatch(request, url, bodyOf(request.body), outerSignal)
   )
 }

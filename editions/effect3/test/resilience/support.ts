@@ -117,12 +117,20 @@ export const settle = Effect.repeatN(Effect.yieldNow(), 20)
 export const runOnTestClock = <A, E>(effect: Effect.Effect<A, E>): Effect.Effect<Exit.Exit<A, E>> =>
   Effect.gen(function*() {
     const fiber = yield* Effect.fork(effect)
+    let idle = 0
     for (let round = 0; round < 1_000; round++) {
       yield* settle
       const done = yield* Fiber.poll(fiber)
       if (Option.isSome(done)) return done.value
       const sleeps = Chunk.toReadonlyArray(yield* TestClock.sleeps())
-      if (sleeps.length === 0) return yield* Effect.dieMessage("runOnTestClock: the effect waits on nothing the clock can end")
+      if (sleeps.length === 0) {
+        // Waiting on real work (a module a layer loads as it is built): give it a moment of real time.
+        if (++idle > 200) return yield* Effect.dieMessage("runOnTestClock: the effect waits on nothing the clock can end")
+        yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 5)))
+        round--
+        continue
+      }
+      idle = 0
       const now = yield* Clock.currentTimeMillis
       yield* TestClock.adjust(Duration.millis(Math.max(0, Math.min(...sleeps) - now)))
     }

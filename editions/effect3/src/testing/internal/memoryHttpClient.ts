@@ -5,10 +5,8 @@
  * fails part-way, or a body that never ends. `MemoryResponse` is also the answer of the test
  * suite's scripted transport.
  *
- * It enforces the request path's `attemptDeadline` itself, on the Effect `Clock` (so the
- * `TestClock` drives it): a stalled body fails at the deadline, and only while a `Delay` fault is
- * planned is the answer raced against it. Every other answer is there at once, so a call forks no
- * timeout race (the largest cost of an `XtopayTest` call, docs/performance.md).
+ * It keeps no deadline: a stalled body never ends, and the request path's timeout (on the
+ * `Clock`, so the `TestClock` drives it) ends the attempt, as over any other `HttpClient`.
  */
 import * as Cookies from "@effect/platform/Cookies"
 import * as Headers from "@effect/platform/Headers"
@@ -18,8 +16,7 @@ import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as UrlParams from "@effect/platform/UrlParams"
-import { Chunk, Clock, Duration, Effect, Inspectable, Option, Stream } from "effect"
-import { DeadlineExceeded } from "../../internal/deadline.js"
+import { Chunk, Effect, Inspectable, Option, Stream } from "effect"
 import { makeTransport } from "../../internal/transport.js"
 import type { WireOutcome, WireRequest } from "../wire.js"
 
@@ -39,12 +36,6 @@ const decoder = new TextDecoder()
 /** The part of a body sent before a cut or a stall. */
 const firstHalf = (body: string): string => body.slice(0, Math.floor(body.length / 2))
 
-/** When an attempt must be over, on the `Clock`: its start and its budget. */
-export interface Deadline {
-  readonly startMillis: number
-  readonly millis: number
-}
-
 /** An answer whose body is there at once (a web `Response` resolves on the microtask queue, which the TestClock does not wait for). */
 export class MemoryResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
   readonly [HttpIncomingMessage.TypeId]: HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId
@@ -57,8 +48,7 @@ export class MemoryResponse extends Inspectable.Class implements HttpClientRespo
   constructor(
     readonly request: HttpClientRequest.HttpClientRequest,
     private readonly answer: MemoryAnswer,
-    private readonly delivery: Delivery,
-    private readonly deadline?: Deadline | undefined
+    private readonly delivery: Delivery
   ) {
     super()
     this.status = answer.status
@@ -83,17 +73,6 @@ export class MemoryResponse extends Inspectable.Class implements HttpClientRespo
     )
   }
 
-  /** A stalled body: nothing more until the deadline, if there is one. */
-  private stalled(): Effect.Effect<never, HttpClientError.ResponseError> {
-    const deadline = this.deadline
-    if (deadline === undefined) return Effect.never
-    return Effect.flatMap(Clock.currentTimeMillis, (now) =>
-      Effect.zipRight(
-        Effect.sleep(Duration.millis(Math.max(0, deadline.startMillis + deadline.millis - now))),
-        Effect.fail(this.bodyError(new DeadlineExceeded(deadline.millis)))
-      ))
-  }
-
   get text(): Effect.Effect<string, HttpClientError.ResponseError> {
     switch (this.delivery) {
       case "Complete":
@@ -101,7 +80,8 @@ export class MemoryResponse extends Inspectable.Class implements HttpClientRespo
       case "CutMidBody":
         return Effect.fail(this.cut())
       case "Stalls":
-        return this.stalled()
+        // Nothing more ever arrives: the reader's timeout ends it.
+        return Effect.never
     }
   }
 
@@ -112,7 +92,7 @@ export class MemoryResponse extends Inspectable.Class implements HttpClientRespo
       case "CutMidBody":
         return Stream.concat(Stream.succeed(encoder.encode(firstHalf(this.answer.body))), Stream.fail(this.cut()))
       case "Stalls":
-        return Stream.concat(Stream.succeed(encoder.encode(firstHalf(this.answer.body))), Stream.fromEffect(this.stalled()))
+        return Stream.concat(Stream.succeed(encoder.encode(firstHalf(this.answer.body))), Stream.never)
     }
   }
 
@@ -184,14 +164,13 @@ const bodyText = (request: HttpClientRequest.HttpClientRequest): Effect.Effect<s
 
 const toResponse = (
   request: HttpClientRequest.HttpClientRequest,
-  outcome: WireOutcome,
-  deadline: Deadline | undefined
+  outcome: WireOutcome
 ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError> => {
   switch (outcome._tag) {
     case "Answer":
       return Effect.succeed(new MemoryResponse(request, outcome, "Complete"))
     case "Stall":
-      return Effect.succeed(new MemoryResponse(request, outcome.answer, "Stalls", deadline))
+      return Effect.succeed(new MemoryResponse(request, outcome.answer, "Stalls"))
     case "Drop":
       if (outcome.when === "mid-body" && outcome.answer !== undefined) {
         return Effect.succeed(new MemoryResponse(request, outcome.answer, "CutMidBody"))
@@ -212,8 +191,7 @@ const serve = (
   handle: (request: WireRequest) => Effect.Effect<WireOutcome>,
   basePath: string,
   request: HttpClientRequest.HttpClientRequest,
-  url: URL,
-  deadline: Deadline | undefined
+  url: URL
 ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError> => {
   const pathname = url.pathname
   const path = basePath !== "" && (pathname === basePath || pathname.startsWith(`${basePath}/`))
@@ -225,30 +203,13 @@ const serve = (
     Effect.flatMap(
       // `url` is made for this request alone: its query needs no copy.
       handle({ method: request.method, path, query: url.searchParams, headers, body }),
-      (outcome) => toResponse(request, outcome, deadline)
+      (outcome) => toResponse(request, outcome)
     )
   return Effect.flatMap(bodyText(request), send)
 }
 
-const always = () => true
-
-/**
- * An `HttpClient` over `handle`. Paths are taken below `basePath` (the base URL's path, e.g.
- * `/v1`); `mayDelay` says whether `handle` may hold an answer back (default: always).
- */
+/** An `HttpClient` over `handle`. Paths are taken below `basePath` (the base URL's path, e.g. `/v1`). */
 export const makeMemoryHttpClient = (
   handle: (request: WireRequest) => Effect.Effect<WireOutcome>,
-  basePath: string,
-  mayDelay: () => boolean = always
-): HttpClient.HttpClient =>
-  makeTransport((request, url, millis) => {
-    if (millis === undefined) return serve(handle, basePath, request, url, undefined)
-    return Effect.flatMap(Clock.currentTimeMillis, (startMillis) => {
-      const answer = serve(handle, basePath, request, url, { startMillis, millis })
-      if (!mayDelay()) return answer
-      return Effect.timeoutFail(answer, {
-        duration: Duration.millis(millis),
-        onTimeout: () => new HttpClientError.RequestError({ request, reason: "Transport", cause: new DeadlineExceeded(millis) })
-      })
-    })
-  })
+  basePath: string
+): HttpClient.HttpClient => makeTransport((request, url) => serve(handle, basePath, request, url))
