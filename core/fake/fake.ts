@@ -114,6 +114,9 @@ export interface Fake {
 const DEFAULT_ID_SEED = 1
 const KEYED_METHODS = new Set(["POST", "PATCH"])
 
+/** An answer an idempotency key does not keep: a refused input (400) or a server failure (5xx). */
+const savesNothing = (answer: WireAnswer): boolean => answer.status === 400 || answer.status >= 500
+
 /** A correctly framed answer whose JSON stops half-way. */
 const truncate = (answer: WireAnswer): WireAnswer => ({
   ...answer,
@@ -230,10 +233,15 @@ export const makeFake = (options: FakeOptions): Fake => {
     }
 
     const run = (at: number): WireAnswer => {
-      const answer = routed.handler({ state, account, request, id: routed.id, now: at, decode })
-      // A refused input did nothing: the key stays free for a corrected request.
-      if (key !== undefined) idempotency.finish(account.id, key, answer.status === 400 ? undefined : answer)
-      return answer
+      let answer: WireAnswer | undefined
+      try {
+        answer = routed.handler({ state, account, request, id: routed.id, now: at, decode })
+        return answer
+      } finally {
+        // A refused input did nothing, and a failure (5xx, or a handler that threw) saved nothing:
+        // either way the key is free at once for the retry (shared/reference/xtopay-api.md, Idempotency).
+        if (key !== undefined) idempotency.finish(account.id, key, answer === undefined || savesNothing(answer) ? undefined : answer)
+      }
     }
     return fault?._tag === "Delay" ? { millis: fault.millis, run } : run(now)
   }
