@@ -1,47 +1,34 @@
 /**
  * Type-level tests: checked by `npm run typecheck` (tsc over test/). The runtime `it` blocks only
- * make vitest list them; a wrong type fails the typecheck, not the run.
+ * make vitest list them; a wrong type fails the typecheck, not the run. Every check walks core's
+ * description (`operations`): an operation added there is checked here without a new line.
  */
+import type * as Api from "#core/api.js"
 import type { HttpBodyError } from "@effect/platform/HttpBody"
 import type { RequestError, ResponseError } from "@effect/platform/HttpClientError"
 import { describe, it } from "@effect/vitest"
-import type { ConfigError, Effect, Layer, ParseResult, Stream } from "effect"
+import type { ConfigError, Effect, Layer, ParseResult, Schema, Stream } from "effect"
 import { expectTypeOf } from "vitest"
-import {
-  type CommonError,
-  type ConnectionError,
-  type Customer,
-  type CustomerDetails,
-  CustomerPortal,
+import type * as Xtopay from "../../src/index.js"
+import type {
+  CommonError,
+  ConnectionError,
   Customers,
-  type DeletedCustomer,
-  type Forbidden,
-  type IdempotencyConflict,
-  type InvalidRequest,
-  type NotFound,
-  type Page,
-  type PaymentMethod,
-  PaymentMethods,
-  type PortalSession,
-  type RateLimited,
-  type ServerError,
-  type SetupIntent,
-  SetupIntents,
-  type Unauthorized,
-  type UnexpectedResponse,
-  type XtopayClient,
-  type XtopayLive
+  Forbidden,
+  IdempotencyConflict,
+  InvalidRequest,
+  NotFound,
+  Page,
+  RateLimited,
+  ReadOptions,
+  RequestOptions,
+  ServerError,
+  Unauthorized,
+  UnexpectedResponse,
+  XtopayClient,
+  XtopayLive
 } from "../../src/index.js"
-
-type ErrorOf<F extends (...args: ReadonlyArray<never>) => Effect.Effect<any, any, any>> = Effect.Effect.Error<
-  ReturnType<F>
->
-type ContextOf<F extends (...args: ReadonlyArray<never>) => Effect.Effect<any, any, any>> = Effect.Effect.Context<
-  ReturnType<F>
->
-type SuccessOf<F extends (...args: ReadonlyArray<never>) => Effect.Effect<any, any, any>> = Effect.Effect.Success<
-  ReturnType<F>
->
+import type { Shapes } from "../../src/internal/endpoints.js"
 
 /** What no endpoint may let out: the platform's own errors. */
 type PlatformError = RequestError | ResponseError | ParseResult.ParseError | HttpBodyError
@@ -55,82 +42,85 @@ type Common =
   | ConnectionError
   | UnexpectedResponse
 
+type Operation = (typeof Api.operations)[number]
+type Modules = typeof Xtopay
+
+/** The public function a name of the description stands for: `Customers.delete` → `Customers.delete`. */
+type FunctionNamed<Name extends string> = Name extends `${infer M extends keyof Modules}.${infer N}`
+  ? N extends keyof Modules[M] ? Modules[M][N] : never
+  : never
+
+/** Each public function of an operation: its own, and the stream over its pages. */
+type Calls<O extends Operation> = FunctionNamed<O["fn"]> | (O extends { readonly paging: { readonly stream: infer S extends string } } ? FunctionNamed<S> : never)
+
+type Result<F> = F extends (...args: ReadonlyArray<any>) => infer R ? R : never
+type ErrorOf<F> = Result<F> extends Effect.Effect<any, infer E, any> ? E : Result<F> extends Stream.Stream<any, infer E, any> ? E : never
+type ContextOf<F> = Result<F> extends Effect.Effect<any, any, infer R> ? R : Result<F> extends Stream.Stream<any, any, infer R> ? R : never
+type SuccessOf<F> = Result<F> extends Effect.Effect<infer A, any, any> ? A : Result<F> extends Stream.Stream<infer A, any, any> ? A : never
+// `Required`: a trailing optional parameter is matched as what it takes when given.
+type LastParameter<F> = F extends (...args: infer P) => any ? Required<P> extends readonly [...any[], infer L] ? L : never : never
+
+type Equal<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
+
+/** What the description says an operation fails with. */
+type ExpectedError<O extends Operation> =
+  | Common
+  | (O["notFound"] extends true ? NotFound : never)
+  | (O["idempotencyKey"] extends true ? IdempotencyConflict : never)
+
+type TypeOf<Name extends Api.ShapeName> = Schema.Schema.Type<Shapes[Name]>
+
+/** What a call succeeds with: the response's shape; a page of the item, or the item, for a list. */
+type ExpectedSuccess<O extends Operation, F> = O extends { readonly paging: { readonly item: infer I extends Api.ShapeName } }
+  ? Result<F> extends Effect.Effect<any, any, any> ? Page<TypeOf<I>> : TypeOf<I>
+  : TypeOf<O["response"]>
+
+/** The operations (by name) whose functions do not match the description in `Check`. */
+type Failing<Check extends { [O in Operation as O["operation"]]: boolean }> = {
+  [K in keyof Check]: Check[K] extends true ? never : K
+}[keyof Check]
+
 describe("types", () => {
   it("CommonError is the seven tags every endpoint can fail with", () => {
     expectTypeOf<CommonError>().toEqualTypeOf<Common>()
   })
 
-  it("Customers: each error channel lists exactly the tags it can fail with", () => {
-    expectTypeOf<ErrorOf<typeof Customers.create>>().toEqualTypeOf<Common | IdempotencyConflict>()
-    expectTypeOf<ErrorOf<typeof Customers.retrieve>>().toEqualTypeOf<Common | NotFound>()
-    expectTypeOf<ErrorOf<typeof Customers.update>>().toEqualTypeOf<Common | NotFound | IdempotencyConflict>()
-    expectTypeOf<ErrorOf<typeof Customers.delete>>().toEqualTypeOf<Common | NotFound>()
-    expectTypeOf<ErrorOf<typeof Customers.listPage>>().toEqualTypeOf<Common>()
-    expectTypeOf<Stream.Stream.Error<ReturnType<typeof Customers.list>>>().toEqualTypeOf<Common>()
-
-    // The two examples the design names, spelled out.
-    expectTypeOf<Extract<ErrorOf<typeof Customers.create>, NotFound>>().toBeNever()
-    expectTypeOf<Extract<ErrorOf<typeof Customers.create>, IdempotencyConflict>>().toEqualTypeOf<IdempotencyConflict>()
-    expectTypeOf<Extract<ErrorOf<typeof Customers.retrieve>, IdempotencyConflict>>().toBeNever()
-    expectTypeOf<Extract<ErrorOf<typeof Customers.retrieve>, NotFound>>().toEqualTypeOf<NotFound>()
+  it("every operation of the description has its public functions", () => {
+    expectTypeOf<Failing<{ [O in Operation as O["operation"]]: [Calls<O>] extends [never] ? false : true }>>().toBeNever()
   })
 
-  it("SetupIntents, PaymentMethods, CustomerPortal: each error channel exactly", () => {
-    expectTypeOf<ErrorOf<typeof SetupIntents.create>>().toEqualTypeOf<Common | NotFound | IdempotencyConflict>()
-    expectTypeOf<ErrorOf<typeof PaymentMethods.retrieve>>().toEqualTypeOf<Common | NotFound>()
-    expectTypeOf<ErrorOf<typeof PaymentMethods.listPage>>().toEqualTypeOf<Common | NotFound>()
-    expectTypeOf<Stream.Stream.Error<ReturnType<typeof PaymentMethods.list>>>().toEqualTypeOf<Common | NotFound>()
-    expectTypeOf<ErrorOf<typeof PaymentMethods.detach>>().toEqualTypeOf<Common | NotFound>()
-    expectTypeOf<ErrorOf<typeof CustomerPortal.createSession>>().toEqualTypeOf<
-      Common | NotFound | IdempotencyConflict
-    >()
+  it("each error channel lists exactly the tags the description gives", () => {
+    expectTypeOf<Failing<{ [O in Operation as O["operation"]]: Equal<ErrorOf<Calls<O>>, ExpectedError<O>> }>>().toBeNever()
+    // The two examples the design names, spelled out.
+    expectTypeOf<Extract<ErrorOf<typeof Customers.create>, NotFound>>().toBeNever()
+    expectTypeOf<Extract<ErrorOf<typeof Customers.retrieve>, IdempotencyConflict>>().toBeNever()
   })
 
   it("every endpoint requires XtopayClient and nothing else", () => {
-    expectTypeOf<ContextOf<typeof Customers.create>>().toEqualTypeOf<XtopayClient>()
-    expectTypeOf<ContextOf<typeof Customers.retrieve>>().toEqualTypeOf<XtopayClient>()
-    expectTypeOf<ContextOf<typeof Customers.update>>().toEqualTypeOf<XtopayClient>()
-    expectTypeOf<ContextOf<typeof Customers.delete>>().toEqualTypeOf<XtopayClient>()
-    expectTypeOf<ContextOf<typeof Customers.listPage>>().toEqualTypeOf<XtopayClient>()
-    expectTypeOf<Stream.Stream.Context<ReturnType<typeof Customers.list>>>().toEqualTypeOf<XtopayClient>()
-    expectTypeOf<ContextOf<typeof SetupIntents.create>>().toEqualTypeOf<XtopayClient>()
-    expectTypeOf<ContextOf<typeof PaymentMethods.retrieve>>().toEqualTypeOf<XtopayClient>()
-    expectTypeOf<ContextOf<typeof PaymentMethods.listPage>>().toEqualTypeOf<XtopayClient>()
-    expectTypeOf<Stream.Stream.Context<ReturnType<typeof PaymentMethods.list>>>().toEqualTypeOf<XtopayClient>()
-    expectTypeOf<ContextOf<typeof PaymentMethods.detach>>().toEqualTypeOf<XtopayClient>()
-    expectTypeOf<ContextOf<typeof CustomerPortal.createSession>>().toEqualTypeOf<XtopayClient>()
+    expectTypeOf<Failing<{ [O in Operation as O["operation"]]: Equal<ContextOf<Calls<O>>, XtopayClient> }>>().toBeNever()
   })
 
-  it("each endpoint succeeds with its object; the lists are Streams", () => {
-    expectTypeOf<SuccessOf<typeof Customers.create>>().toEqualTypeOf<Customer>()
-    expectTypeOf<SuccessOf<typeof Customers.retrieve>>().toEqualTypeOf<CustomerDetails>()
-    expectTypeOf<SuccessOf<typeof Customers.update>>().toEqualTypeOf<Customer>()
-    expectTypeOf<SuccessOf<typeof Customers.delete>>().toEqualTypeOf<DeletedCustomer>()
-    expectTypeOf<SuccessOf<typeof Customers.listPage>>().toEqualTypeOf<Page<Customer>>()
-    expectTypeOf(Customers.list).returns.toEqualTypeOf<Stream.Stream<Customer, Common, XtopayClient>>()
-    expectTypeOf<SuccessOf<typeof SetupIntents.create>>().toEqualTypeOf<SetupIntent>()
-    expectTypeOf<SuccessOf<typeof PaymentMethods.retrieve>>().toEqualTypeOf<PaymentMethod>()
-    expectTypeOf<SuccessOf<typeof PaymentMethods.listPage>>().toEqualTypeOf<Page<PaymentMethod>>()
-    expectTypeOf(PaymentMethods.list).returns.toEqualTypeOf<
-      Stream.Stream<PaymentMethod, Common | NotFound, XtopayClient>
-    >()
-    expectTypeOf<SuccessOf<typeof PaymentMethods.detach>>().toEqualTypeOf<PaymentMethod>()
-    expectTypeOf<SuccessOf<typeof CustomerPortal.createSession>>().toEqualTypeOf<PortalSession>()
+  it("each endpoint succeeds with its response's shape; a list's page with a Page, its walk with a Stream of items", () => {
+    expectTypeOf<
+      Failing<{
+        [O in Operation as O["operation"]]: Calls<O> extends infer F ? F extends unknown ? Equal<SuccessOf<F>, ExpectedSuccess<O, F>> : never : never
+      }>
+    >().toBeNever()
+  })
+
+  it("the calls with an Idempotency-Key take RequestOptions, the others ReadOptions", () => {
+    expectTypeOf<
+      Failing<{
+        [O in Operation as O["operation"]]: Equal<
+          LastParameter<Calls<O>>,
+          O["idempotencyKey"] extends true ? RequestOptions : ReadOptions
+        >
+      }>
+    >().toBeNever()
   })
 
   it("no platform error (RequestError, ResponseError, ParseError, HttpBodyError) leaks into any endpoint", () => {
-    expectTypeOf<Extract<ErrorOf<typeof Customers.create>, PlatformError>>().toBeNever()
-    expectTypeOf<Extract<ErrorOf<typeof Customers.retrieve>, PlatformError>>().toBeNever()
-    expectTypeOf<Extract<ErrorOf<typeof Customers.update>, PlatformError>>().toBeNever()
-    expectTypeOf<Extract<ErrorOf<typeof Customers.delete>, PlatformError>>().toBeNever()
-    expectTypeOf<Extract<ErrorOf<typeof Customers.listPage>, PlatformError>>().toBeNever()
-    expectTypeOf<Extract<Stream.Stream.Error<ReturnType<typeof Customers.list>>, PlatformError>>().toBeNever()
-    expectTypeOf<Extract<ErrorOf<typeof SetupIntents.create>, PlatformError>>().toBeNever()
-    expectTypeOf<Extract<ErrorOf<typeof PaymentMethods.retrieve>, PlatformError>>().toBeNever()
-    expectTypeOf<Extract<ErrorOf<typeof PaymentMethods.listPage>, PlatformError>>().toBeNever()
-    expectTypeOf<Extract<Stream.Stream.Error<ReturnType<typeof PaymentMethods.list>>, PlatformError>>().toBeNever()
-    expectTypeOf<Extract<ErrorOf<typeof PaymentMethods.detach>, PlatformError>>().toBeNever()
-    expectTypeOf<Extract<ErrorOf<typeof CustomerPortal.createSession>, PlatformError>>().toBeNever()
+    expectTypeOf<Extract<ErrorOf<Calls<Operation>>, PlatformError>>().toBeNever()
   })
 
   it("XtopayLive provides XtopayClient, fails only with ConfigError, and needs nothing", () => {
