@@ -4,7 +4,7 @@
  * arguments; the edition wraps this in its own services (clock, fibers, scope).
  */
 import { defaultCode, errorAnswer, rateLimitedAnswer, withHeaders } from "./answers.js"
-import { checkCredentials, isAuthFailure, parseBasic } from "./auth.js"
+import { checkCredentials, isAuthFailure } from "./auth.js"
 import type { Decode } from "./decode.js"
 import { type DueDelivery, dueDeliveries } from "./deliveries.js"
 import { type Fault, type FaultPlan, FaultQueue } from "./faults.js"
@@ -163,11 +163,6 @@ export const makeFake = (options: FakeOptions): Fake => {
     }
     return checked
   }
-  const clientIdOf = (header: string | undefined): string | undefined => {
-    const checked = check(header)
-    return isAuthFailure(checked) ? parseBasic(header)?.clientId : checked.clientId
-  }
-
   /** The account of valid test credentials, or the answer refusing them. */
   const authenticate = (header: string | undefined): Account | WireAnswer => {
     const checked = check(header)
@@ -180,10 +175,11 @@ export const makeFake = (options: FakeOptions): Fake => {
     return account
   }
 
-  /** The answer to a request before any delivery fault: now, or (under a `Delay`) later. */
+  /** The answer to an authenticated request before any delivery fault: now, or (under a `Delay`) later. */
   const answerTo = (
     request: WireRequest,
     method: string,
+    account: Account,
     routed: Routed | undefined,
     fault: Fault | undefined,
     now: number
@@ -194,8 +190,6 @@ export const makeFake = (options: FakeOptions): Fake => {
     }
     if (fault?._tag === "RateLimit") return rateLimitedAnswer(fault.retryAfterSeconds)
 
-    const account = authenticate(request.headers["authorization"])
-    if ("_tag" in account) return account
     const wait = limiter.check(account.id, now)
     if (wait !== undefined) return rateLimitedAnswer(wait)
     if (routed === undefined) {
@@ -251,10 +245,16 @@ export const makeFake = (options: FakeOptions): Fake => {
     const method = request.method.toUpperCase()
     const routed = route(method, request.path)
     const template = routed?.op.route
-    const clientId = clientIdOf(request.headers["authorization"])
-    log.add(request, `${method} ${template ?? request.path}`, clientId)
-    const fault = faults.take(method, template, request.path, clientId)
-    const answer = answerTo(request, method, routed, fault, now)
+    const routeName = `${method} ${template ?? request.path}`
+    // Authenticated first: a refused request meets no account's faults and lands in no account's log.
+    const account = authenticate(request.headers["authorization"])
+    if ("_tag" in account) {
+      log.add({ ...request, body: "" }, routeName, undefined)
+      return { _tag: "Now", outcome: deliver(account, undefined, requestId) }
+    }
+    log.add(request, routeName, account.id)
+    const fault = faults.take(method, template, request.path, account.id)
+    const answer = answerTo(request, method, account, routed, fault, now)
     if ("_tag" in answer) return { _tag: "Now", outcome: deliver(answer, fault, requestId) }
     return { _tag: "After", millis: answer.millis, complete: (at) => deliver(answer.run(at), fault, requestId) }
   }

@@ -66,6 +66,34 @@ describe("in-memory Xtopay: authentication", () => {
     }))
 })
 
+describe("in-memory Xtopay: faults and the request log belong to authenticated requests", () => {
+  it.scoped("a wrong secret for a real client id meets none of its faults and lands in none of its logs", () =>
+    Effect.gen(function*() {
+      const backend = yield* makeBackend()
+      const shop = backend.control.account("cid_test_shop")
+      const good = basic("cid_test_shop", "csk_test_one")
+      assert.strictEqual((yield* raw(backend, "GET", "/customers", { authorization: good })).status, 200)
+      yield* shop.clearRequests
+      yield* shop.injectFaults({ times: 1, route: "GET /customers", fault: { _tag: "Status", status: 503 } })
+
+      const intruder = yield* raw(backend, "POST", "/customers", {
+        authorization: basic("cid_test_shop", "csk_test_guess"),
+        body: JSON.stringify({ email: "secret@example.com" })
+      })
+      assert.strictEqual(intruder.status, 401)
+      const probe = yield* raw(backend, "GET", "/customers", { authorization: basic("cid_test_shop", "csk_test_guess") })
+      assert.strictEqual(probe.status, 401)
+      assert.deepStrictEqual(yield* shop.requests, [])
+      // Recorded under no account, without its body.
+      const unowned = yield* backend.control.requests
+      assert.deepStrictEqual(unowned.map((r) => [r.route, r.account, r.body]), [["POST /customers", undefined, ""], ["GET /customers", undefined, ""]])
+
+      // The account's own request still meets its fault.
+      assert.strictEqual((yield* raw(backend, "GET", "/customers", { authorization: good })).status, 503)
+      assert.strictEqual((yield* shop.requests).length, 1)
+    }))
+})
+
 describe("in-memory Xtopay: each account sees only its own objects", () => {
   it.scoped("another account's customer is NotFound, and absent from its lists", () =>
     Effect.gen(function*() {
