@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every scenario, each against its baseline, in one run; writes
- * bench/results.json and the figures in docs/performance.md.
+ * bench/results.json, the browser bundle's size (bench/bundle-size.json) and the figures in docs/performance.md.
  *
  *   npm run bench                        builds dist, then the full run (about 7 minutes on 2 cores)
  *   npm run bench -- --quick             smaller sizes, nothing written
@@ -16,6 +16,7 @@ import * as os from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { parseArgs } from "node:util"
+import { recordBundleSize } from "./bundle.js"
 import { runInChild } from "./harness/child.js"
 import {
   consoleTable,
@@ -153,7 +154,8 @@ if (profileDir !== undefined) log(`CPU profiles: ${profileDir}`)
 if (!quick && only === undefined) {
   writeJson(root("bench/results.json"), run)
   writeDoc(repo("docs/performance.md"), markdownTables(run))
-  log("Wrote bench/results.json and docs/performance.md.")
+  await recordBundleSize()
+  log("Wrote bench/results.json, bench/bundle-size.json and docs/performance.md.")
 } else {
   log("(--quick or --only: nothing written.)")
 }

@@ -1,19 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as esbuild from "esbuild"
-import { readFile, writeFile } from "node:fs/promises"
-import { join } from "node:path"
-import { brotliCompressSync, gzipSync } from "node:zlib"
+import { bundleForBrowser, CUSTOMERS_CREATE_APP, usedInputs } from "../../bench/bundle.js"
 import { root } from "./packed.js"
-
-// A browser app that creates a customer against the real API, and nothing else.
-const ENTRY = `
-import { Effect } from "effect"
-import { Customers, XtopayLive } from "effect-xtopay"
-
-Effect.runPromise(
-  Customers.create({ email: "ama@example.com", name: "Ama Owusu" }).pipe(Effect.provide(XtopayLive))
-).then((customer) => console.log(customer.id))
-`
 
 const NODE_BUILTINS = [
   "assert", "buffer", "child_process", "cluster", "crypto", "dgram", "dns", "events", "fs", "fs/promises", "http",
@@ -33,37 +21,14 @@ Effect.runPromise(
 ).then((result) => console.log(result._tag))
 `
 
-const bundle = (contents = ENTRY) =>
-  esbuild.build({
-    stdin: { contents, loader: "ts", resolveDir: root, sourcefile: "browser-app.ts" },
-    absWorkingDir: root,
-    // Resolve the package by name to its source, as the published `dist/esm` is compiled from it.
-    alias: { "effect-xtopay": "./src/index.ts" },
-    bundle: true,
-    platform: "browser",
-    format: "esm",
-    target: "es2022",
-    minify: true,
-    write: false,
-    metafile: true,
-    logLevel: "silent"
-  })
-
-const version = async (name: string): Promise<string> =>
-  (JSON.parse(await readFile(join(root, "node_modules", name, "package.json"), "utf8")) as { readonly version: string })
-    .version
-
 describe("a browser bundle of Customers.create + XtopayLive", () => {
-  it("holds no in-memory Xtopay, no mock server and no Node built-in; its size is recorded", async () => {
-    const result = await bundle()
+  // Its size is recorded by `npm run bench` (bench/bundle-size.json): a test writes no tracked file.
+  it("holds no in-memory Xtopay, no mock server and no Node built-in", async () => {
+    const result = await bundleForBrowser(CUSTOMERS_CREATE_APP)
     const [output] = result.outputFiles
     assert.isDefined(output)
     const code = output!.text
-    // What made it into the output (esbuild also lists modules it read and then shook away).
-    const used = Object.values(result.metafile.outputs).flatMap((out) =>
-      Object.entries(out.inputs).filter(([, input]) => input.bytesInOutput > 0)
-    )
-    const inputs = used.map(([input]) => input)
+    const inputs = usedInputs(result).map(([input]) => input)
     assert.include(inputs, "src/Customers.ts")
 
     assert.deepStrictEqual(inputs.filter((input) => input.startsWith("src/testing/")), [])
@@ -80,26 +45,11 @@ describe("a browser bundle of Customers.create + XtopayLive", () => {
       `(?:from\\s*|import\\s*\\(\\s*|require\\s*\\(\\s*)["'](?:node:[\\w/]+|(?:${builtins}))["']`
     )
     assert.notMatch(code, nodeImport)
-
-    const sizes = {
-      program: "Customers.create + XtopayLive, bundled by esbuild for the browser (ESM, minified)",
-      esbuild: esbuild.version,
-      effect: await version("effect"),
-      "@effect/platform": await version("@effect/platform"),
-      minifiedBytes: output!.contents.byteLength,
-      // The rest is effect, @effect/platform and what they bring (Schema, the runtime, fetch).
-      ownMinifiedBytes: used.filter(([input]) => input.startsWith("src/")).reduce((n, [, input]) => n + input.bytesInOutput, 0),
-      gzipBytes: gzipSync(output!.contents, { level: 9 }).byteLength,
-      brotliBytes: brotliCompressSync(output!.contents).byteLength
-    }
-    await writeFile(join(root, "bench", "bundle-size.json"), `${JSON.stringify(sizes, null, 2)}\n`)
   })
 
   it("a browser bundle of Webhooks.constructEventWith holds no Node built-in either", async () => {
-    const result = await bundle(WEBHOOK_ENTRY)
-    const inputs = Object.values(result.metafile.outputs).flatMap((out) =>
-      Object.entries(out.inputs).filter(([, input]) => input.bytesInOutput > 0).map(([input]) => input)
-    )
+    const result = await bundleForBrowser(WEBHOOK_ENTRY)
+    const inputs = usedInputs(result).map(([input]) => input)
     assert.include(inputs, "src/Webhooks.ts")
     assert.deepStrictEqual(inputs.filter((input) => input.startsWith("node:") || input.includes("(disabled)")), [])
     assert.notMatch(result.outputFiles[0]!.text, /["']node:crypto["']|require\(\s*["']crypto["']/)
