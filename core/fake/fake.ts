@@ -45,6 +45,8 @@ export interface FakeOptions {
   readonly rateLimit?: Limit | undefined
   readonly faults?: ReadonlyArray<FaultPlan> | undefined
   readonly maxRecordedRequests?: number | undefined
+  /** Every request waits this long before it is answered (a distant API), besides any `Delay` fault. */
+  readonly latencyMillis?: number | undefined
   /** Checks bodies and queries against the edition's schemas. */
   readonly decode: Decode
   /** Checks seed data and idempotency keys against the edition's schemas. */
@@ -104,7 +106,7 @@ export interface Fake {
   readonly hosted: Hosted
   /** The deliveries due since the last call (events recorded or replayed, with each matching endpoint). */
   readonly takeDeliveries: () => ReadonlyArray<DueDelivery>
-  /** Is a `Delay` planned? Only then can an answer be held back. */
+  /** Is there latency, or a `Delay` planned? Only then can an answer be held back. */
   readonly mayDelay: () => boolean
   readonly state: State
   /** Numbers delivery attempts apart from objects and events. */
@@ -240,6 +242,11 @@ export const makeFake = (options: FakeOptions): Fake => {
     return fault?._tag === "Delay" ? { millis: fault.millis, run } : run(now)
   }
 
+  const latency = Math.max(0, options.latencyMillis ?? 0)
+  /** An outcome decided now, given after the latency (when there is one). */
+  const later = (outcome: WireOutcome): Received =>
+    latency > 0 ? { _tag: "After", millis: latency, complete: () => outcome } : { _tag: "Now", outcome }
+
   const receive = (request: WireRequest, now: number): Received => {
     const requestId = requestIds.next("req_")
     const method = request.method.toUpperCase()
@@ -250,13 +257,13 @@ export const makeFake = (options: FakeOptions): Fake => {
     const account = authenticate(request.headers["authorization"])
     if ("_tag" in account) {
       log.add({ ...request, body: "" }, routeName, undefined)
-      return { _tag: "Now", outcome: deliver(account, undefined, requestId) }
+      return later(deliver(account, undefined, requestId))
     }
     log.add(request, routeName, account.id)
     const fault = faults.take(method, template, request.path, account.id)
     const answer = answerTo(request, method, account, routed, fault, now)
-    if ("_tag" in answer) return { _tag: "Now", outcome: deliver(answer, fault, requestId) }
-    return { _tag: "After", millis: answer.millis, complete: (at) => deliver(answer.run(at), fault, requestId) }
+    if ("_tag" in answer) return later(deliver(answer, fault, requestId))
+    return { _tag: "After", millis: latency + answer.millis, complete: (at) => deliver(answer.run(at), fault, requestId) }
   }
 
   const customerById = (id: string): CustomerRecord | ControlFailure =>
@@ -343,7 +350,7 @@ export const makeFake = (options: FakeOptions): Fake => {
     control,
     hosted: makeHosted(state, decode, (id, account, details, now) => completeSetupIntent(id, details, account, now)),
     takeDeliveries: () => dueDeliveries(state),
-    mayDelay: () => faults.hasDelays(),
+    mayDelay: () => latency > 0 || faults.hasDelays(),
     state,
     attemptIds
   }

@@ -39,6 +39,11 @@ export interface BackendOptions {
   /** How many of the most recent requests `XtopayControl.requests` keeps. Default 10,000. */
   readonly maxRecordedRequests?: number
   /**
+   * Every request waits this long on the `Clock` before it is answered, like a distant API; injected
+   * faults still fire, and a `Delay` fault waits on top of it. Default none.
+   */
+  readonly latency?: Duration.DurationInput
+  /**
    * The waits before each retry of a failed webhook delivery. Default the reference's: 5 min,
    * 30 min, 2 h, 5 h, 10 h, 24 h (7 attempts in all).
    */
@@ -81,6 +86,7 @@ export const makeBackend = (options: BackendOptions = {}): Effect.Effect<Backend
       rateLimit: toLimit(options.rateLimit),
       faults: options.faults,
       maxRecordedRequests: options.maxRecordedRequests,
+      latencyMillis: options.latency === undefined ? undefined : Duration.toMillis(Duration.decode(options.latency)),
       decode,
       checks,
       randomToken

@@ -157,6 +157,8 @@ export const serve = (options: CliOptions): Effect.Effect<void> =>
       port: options.port,
       host: options.host,
       ...(options.rateLimit !== undefined ? { rateLimit: options.rateLimit } : {}),
+      // Latency of its own, not a fault plan: injected faults still fire under it.
+      ...(options.latencyMs !== undefined && options.latencyMs > 0 ? { latency: Duration.millis(options.latencyMs) } : {}),
       ...(options.webhookRetryDelays !== undefined
         ? { webhookRetryDelays: options.webhookRetryDelays.map((ms) => Duration.millis(ms)) }
         : {})
@@ -165,10 +167,6 @@ export const serve = (options: CliOptions): Effect.Effect<void> =>
       const [took] = yield* Effect.timed(server.control.seedCustomers(options.clientId, options.seedCustomers))
       const seconds = (Duration.toMillis(took) / 1000).toFixed(1)
       yield* say(`seeded ${options.seedCustomers} customers into ${options.clientId} in ${seconds} s`)
-    }
-    if (options.latencyMs !== undefined && options.latencyMs > 0) {
-      // The in-memory Xtopay's own Delay fault, on every request for as long as the server runs.
-      yield* server.control.injectFaults({ times: Number.MAX_SAFE_INTEGER, fault: { _tag: "Delay", millis: options.latencyMs } })
     }
     yield* Effect.sync(() => process.stdout.write(`${server.baseUrl}\n`))
     if (isWildcard(options.host)) {

@@ -147,6 +147,26 @@ describe("xtopay-mock as a process", () => {
       assert.strictEqual((yield* rawFetch(`${baseUrl}/customers`))._tag, "Failed")
     }), PROCESS_TEST_TIMEOUT)
 
+  it.scopedLive("--latency-ms: every answer waits, and injected faults still fire", () =>
+    Effect.gen(function*() {
+      const server = yield* node(["--port", "0", "--latency-ms", "300"])
+      const baseUrl = yield* server.firstLine
+      const headers = { authorization: authorization("cid_test_cli"), "content-type": "application/json" }
+      const origin = new URL(baseUrl).origin
+      const injected = answered(yield* rawFetch(`${origin}/_mock/faults`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ plans: [{ times: 1, route: "GET /customers", fault: { _tag: "Status", status: 503 } }] })
+      }))
+      assert.strictEqual(injected.status, 201)
+      const [faultedIn, faulted] = yield* Effect.timed(rawFetch(`${baseUrl}/customers`, { headers }))
+      assert.strictEqual(answered(faulted).status, 503)
+      assert.isAtLeast(Duration.toMillis(faultedIn), 290)
+      const [okIn, ok] = yield* Effect.timed(rawFetch(`${baseUrl}/customers`, { headers }))
+      assert.strictEqual(answered(ok).status, 200)
+      assert.isAtLeast(Duration.toMillis(okIn), 290)
+    }), PROCESS_TEST_TIMEOUT)
+
   it.scopedLive("stops on SIGINT (Ctrl-C) too", () =>
     Effect.gen(function*() {
       const server = yield* node(["--port", "0"])
