@@ -2,20 +2,15 @@ import { assert, describe, it } from "@effect/vitest"
 import { Cause, Duration, Effect, Stream } from "effect"
 import {
   ConnectionError,
-  CustomerPortal,
   Customers,
-  Events,
   Forbidden,
   IdempotencyConflict,
   InvalidRequest,
   NotFound,
-  PaymentMethods,
   RateLimited,
   ServerError,
-  SetupIntents,
   Unauthorized,
   UnexpectedResponse,
-  WebhookEndpoints,
   type XtopayClient,
   type XtopayError
 } from "../../src/index.js"
@@ -29,6 +24,7 @@ import {
   text,
   transportFailure
 } from "../support/scripted.js"
+import { clientCall, functionsOf, operations, someIds } from "../support/operations.js"
 import { referenceCustomer } from "./fixtures.js"
 
 const DOC = "https://docs.xtopay.co/errors"
@@ -154,25 +150,16 @@ describe("status → tagged error", () => {
       assert.isUndefined(error.code)
     }))
 
-  it.effect("each endpoint maps its own 404 to NotFound", () =>
+  it.effect("each endpoint that can answer 404 maps it to NotFound", () =>
     Effect.gen(function*() {
       const notFound = errorAnswer(404, { code: "customer_not_found", message: "No such customer", param: "customer_id" })
-      const calls: ReadonlyArray<Effect.Effect<unknown, XtopayError, XtopayClient>> = [
-        Customers.retrieve("cus_x"),
-        Customers.update("cus_x", { name: "A" }),
-        Customers.delete("cus_x"),
-        SetupIntents.create({ customer_id: "cus_x" }),
-        PaymentMethods.retrieve("pm_x"),
-        PaymentMethods.detach("pm_x"),
-        PaymentMethods.listPage({ customer_id: "cus_x" }),
-        Stream.runDrain(PaymentMethods.list({ customer_id: "cus_x" })),
-        CustomerPortal.createSession({ customer_id: "cus_x", return_url: "https://shop.example.com" })
-      ]
-      for (const call of calls) {
-        const error = yield* failureOf(call, notFound)
-        assert.strictEqual(error._tag, "NotFound")
-        assert.strictEqual(error.code, "customer_not_found")
-        assert.strictEqual(error.param, "customer_id")
+      for (const op of operations.filter((op) => op.notFound)) {
+        for (const fn of functionsOf(op)) {
+          const error = yield* failureOf(clientCall(op, someIds, fn), notFound)
+          assert.strictEqual(error._tag, "NotFound", fn)
+          assert.strictEqual(error.code, "customer_not_found")
+          assert.strictEqual(error.param, "customer_id")
+        }
       }
     }))
 })
@@ -191,11 +178,14 @@ describe("answers the client cannot use → UnexpectedResponse", () => {
       assert.strictEqual(error.requestId, "req_odd")
     }))
 
-  it.effect("404 to Customers.listPage and Customers.list is unexpected", () =>
+  it.effect("404 to a call that cannot answer it (Customers.listPage, Events.list, …) is unexpected", () =>
     Effect.gen(function*() {
       const notFound = errorAnswer(404, { code: "resource_not_found", message: "No route" })
-      assert.strictEqual((yield* failureOf(Customers.listPage(), notFound))._tag, "UnexpectedResponse")
-      assert.strictEqual((yield* failureOf(Stream.runDrain(Customers.list()), notFound))._tag, "UnexpectedResponse")
+      for (const op of operations.filter((op) => !op.notFound)) {
+        for (const fn of functionsOf(op)) {
+          assert.strictEqual((yield* failureOf(clientCall(op, someIds, fn), notFound))._tag, "UnexpectedResponse", fn)
+        }
+      }
     }))
 
   it.effect("409 and 422 idempotency_key_mismatch to a request without a key (GET, DELETE) are unexpected", () =>
@@ -203,16 +193,11 @@ describe("answers the client cannot use → UnexpectedResponse", () => {
       const inUse = errorAnswer(409, { code: "idempotency_key_in_use", message: "In use" })
       const mismatch = errorAnswer(422, { code: "idempotency_key_mismatch", message: "Mismatch" })
       for (const answer of [inUse, mismatch]) {
-        for (
-          const call of [
-            Customers.retrieve("cus_x"),
-            Customers.delete("cus_x"),
-            PaymentMethods.retrieve("pm_x"),
-            PaymentMethods.detach("pm_x")
-          ] as ReadonlyArray<Effect.Effect<unknown, XtopayError, XtopayClient>>
-        ) {
-          const error = yield* failureOf(call, answer)
-          assert.strictEqual(error._tag, "UnexpectedResponse")
+        for (const op of operations.filter((op) => !op.idempotencyKey)) {
+          for (const fn of functionsOf(op)) {
+            const error = yield* failureOf(clientCall(op, someIds, fn), answer)
+            assert.strictEqual(error._tag, "UnexpectedResponse", fn)
+          }
         }
       }
     }))
@@ -266,34 +251,7 @@ describe("answers the client cannot use → UnexpectedResponse", () => {
 })
 
 describe("every endpoint, whatever the answer, fails only with its own tagged errors", () => {
-  const calls: ReadonlyArray<readonly [string, Effect.Effect<unknown, XtopayError, XtopayClient>]> = [
-    ["Customers.create", Customers.create({ email: "ama@example.com" })],
-    ["Customers.retrieve", Customers.retrieve("cus_a1b2c3")],
-    ["Customers.update", Customers.update("cus_a1b2c3", { name: "Ama" })],
-    ["Customers.delete", Customers.delete("cus_a1b2c3")],
-    ["Customers.listPage", Customers.listPage()],
-    ["Customers.list", Stream.runDrain(Customers.list())],
-    ["SetupIntents.create", SetupIntents.create({ customer_id: "cus_a1b2c3" })],
-    ["PaymentMethods.retrieve", PaymentMethods.retrieve("pm_1")],
-    ["PaymentMethods.listPage", PaymentMethods.listPage({ customer_id: "cus_a1b2c3" })],
-    ["PaymentMethods.list", Stream.runDrain(PaymentMethods.list({ customer_id: "cus_a1b2c3" }))],
-    ["PaymentMethods.detach", PaymentMethods.detach("pm_1")],
-    [
-      "CustomerPortal.createSession",
-      CustomerPortal.createSession({ customer_id: "cus_a1b2c3", return_url: "https://shop.example.com" })
-    ],
-    ["WebhookEndpoints.create", WebhookEndpoints.create({ url: "https://shop.example/hooks" })],
-    ["WebhookEndpoints.retrieve", WebhookEndpoints.retrieve("we_1")],
-    ["WebhookEndpoints.update", WebhookEndpoints.update("we_1", { status: "disabled" })],
-    ["WebhookEndpoints.delete", WebhookEndpoints.delete("we_1")],
-    ["WebhookEndpoints.listPage", WebhookEndpoints.listPage()],
-    ["WebhookEndpoints.list", Stream.runDrain(WebhookEndpoints.list())],
-    ["Events.retrieve", Events.retrieve("evt_1")],
-    ["Events.listPage", Events.listPage()],
-    ["Events.list", Stream.runDrain(Events.list())],
-    ["Events.deliveryAttempts", Stream.runDrain(Events.deliveryAttempts("evt_1"))],
-    ["Events.replay", Events.replay("evt_1")]
-  ]
+  const calls = operations.flatMap((op) => functionsOf(op).map((fn) => [fn, clientCall(op, someIds, fn)] as const))
 
   for (const [name, call] of calls) {
     it.effect(`${name}: a transport failure → ConnectionError`, () =>

@@ -10,13 +10,14 @@ import * as Api from "#core/api.js"
 import SwaggerParser from "@apidevtools/swagger-parser"
 import { FetchHttpClient } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Layer, Schema, SchemaAST, Stream } from "effect"
+import { Effect, Layer, Schema, SchemaAST } from "effect"
 import { readFileSync } from "node:fs"
 import { renderOpenApi, specPath } from "../../scripts/openapi.js"
 import * as Xtopay from "../../src/index.js"
 import { type Endpoint, endpoints, pathParams } from "../../src/internal/endpoints.js"
 import { XtopayControl } from "../../src/testing/index.js"
 import { MockServer } from "../../src/testing/server.js"
+import { clientCall, makeWorld, operations, takesBody, wireRequest } from "../support/operations.js"
 import { type RawResult, rawFetch } from "./support.js"
 
 type Json = Record<string, any>
@@ -182,96 +183,6 @@ const conforms = (spec: Json, route: string, result: RawResult) => {
   assert.deepStrictEqual(mismatches(schema, JSON.parse(result.text)), [], `${route} ${result.status}: ${result.text}`)
 }
 
-const operations = Api.operations as ReadonlyArray<Api.Operation>
-
-// ---------------------------------------------------------------------------------------------
-// A call of every operation: the objects its path names, and parameters it accepts
-// ---------------------------------------------------------------------------------------------
-
-/** Objects the operations' paths and parameters name, made fresh for each call. */
-interface World {
-  readonly customer: string
-  readonly paymentMethod: string
-  readonly webhookEndpoint: string
-  readonly event: string
-}
-
-const makeWorld = Effect.gen(function*() {
-  const control = yield* XtopayControl
-  const customer = yield* Xtopay.Customers.create({ email: "ama@example.com", phone: "+233244000000" })
-  const intent = yield* Xtopay.SetupIntents.create({ customer_id: customer.id })
-  const paymentMethod = yield* control.completeSetupIntent(intent.id, { type: "card" })
-  // Port 9 (discard) refuses at once: deliveries fail fast and stay in the background.
-  const hook = yield* Xtopay.WebhookEndpoints.create({ url: "http://127.0.0.1:9/hooks" })
-  const events = yield* Xtopay.Events.listPage({ limit: 1 })
-  return { customer: customer.id, paymentMethod: paymentMethod.id, webhookEndpoint: hook.id, event: events.data[0]!.id } satisfies World
-})
-
-/** The shapes operations take as parameters: a new one does not compile until it has a value below. */
-type ParamsShape = Extract<(typeof Api.operations)[number], { readonly params: string }>["params"]
-
-/** Valid parameters for each shape, in the world's terms (wire JSON, as the body or the query). */
-const paramsFor: { readonly [S in ParamsShape]: (world: World) => Record<string, unknown> } = {
-  CustomerCreateParams: () => ({ email: "kofi@example.com", name: "Kofi" }),
-  CustomerUpdateParams: () => ({ name: "Ama O." }),
-  CustomerListParams: () => ({ limit: 1 }),
-  SetupIntentCreateParams: (world) => ({ customer_id: world.customer }),
-  PaymentMethodListParams: (world) => ({ customer_id: world.customer, limit: 1 }),
-  PortalSessionCreateParams: (world) => ({ customer_id: world.customer, return_url: "https://shop.example/account" }),
-  WebhookEndpointCreateParams: () => ({ url: "http://127.0.0.1:9/other-hooks" }),
-  WebhookEndpointUpdateParams: () => ({ description: "orders" }),
-  WebhookEndpointListParams: () => ({ limit: 1 }),
-  EventListParams: () => ({ limit: 1 }),
-  DeliveryAttemptListParams: () => ({ limit: 1 })
-}
-
-/** The object a route's path id names, by the route's first segment. */
-const idFor: Record<string, (world: World) => string> = {
-  customers: (world) => world.customer,
-  "payment-methods": (world) => world.paymentMethod,
-  "webhook-endpoints": (world) => world.webhookEndpoint,
-  events: (world) => world.event
-}
-
-/** A call of `op` in `world`: its path ids and its parameters. */
-const callOf = (op: Api.Operation, world: World) => {
-  const segment = op.route.split("/")[1]!
-  const ids = pathParams(op.route).map(() => {
-    const id = idFor[segment]
-    assert.isDefined(id, `no object for the path ids of ${Api.routeKey(op)}: add its family to idFor`)
-    return id!(world)
-  })
-  const params = op.params === undefined ? undefined : paramsFor[op.params as ParamsShape](world)
-  return { ids, params }
-}
-
-const inBody = (op: Api.Operation) => op.method === "POST" || op.method === "PATCH"
-
-/** The wire request of a call: path with its ids, query, JSON body. */
-const wireRequest = (op: Api.Operation, world: World, change: Record<string, unknown> = {}) => {
-  const { ids, params: given } = callOf(op, world)
-  const params = given === undefined ? undefined : { ...given, ...change }
-  let i = 0
-  const path = op.route.replace(/:\w+/g, () => encodeURIComponent(ids[i++]!))
-  const query = params !== undefined && !inBody(op)
-    ? `?${new URLSearchParams(Object.entries(params).map(([key, value]) => [key, String(value)]))}`
-    : ""
-  return { path: `${path}${query}`, body: params !== undefined && inBody(op) ? JSON.stringify(params) : undefined }
-}
-
-/** The public function of `op` (`Customers.delete` is exported as `delete`), called with the world's ids and parameters. */
-const clientCall = (op: Api.Operation, world: World): Effect.Effect<unknown, unknown, Xtopay.XtopayClient> => {
-  const [module, name] = op.fn.split(".") as [string, string]
-  const fn = (Xtopay as unknown as Record<string, Record<string, (...args: ReadonlyArray<unknown>) => unknown>>)[module]?.[name]
-  assert.isFunction(fn, `${op.fn} is not exported`)
-  const { ids, params } = callOf(op, world)
-  const result = fn!(...ids, ...(params === undefined ? [] : [params]))
-  // A call whose pages are walked for you (`Events.deliveryAttempts`) is a Stream.
-  return Effect.isEffect(result)
-    ? (result as Effect.Effect<unknown, unknown, Xtopay.XtopayClient>)
-    : Stream.runCollect(result as Stream.Stream<unknown, unknown, Xtopay.XtopayClient>)
-}
-
 describe("docs/openapi.yaml", () => {
   it("is what `npm run openapi` writes from the description and the schemas", () => {
     assert.strictEqual(readFileSync(specPath, "utf8"), renderOpenApi(), "run `npm run openapi` in editions/effect3")
@@ -386,7 +297,7 @@ describe("docs/openapi.yaml", () => {
         }
         if (op.params !== undefined) {
           // A body that is not JSON, or a page size out of range: refused before anything is done.
-          const invalid = inBody(op) ? { ...request, body: "{" } : wireRequest(op, world, { limit: 500 })
+          const invalid = takesBody(op) ? { ...request, body: "{" } : wireRequest(op, world, { limit: 500 })
           const refused = yield* send(op, invalid)
           assert.strictEqual(statusOf(refused), 400, route)
           conforms(spec, route, refused)
