@@ -113,19 +113,42 @@ export const PageLimit = ruled(Schema.Number, Rules.pageLimit, "PageLimit")
  */
 export const IdempotencyKey = ruled(Schema.String, Rules.idempotencyKey, "IdempotencyKey")
 
+/** `record` without a `__proto__` key; the record itself when it has none. */
+const withoutProtoKey = <A>(record: { readonly [key: string]: A }): { readonly [key: string]: A } => {
+  if (!Object.hasOwn(record, "__proto__")) return record
+  const out: { [key: string]: A } = {}
+  for (const key of Object.keys(record)) if (key !== "__proto__") out[key] = record[key]!
+  return out
+}
+
+/**
+ * No `__proto__` key either way: the Effect 3 edition's records drop it (assigned, it would set the
+ * prototype), so both editions send and keep the same metadata, and no merge of it downstream can
+ * touch a prototype.
+ */
+const dropProtoKey = <A>() =>
+  SchemaTransformation.transform<{ readonly [key: string]: A }, { readonly [key: string]: A }>({
+    decode: withoutProtoKey,
+    encode: withoutProtoKey
+  })
+
 /**
  * `metadata`: string keys to string values.
  *
  * @since 1.0.0
  */
-export const Metadata = Schema.Record(Schema.String, Schema.String)
+export const Metadata = Schema.Record(Schema.String, Schema.String).pipe(
+  Schema.decodeTo(Schema.Record(Schema.String, Schema.String), dropProtoKey<string>())
+)
 
 /**
  * `metadata` on an update: a `null` value removes that key.
  *
  * @since 1.0.0
  */
-export const MetadataPatch = Schema.Record(Schema.String, Schema.NullOr(Schema.String))
+export const MetadataPatch = Schema.Record(Schema.String, Schema.NullOr(Schema.String)).pipe(
+  Schema.decodeTo(Schema.Record(Schema.String, Schema.NullOr(Schema.String)), dropProtoKey<string | null>())
+)
 
 /** A field Xtopay may leave out, or send as `null`: `null` when it is missing. */
 const nullByDefault = <S extends Schema.Top>(schema: S) =>
@@ -226,7 +249,7 @@ const customerFields = {
   name: nullByDefault(Schema.String),
   phone: nullByDefault(Schema.String),
   currency: Schema.String.pipe(Schema.withDecodingDefault(Effect.succeed("GHS"))),
-  metadata: Metadata.pipe(Schema.withDecodingDefault(Effect.succeed(({})))),
+  metadata: Metadata.pipe(Schema.withDecodingDefault(Effect.succeed({}))),
   created_at: Timestamp
 }
 

@@ -24,6 +24,7 @@ import {
   utc,
   webhookEndpoint
 } from "./fixtures.js"
+import { refusals } from "./support/cases.js"
 import { firstIssue } from "./support/issues.js"
 
 type Codec = Schema.Codec<any, any>
@@ -183,22 +184,8 @@ describe("reading timestamps, as the Effect 3 edition reads them", () => {
   })
 })
 
-/** Each scalar schema, the core rule it wraps, and input the Effect 3 validation tests refuse. */
-const refusals: ReadonlyArray<readonly [string, Schema.Codec<any, any>, Rules.Check<any>, ReadonlyArray<unknown>, ReadonlyArray<unknown>]> = [
-  ["Email", S.Email, Rules.email, ["not-an-email", "ama@", "@example.com", "ama @example.com", "ama@example", ""], ["ama@example.com"]],
-  ["E164Phone", S.E164Phone, Rules.e164Phone, ["0244000000", "233244000000", "+0233244000", "+233 244 000000", "+23324400000000000", "+233-24"], ["+233244000000"]],
-  ["CurrencyCode", S.CurrencyCode, Rules.currencyCode, ["ghs", "GH", "GHSS", "G1S", "", "Ghs"], ["GHS", "USD"]],
-  ["ObjectId", S.ObjectId, Rules.objectId, ["", "a/b", "cus_1?x=1", "cus_1#frag", "cus 1", "cus\t1", "cus_1\n", ".", ".."], ["cus_a1b2c3"]],
-  ["HttpUrl", S.HttpUrl, Rules.httpUrl, ["/account", "account", "ftp://example.com/back", "javascript:alert(1)", "mailto:a@b.co", ""], ["https://shop.example.com/back", "http://shop.example"]],
-  ["WebhookUrl", S.WebhookUrl, Rules.webhookUrl, ["http://shop.example/hooks", "ftp://localhost/x", "/hooks", ""], ["https://shop.example/hooks", "http://localhost:3000/hooks", "http://127.0.0.1/h", "http://[::1]/h"]],
-  ["PageLimit", S.PageLimit, Rules.pageLimit, [0, 101, 1.5, -1, Number.NaN], [1, 100]],
-  ["IdempotencyKey", S.IdempotencyKey, Rules.idempotencyKey, ["k".repeat(256), "key\u0000", "key\nnext", "key\u007f", "ключ", "", " leading", "trailing "], ["order-1", "k".repeat(255)]],
-  ["EventId", S.EventId, (s: string) => Rules.objectId(s) ?? Rules.prefixedId("evt_")(s), ["evt_", "we_1", "evt_1/2", ""], ["evt_1"]],
-  ["WebhookEndpointId", S.WebhookEndpointId, (s: string) => Rules.objectId(s) ?? Rules.prefixedId("we_")(s), ["we_", "evt_1", "we 1"], ["we_1"]]
-]
-
 describe("scalars refuse what core's rules refuse, with core's words", () => {
-  for (const [name, schema, rule, bad, good] of refusals) {
+  for (const { bad, good, name, rule, schema } of refusals) {
     it(name, () => {
       for (const value of bad) {
         const words = rule(value)
@@ -236,6 +223,17 @@ describe("scalars refuse what core's rules refuse, with core's words", () => {
     assert.deepStrictEqual(firstIssue(S.CustomerUpdateParams, { metadata: { n: true } })?.path[0], "metadata")
     // What is left out stays out: an update sends only the fields it names.
     assert.deepStrictEqual(decode(S.CustomerUpdateParams, { name: null }), { name: null })
+  })
+
+  it("a __proto__ metadata key is dropped, as the Effect 3 edition drops it, and never becomes a prototype", () => {
+    const wire = JSON.parse('{"id":"cus_1","email":"a@b.co","metadata":{"__proto__":{"polluted":"yes"},"a":"b"},"created_at":"2026-05-24T10:00:00Z"}')
+    assert.deepStrictEqual(firstIssue(S.Customer, wire)?.path, ["metadata", "__proto__"])
+    const customer = decode(S.Customer, JSON.parse('{"id":"cus_1","email":"a@b.co","metadata":{"__proto__":"x","a":"b"},"created_at":"2026-05-24T10:00:00Z"}'))
+    assert.deepStrictEqual(Object.keys(customer.metadata), ["a"])
+    assert.strictEqual(Object.getPrototypeOf(customer.metadata), Object.prototype)
+    const patch = decode(S.CustomerUpdateParams, JSON.parse('{"metadata":{"__proto__":null,"a":null}}'))
+    assert.deepStrictEqual(Object.keys(patch.metadata!), ["a"])
+    assert.deepStrictEqual(Object.keys(Schema.encodeSync(S.Metadata)(JSON.parse('{"__proto__":"x","a":"b"}'))), ["a"])
   })
 
   it("a webhook endpoint's status on update is one of the two the API takes", () => {
