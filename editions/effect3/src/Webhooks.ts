@@ -12,6 +12,7 @@ import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import { quote, truncate } from "#core/text.js"
 import { Cause, Clock, Duration, Effect, Either, ParseResult, Redacted, Schema, Stream } from "effect"
 import {
+  type KnownEventType,
   CustomerCreatedEvent,
   CustomerDeletedEvent,
   CustomerUpdatedEvent,
@@ -405,11 +406,25 @@ const parseEvent = (body: Uint8Array): Either.Either<XtopayEvent, WebhookVerific
 const wholeSeconds = (duration: Duration.Duration) =>
   Duration.isFinite(duration) ? Math.floor(Duration.toMillis(duration) / 1000) : Number.POSITIVE_INFINITY
 
+/**
+ * Why these secrets cannot verify anything, or `undefined`. An empty or whitespace-only secret is
+ * a key anyone can sign with (an unset `XTOPAY_CLIENT_SECRET` read as `""`, say), so it is never
+ * used to verify. The message never holds a secret.
+ */
+const blankSecretProblem = (secrets: ReadonlyArray<Redacted.Redacted<string>>): string | undefined =>
+  secrets.some((secret) => Redacted.value(secret).trim() === "")
+    ? "a webhook secret is empty or only whitespace (is XTOPAY_CLIENT_SECRET set?). Anyone can sign with such a " +
+      "key, so it verifies nothing: give the client secret of the credential that created the webhook endpoint"
+    : undefined
+
 const verify = Effect.fnUntraced(function*(
   body: string | Uint8Array,
   headers: WebhookHeaders,
   options: VerifyOptions
 ) {
+  const blank = blankSecretProblem(options.secrets)
+  // A configuration error, not a bad delivery: a defect, so that a handler answers 500 and Xtopay retries.
+  if (blank !== undefined) return yield* Effect.dieMessage(`Webhooks: ${blank}`)
   const timestamp = yield* readHeader(headers, TIMESTAMP_HEADER)
   const signatureHeader = yield* readHeader(headers, SIGNATURE_HEADER)
   if (!TIMESTAMP_PATTERN.test(timestamp)) {
@@ -469,7 +484,8 @@ const verify = Effect.fnUntraced(function*(
 /**
  * Verifies a delivery with the client secret of the `XtopayClient` in context, and decodes its
  * event. `body` is the raw body exactly as received (a string or its bytes), before any JSON
- * parsing. The timestamp may be 300 seconds from now in either direction.
+ * parsing. The timestamp may be 300 seconds from now in either direction. Dies when the client
+ * secret is empty or only whitespace (a key anyone can sign with).
  *
  * @since 0.1.0
  */
@@ -485,7 +501,8 @@ export const constructEvent: (
 
 /**
  * Verifies a delivery with the secrets given (old and new during a rotation) and the tolerance
- * given, and decodes its event. Needs nothing in context.
+ * given, and decodes its event. Needs nothing in context. Dies when a secret is empty or only
+ * whitespace (a key anyone can sign with).
  *
  * @since 0.1.0
  */
@@ -598,18 +615,71 @@ const handlerFailed = () =>
     { status: 500 }
   )
 
+const secretUnusable = (problem: string) =>
+  HttpServerResponse.unsafeJson(
+    { _tag: "InvalidWebhookSecret", message: `This receiver's ${problem}. Xtopay will deliver the event again` },
+    { status: 500 }
+  )
+
 /**
- * An `HttpApp` for `HttpRouter.post(path, Webhooks.handler(f))`: reads the raw body once (over
- * 1 MiB: 413), verifies it with the client secret of the `XtopayClient` in context, decodes the
- * event and runs `f(event)`. Answers 200 when `f` succeeds; 400 with a JSON body
- * (`_tag`, `reason`, `message`) when verification or decoding fails; 500 when `f` fails or dies,
- * which is logged once at Warning (with the event's id and type, never the secret or the
- * signature) and makes Xtopay deliver the event again.
+ * What `handler` and `router` take besides the code that handles an event.
  *
  * @since 0.1.0
  */
-export const handler = <E, R>(
-  f: (event: XtopayEvent) => Effect.Effect<unknown, E, R>
+export interface HandlerOptions {
+  /**
+   * The secrets a delivery may be signed with (during a rotation, the old and the new client
+   * secret). Default: the client secret of the `XtopayClient` in context, which is then required.
+   * An empty list, or a secret that is empty or only whitespace, is refused when the handler is
+   * made.
+   */
+  readonly secrets?: ReadonlyArray<Redacted.Redacted<string>> | undefined
+  /** As in `VerifyOptions`: default 300 seconds. */
+  readonly tolerance?: Duration.DurationInput | undefined
+}
+
+/**
+ * `XtopayClient` when the options take the secret from it (no `secrets` given), nothing otherwise.
+ *
+ * @since 0.1.0
+ */
+export type SecretSource<O> = O extends { readonly secrets: ReadonlyArray<Redacted.Redacted<string>> } ? never
+  : XtopayClient
+
+/** Refuses unusable secrets when a handler or router is made: a mistake in code or configuration, found before any delivery. */
+const checkHandlerSecrets = (made: string, options: HandlerOptions | undefined): void => {
+  const secrets = options?.secrets
+  if (secrets === undefined) return
+  if (secrets.length === 0) {
+    throw new Cause.IllegalArgumentException(
+      `${made}: secrets is an empty list, so no delivery could ever pass; give at least one secret, or leave ` +
+        "secrets out to verify with the client secret of the XtopayClient in context"
+    )
+  }
+  const blank = blankSecretProblem(secrets)
+  if (blank !== undefined) throw new Cause.IllegalArgumentException(`${made}: ${blank}`)
+}
+
+/** The secrets to verify with: the options', or the client's (checked here, since its layer took it as given). */
+const secretsFor = (
+  options: HandlerOptions | undefined
+): Effect.Effect<Either.Either<ReadonlyArray<Redacted.Redacted<string>>, string>, never, XtopayClient> => {
+  const given = options?.secrets
+  if (given !== undefined) return Effect.succeed(Either.right(given))
+  return Effect.map(XtopayClient, (client) => {
+    const blank = blankSecretProblem([client.clientSecret])
+    return blank === undefined ? Either.right([client.clientSecret]) : Either.left(`${blank} (the XtopayClient's clientSecret)`)
+  })
+}
+
+/**
+ * The shared delivery path of `handler` and `router`: read the raw body, verify and decode, run
+ * `run`, answer. `made` names the function in logs.
+ */
+const serveDeliveries = <E, R>(
+  made: string,
+  options: HandlerOptions | undefined,
+  run: (event: XtopayEvent) => Effect.Effect<unknown, E, R>
 ): Effect.Effect<
   HttpServerResponse.HttpServerResponse,
   never,
@@ -617,19 +687,26 @@ export const handler = <E, R>(
 > =>
   Effect.gen(function*() {
     const request = yield* HttpServerRequest.HttpServerRequest
+    const secrets = yield* secretsFor(options)
+    if (Either.isLeft(secrets)) {
+      yield* Effect.logError(`${made}: refusing every delivery: the ${secrets.left}`)
+      return secretUnusable(secrets.left)
+    }
     const body = yield* readRawBody(request)
     if (body._tag === "TooLarge") return tooLarge(body.drained)
     if (body._tag === "Unreadable") return unreadable()
-    const verified = yield* Effect.either(constructEvent(body.bytes, request.headers))
+    const verified = yield* Effect.either(
+      constructEventWith(body.bytes, request.headers, { secrets: secrets.right, tolerance: options?.tolerance })
+    )
     if (Either.isLeft(verified)) return refused(verified.left)
     const event = verified.right
-    return yield* f(event).pipe(
+    return yield* run(event).pipe(
       Effect.as(HttpServerResponse.empty({ status: 200 })),
       Effect.catchAllCause((cause) =>
         Cause.isInterruptedOnly(cause)
           ? Effect.interrupt
           : Effect.logWarning(
-            "Webhooks.handler: the handler failed on an event; answered 500 so that Xtopay delivers it again",
+            `${made}: the handler failed on an event; answered 500 so that Xtopay delivers it again`,
             cause
           ).pipe(
             Effect.annotateLogs({ "xtopay.event_id": event.id, "xtopay.event_type": String(event.type) }),
@@ -638,3 +715,182 @@ export const handler = <E, R>(
       )
     )
   })
+
+/**
+ * An `HttpApp` for `HttpRouter.post(path, Webhooks.handler(f))`: reads the raw body once (over
+ * 1 MiB: 413), verifies it with the client secret of the `XtopayClient` in context (or with
+ * `options.secrets`), decodes the event and runs `f(event)`. Answers 200 when `f` succeeds; 400
+ * with a JSON body (`_tag`, `reason`, `message`) when verification or decoding fails; 500 when `f`
+ * fails or dies, which is logged once at Warning (with the event's id and type, never the secret or
+ * the signature) and makes Xtopay deliver the event again.
+ *
+ * Throws `IllegalArgumentException` when `options.secrets` is empty or holds a secret that is
+ * empty or only whitespace. Without `options.secrets`, such a client secret answers every delivery
+ * 500 (`InvalidWebhookSecret`), logged at Error.
+ *
+ * @since 0.1.0
+ */
+export const handler = <E, R, O extends HandlerOptions = {}>(
+  f: (event: XtopayEvent) => Effect.Effect<unknown, E, R>,
+  options?: O
+): Effect.Effect<
+  HttpServerResponse.HttpServerResponse,
+  never,
+  HttpServerRequest.HttpServerRequest | SecretSource<O> | R
+> => {
+  checkHandlerSecrets("Webhooks.handler", options)
+  // XtopayClient is only read when no secrets are given (secretsFor), which SecretSource says.
+  return serveDeliveries("Webhooks.handler", options, f) as Effect.Effect<
+    HttpServerResponse.HttpServerResponse,
+    never,
+    HttpServerRequest.HttpServerRequest | SecretSource<O> | R
+  >
+}
+
+// ---------------------------------------------------------------------------------------------
+// The event router
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The event of a known type, with its typed `data`: `EventOf<"customer.created">` is a
+ * `CustomerCreatedEvent`.
+ *
+ * @since 0.1.0
+ */
+export type EventOf<T extends KnownEventType> = Extract<XtopayEvent, { readonly type: T }>
+
+/**
+ * What `router` takes: at most one handler per known event type, each given its typed event.
+ *
+ * @since 0.1.0
+ */
+export type EventHandlers = {
+  readonly [T in KnownEventType]?: (event: EventOf<T>) => Effect.Effect<unknown, any, any>
+}
+
+/**
+ * The events no handler of `H` takes: known types without a handler, and every type this version
+ * does not know (`UnknownEvent`).
+ *
+ * @since 0.1.0
+ */
+export type Unhandled<H> = Exclude<XtopayEvent, { readonly type: keyof H }>
+
+/**
+ * What `router` takes besides its handlers.
+ *
+ * @since 0.1.0
+ */
+export interface RouterOptions<H> extends HandlerOptions {
+  /**
+   * Runs first, on every verified event: `true` handles it, `false` acknowledges it (200) without
+   * handling it, e.g. an event id already handled (deliveries come at least once). A failure answers
+   * 500, so Xtopay delivers the event again.
+   */
+  readonly before?: ((event: XtopayEvent) => Effect.Effect<boolean, any, any>) | undefined
+  /**
+   * Handles the events no handler takes; `known` says whether this version knows the type (a
+   * known type you gave no handler for) or not (`subscription.*`, `payment.*`, …: `data` is
+   * unknown JSON). Default: acknowledge them (200) and do nothing.
+   */
+  readonly orElse?:
+    | ((event: Unhandled<H>, info: { readonly known: boolean }) => Effect.Effect<unknown, any, any>)
+    | undefined
+  /**
+   * Runs after the handler (or `orElse`) succeeded and before the 200: where to record the event
+   * id as handled. A failure answers 500, so Xtopay delivers the event again.
+   */
+  readonly after?: ((event: XtopayEvent) => Effect.Effect<unknown, any, any>) | undefined
+}
+
+/** Keys of `H` that are not known event types, each typed `never`: a typo is a type error. */
+type NoOtherKeys<H> = { readonly [K in Exclude<keyof H, KnownEventType>]: never }
+
+type ContextOf<F> = F extends (...args: ReadonlyArray<any>) => Effect.Effect<any, any, infer R> ? R : never
+type Field<O, K extends PropertyKey> = K extends keyof O ? O[K] : never
+
+/**
+ * What a router needs in context: the request, its handlers' and hooks' requirements, and the
+ * `XtopayClient` unless `secrets` is given.
+ *
+ * @since 0.1.0
+ */
+export type RouterContext<H, O> =
+  | HttpServerRequest.HttpServerRequest
+  | ContextOf<H[keyof H]>
+  | ContextOf<Field<O, "before">>
+  | ContextOf<Field<O, "orElse">>
+  | ContextOf<Field<O, "after">>
+  | SecretSource<O>
+
+const isKnownType = (type: unknown): type is KnownEventType => typeof type === "string" && memberSchemas.has(type)
+
+/**
+ * An `HttpApp` that routes each event to the handler of its type, with the verification and the
+ * answers of `handler` (400 bad signature or payload, 413 too large, 200 success, 500 failure):
+ *
+ * ```ts
+ * HttpRouter.post("/webhooks/xtopay", Webhooks.router({
+ *   "customer.created": (event) => welcome(event.data.email),        // event.data: Customer
+ *   "customer.payment_method_removed": (event) => forget(event.data.id) // event.data: PaymentMethod
+ * }, {
+ *   before: (event) => notYetHandled(event.id),  // false: 200 without handling (a duplicate)
+ *   orElse: (event, { known }) => Effect.logDebug(`ignored ${String(event.type)} (known: ${known})`),
+ *   after: (event) => markHandled(event.id)
+ * }))
+ * ```
+ *
+ * A key that is not a known event type is a type error. `before`, the handler (or `orElse`) and
+ * `after` run in that order; the first failure answers 500, logged once at Warning. Throws
+ * `IllegalArgumentException` as `handler` does for unusable `secrets`.
+ *
+ * @since 0.1.0
+ */
+export function router<H extends EventHandlers>(
+  handlers: H & NoOtherKeys<H>
+): Effect.Effect<HttpServerResponse.HttpServerResponse, never, RouterContext<H, {}>>
+/**
+ * `router` with `before`, `orElse`, `after`, `secrets` or `tolerance`. (A second signature rather
+ * than a default for `O`: a default would stop the hooks' parameters from being typed.)
+ *
+ * @since 0.1.0
+ */
+export function router<H extends EventHandlers, O extends RouterOptions<H>>(
+  handlers: H & NoOtherKeys<H>,
+  options: O
+): Effect.Effect<HttpServerResponse.HttpServerResponse, never, RouterContext<H, O>>
+/**
+ * The implementation of both signatures.
+ *
+ * @since 0.1.0
+ */
+export function router<H extends EventHandlers, O extends RouterOptions<H>>(
+  handlers: H & NoOtherKeys<H>,
+  options?: O
+): Effect.Effect<HttpServerResponse.HttpServerResponse, never, RouterContext<H, O>> {
+  checkHandlerSecrets("Webhooks.router", options)
+  // Own properties only, so that a key such as "toString" never reaches Object.prototype.
+  const handlerOf = (event: XtopayEvent) =>
+    isKnownType(event.type) && Object.prototype.hasOwnProperty.call(handlers, event.type)
+      ? (handlers as EventHandlers)[event.type] as ((event: XtopayEvent) => Effect.Effect<unknown, unknown, unknown>) | undefined
+      : undefined
+  const route = (event: XtopayEvent): Effect.Effect<unknown, unknown, unknown> => {
+    const handle = handlerOf(event)
+    if (handle !== undefined) return handle(event)
+    if (options?.orElse !== undefined) return options.orElse(event as Unhandled<H>, { known: isKnownType(event.type) })
+    return Effect.void
+  }
+  const run = (event: XtopayEvent): Effect.Effect<unknown, unknown, unknown> =>
+    Effect.flatMap(options?.before === undefined ? Effect.succeed(true) : options.before(event), (handle) =>
+      !handle
+        ? Effect.void
+        : options?.after === undefined
+        ? route(event)
+        : Effect.zipRight(route(event), Effect.suspend(() => options.after!(event))))
+  // The handlers' and hooks' requirements are gathered by RouterContext from their types.
+  return serveDeliveries("Webhooks.router", options, run) as Effect.Effect<
+    HttpServerResponse.HttpServerResponse,
+    never,
+    RouterContext<H, O>
+  >
+}

@@ -4,11 +4,16 @@
  * refused.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, FastCheck as fc, Redacted, TestClock } from "effect"
+import { Cause, Effect, Exit, FastCheck as fc, Redacted, TestClock } from "effect"
 import { Webhooks } from "../../src/index.js"
 import { nodeSignature, NOW_MILLIS, NOW_SECONDS } from "./support.js"
 
-const secretArb = fc.string({ unit: "grapheme", maxLength: 80 })
+/** Any secret `sign` takes, blank ones too (the fake signs with whatever its credential holds). */
+const anySecretArb = fc.string({ unit: "grapheme", maxLength: 80 })
+/** Any secret a verifier accepts: not empty or only whitespace. */
+const secretArb = anySecretArb.filter((secret) => secret.trim() !== "")
+/** Secrets anyone could sign with, which a verifier refuses. */
+const blankSecretArb = fc.string({ unit: fc.constantFrom(" ", "\t", "\n", "\r", "\u00a0", "\u2003", "\ufeff"), maxLength: 12 })
 const bodyArb = fc.uint8Array({ maxLength: 4096 })
 /** Any timestamp within the default tolerance of now. */
 const offsetArb = fc.integer({ min: -300, max: 300 })
@@ -63,6 +68,24 @@ describe("Webhooks.sign and constructEventWith, for any body and secret", () => 
         if (result._tag === "Left") assert.strictEqual(result.left.reason, "InvalidPayload")
       }),
     { fastCheck: { numRuns: 200 } }
+  )
+
+  it.effect.prop(
+    "sign takes a blank secret as node:crypto does, but verifying with one dies (anyone can sign with it)",
+    [bodyArb, blankSecretArb, anySecretArb, offsetArb],
+    ([body, blank, other, offset]) =>
+      Effect.gen(function*() {
+        const headers = yield* signed(body, blank, offset)
+        assert.strictEqual(headers["x-xtopay-signature"], `sha256=${nodeSignature(blank, String(NOW_SECONDS + offset), body)}`)
+        for (const secrets of [[blank], [other, blank], [blank, other]]) {
+          const exit = yield* Effect.exit(
+            Webhooks.constructEventWith(body, headers, { secrets: secrets.map((secret) => Redacted.make(secret)) })
+          )
+          assert.isTrue(Exit.isFailure(exit) && Cause.isDie(exit.cause), "a blank secret verified")
+          if (Exit.isFailure(exit)) assert.include(Cause.pretty(exit.cause), "a webhook secret is empty or only whitespace")
+        }
+      }),
+    { fastCheck: { numRuns: 100 } }
   )
 
   it.effect.prop(

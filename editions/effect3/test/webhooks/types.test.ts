@@ -3,10 +3,13 @@
  * typed `data`; the default case is the unknown event, its `data` unknown.
  */
 import { describe, it } from "@effect/vitest"
-import type { Effect } from "effect"
+import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import { Context, Effect, Redacted } from "effect"
 import { expectTypeOf } from "vitest"
 import {
   type Customer,
+  type CustomerDeletedEvent,
   type PaymentMethod,
   type UnknownEvent,
   Webhooks,
@@ -45,5 +48,58 @@ describe("XtopayEvent and Webhooks types", () => {
     >()
     expectTypeOf(Webhooks.constructEventWith).returns.toEqualTypeOf<Effect.Effect<XtopayEvent, WebhookVerificationError>>()
     expectTypeOf<Webhooks.SignedHeaders>().toMatchTypeOf<Webhooks.WebhookHeaders>()
+  })
+
+  it("Webhooks.router: each handler gets its type's event, orElse the rest; a typo is an error; R gathers what they need", () => {
+    class Mailer extends Context.Tag("Mailer")<Mailer, { readonly send: (to: string) => Effect.Effect<void> }>() {}
+    class Store extends Context.Tag("Store")<Store, { readonly seen: (id: string) => Effect.Effect<boolean> }>() {}
+    const app = Webhooks.router({
+      "customer.created": (event) => {
+        expectTypeOf(event.data).toEqualTypeOf<Customer>()
+        return Effect.flatMap(Mailer, (mailer) => mailer.send(event.data.email))
+      },
+      "customer.payment_method_removed": (event) => {
+        expectTypeOf(event.data).toEqualTypeOf<PaymentMethod>()
+        return Effect.void
+      }
+    }, {
+      before: (event) => {
+        expectTypeOf(event).toEqualTypeOf<XtopayEvent>()
+        return Effect.flatMap(Store, (store) => store.seen(event.id))
+      },
+      orElse: (event, { known }) => {
+        expectTypeOf(known).toBeBoolean()
+        // The handled types are not among orElse's events.
+        expectTypeOf<Extract<typeof event, { readonly type: "customer.created" }>>().toBeNever()
+        expectTypeOf<Extract<typeof event, CustomerDeletedEvent>>().toEqualTypeOf<CustomerDeletedEvent>()
+        expectTypeOf<Extract<typeof event, UnknownEvent>>().toEqualTypeOf<UnknownEvent>()
+        return Effect.void
+      }
+    })
+    expectTypeOf(app).toEqualTypeOf<
+      Effect.Effect<
+        HttpServerResponse.HttpServerResponse,
+        never,
+        HttpServerRequest.HttpServerRequest | Mailer | Store | XtopayClient
+      >
+    >()
+    // With the secrets given, no XtopayClient is needed.
+    const withSecrets = Webhooks.router({ "customer.deleted": () => Effect.void }, { secrets: [Redacted.make("csk_test_x")] })
+    expectTypeOf(withSecrets).toEqualTypeOf<
+      Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpServerRequest.HttpServerRequest>
+    >()
+    expectTypeOf(Webhooks.router({})).toEqualTypeOf<
+      Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpServerRequest.HttpServerRequest | XtopayClient>
+    >()
+    const handler = Webhooks.handler(() => Effect.void, { secrets: [Redacted.make("csk_test_x")] })
+    expectTypeOf(handler).toEqualTypeOf<
+      Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpServerRequest.HttpServerRequest>
+    >()
+    const typo = () =>
+      Webhooks.router({
+        // @ts-expect-error "customer.craeted" is not an event type
+        "customer.craeted": () => Effect.void
+      })
+    expectTypeOf(typo).toBeFunction()
   })
 })
