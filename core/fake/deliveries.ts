@@ -3,7 +3,6 @@
  * waits before each retry, and what an attempt record holds. Sending, signing and waiting are
  * the edition's (on its clock, in its fibers).
  */
-import type { IdGenerator } from "./ids.js"
 import { isoTime, type WireDeliveryAttempt } from "./objects.js"
 import type { EventRecord, State, WebhookEndpointRecord } from "./state.js"
 
@@ -42,7 +41,8 @@ export const dueDeliveries = (state: State): ReadonlyArray<DueDelivery> =>
 
 /** Where the next attempt goes: the endpoint as it is now, or `undefined` when it was deleted or disabled (no more attempts). */
 export const attemptTarget = (state: State, endpoint: WebhookEndpointRecord): WebhookEndpointRecord | undefined => {
-  const current = state.webhookEndpoints.get(endpoint.id)
+  // A reset account's endpoints are gone too, even to a delivery that was under way.
+  const current = state.isCurrent(endpoint.account) ? endpoint.account.byId.webhookEndpoints.get(endpoint.id) : undefined
   return current !== undefined && current.endpoint.status === "active" ? current : undefined
 }
 
@@ -58,7 +58,6 @@ export const firstKilobyte = (body: string): string => {
  */
 export const recordAttempt = (
   state: State,
-  ids: IdGenerator,
   delivery: DueDelivery,
   attempt: number,
   retryDelaysMillis: ReadonlyArray<number>,
@@ -69,7 +68,7 @@ export const recordAttempt = (
   const succeeded = reply !== undefined && reply.status >= 200 && reply.status < 300
   const wait = succeeded ? undefined : retryDelaysMillis[attempt]
   const record: WireDeliveryAttempt = {
-    id: ids.next("da_"),
+    id: state.nextId(delivery.event.account, "da_", delivery.event.account.attemptIds),
     event_id: delivery.event.id,
     endpoint_id: delivery.endpoint.id,
     status: succeeded ? "succeeded" : "failed",

@@ -10,7 +10,7 @@ import { type DueDelivery, dueDeliveries } from "./deliveries.js"
 import { type Fault, type FaultPlan, FaultQueue } from "./faults.js"
 import { type Hosted, makeHosted } from "./hosted.js"
 import { IdempotencyStore } from "./idempotency.js"
-import { type IdGenerator, makeIdGenerator } from "./ids.js"
+import { makeIdGenerator } from "./ids.js"
 import type { RandomToken } from "./links.js"
 import type { WireCustomerDetails, WireDeliveryAttempt, WireEvent, WirePaymentMethod, WireSubscription } from "./objects.js"
 import { type Limit, RateLimiter } from "./rateLimiter.js"
@@ -109,8 +109,6 @@ export interface Fake {
   /** Is there latency, or a `Delay` planned? Only then can an answer be held back. */
   readonly mayDelay: () => boolean
   readonly state: State
-  /** Numbers delivery attempts apart from objects and events. */
-  readonly attemptIds: IdGenerator
 }
 
 const DEFAULT_ID_SEED = 1
@@ -143,8 +141,7 @@ const deliver = (answer: WireAnswer, fault: Fault | undefined, requestId: string
 export const makeFake = (options: FakeOptions): Fake => {
   const { checks, decode } = options
   const idSeed = options.idSeed ?? DEFAULT_ID_SEED
-  const state = new State(makeIdGenerator(idSeed), makeIdGenerator((idSeed ^ 0x2c1b3c6d) >>> 0), options.randomToken)
-  const attemptIds = makeIdGenerator((idSeed ^ 0x297a2d39) >>> 0)
+  const state = new State(idSeed, options.randomToken)
   // Request ids have their own stream, so object ids depend only on the objects made.
   const requestIds = makeIdGenerator((idSeed ^ 0x5bd1e995) >>> 0)
   const faults = new FaultQueue()
@@ -267,7 +264,7 @@ export const makeFake = (options: FakeOptions): Fake => {
   }
 
   const customerById = (id: string): CustomerRecord | ControlFailure =>
-    state.customers.get(id) ?? controlFailure(`No such customer: '${id}'`, "NotFound")
+    state.findAnywhere("customers", id) ?? controlFailure(`No such customer: '${id}'`, "NotFound")
 
   const seedCustomers = (accountId: string, count: number, now: number): number => {
     const account = state.account(accountId)
@@ -276,8 +273,10 @@ export const makeFake = (options: FakeOptions): Fake => {
   }
 
   const completeSetupIntent: FakeControl["completeSetupIntent"] = (setupIntentId, details, account, now) => {
-    const intent = state.setupIntents.get(setupIntentId)
-    if (intent === undefined || (account !== undefined && intent.account.id !== account)) {
+    const intent = account === undefined
+      ? state.findAnywhere("setupIntents", setupIntentId)
+      : state.accounts.get(account)?.byId.setupIntents.get(setupIntentId)
+    if (intent === undefined) {
       return controlFailure(`No such setup intent: '${setupIntentId}'`, "NotFound")
     }
     if (intent.completed) return controlFailure(`The setup intent ${setupIntentId} was already completed`, "Conflict")
@@ -285,7 +284,7 @@ export const makeFake = (options: FakeOptions): Fake => {
     const owner = state.findCustomer(intent.account, intent.intent.customer_id)
     if (owner === undefined) return controlFailure(`The customer of setup intent ${setupIntentId} was deleted`, "Conflict")
     intent.completed = true
-    const method = state.attachPaymentMethod(owner, paymentMethodFrom(owner, details, state.ids.next("pm_"), now), now).method
+    const method = state.attachPaymentMethod(owner, paymentMethodFrom(owner, details, state.nextId(owner.account, "pm_"), now), now).method
     state.recordEvent(intent.account, "customer.payment_method_added", method, now)
     return method
   }
@@ -324,7 +323,7 @@ export const makeFake = (options: FakeOptions): Fake => {
       return account === undefined ? [] : eventsOf([account], now)
     },
     deliveryAttempts: (eventId) => {
-      const attempts = state.events.get(eventId)?.attempts
+      const attempts = state.findAnywhere("events", eventId)?.attempts
       return attempts === undefined ? [] : Array.from({ length: attempts.size }, (_, i) => attempts.get(i)!.attempt)
     },
     requests: (account) => log.snapshot(account),
@@ -351,7 +350,6 @@ export const makeFake = (options: FakeOptions): Fake => {
     hosted: makeHosted(state, decode, (id, account, details, now) => completeSetupIntent(id, details, account, now)),
     takeDeliveries: () => dueDeliveries(state),
     mayDelay: () => latency > 0 || faults.hasDelays(),
-    state,
-    attemptIds
+    state
   }
 }

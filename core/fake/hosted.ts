@@ -58,8 +58,8 @@ export const makeHosted = (
 ): Hosted => ({
   useOrigin: (origin) => state.links.useOrigin(origin),
   setup: (token, now) => {
-    const id = state.links.setupIntentOf(token)
-    const record = id === undefined ? undefined : state.setupIntents.get(id)
+    const link = state.links.setupIntentOf(token)
+    const record = link === undefined ? undefined : link.account.byId.setupIntents.get(link.setupIntentId)
     if (record === undefined) return { _tag: "Unknown" }
     if (record.completed) return { _tag: "Gone", reason: "used" }
     if (now >= record.expiresAtMillis) return { _tag: "Gone", reason: "expired" }

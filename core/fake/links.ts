@@ -16,6 +16,12 @@ export interface PortalSessionRecord {
   readonly expiresAtMillis: number
 }
 
+/** What a setup link opens: one account's setup intent. */
+export interface SetupLink {
+  readonly account: Account
+  readonly setupIntentId: string
+}
+
 /** The paths the links take (the same below Xtopay's hosts and the mock server's origin). */
 export const SETUP_PATH = "/setup/"
 export const PORTAL_PATH = "/portal/"
@@ -30,8 +36,8 @@ export class HostedLinks {
   constructor(private readonly randomToken: RandomToken) {}
 
   private origins: { readonly setup: string; readonly portal: string } = XTOPAY_ORIGINS
-  /** Setup token → setup intent id. */
-  private readonly setupTokens = new Map<string, string>()
+  /** Setup token → the account and setup intent it opens. */
+  private readonly setupTokens = new Map<string, SetupLink>()
   private readonly portalSessions = new Map<string, PortalSessionRecord>()
 
   /** Links made from now on open pages below `origin` (e.g. `http://127.0.0.1:4010`). */
@@ -39,9 +45,9 @@ export class HostedLinks {
     this.origins = { setup: origin, portal: origin }
   }
 
-  setupUrl(setupIntentId: string): string {
+  setupUrl(account: Account, setupIntentId: string): string {
     const token = `tok_${this.randomToken(24)}`
-    this.setupTokens.set(token, setupIntentId)
+    this.setupTokens.set(token, { account, setupIntentId })
     return `${this.origins.setup}${SETUP_PATH}${token}`
   }
 
@@ -51,7 +57,7 @@ export class HostedLinks {
     return `${this.origins.portal}${PORTAL_PATH}${token}`
   }
 
-  setupIntentOf(token: string): string | undefined {
+  setupIntentOf(token: string): SetupLink | undefined {
     return this.setupTokens.get(token)
   }
 
@@ -59,8 +65,9 @@ export class HostedLinks {
     return this.portalSessions.get(token)
   }
 
-  /** Forgets the portal sessions of a removed account (its setup intents go with the intents). */
+  /** Forgets the links of a removed account. */
   forgetAccount(account: Account): void {
+    for (const [token, link] of this.setupTokens) if (link.account === account) this.setupTokens.delete(token)
     for (const [token, session] of this.portalSessions) if (session.account === account) this.portalSessions.delete(token)
   }
 }

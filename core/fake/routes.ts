@@ -162,12 +162,12 @@ export const handlers: Readonly<Record<OperationName, Handler>> = {
     respond(readBody<{ readonly customer_id: string }>(decode, "SetupIntentCreateParams", request), ({ customer_id }) => {
       const owner = state.findCustomer(account, customer_id)
       if (owner === undefined) return customerNotFound(customer_id, "customer_id")
-      const id = state.ids.next("si_")
+      const id = state.nextId(account, "si_")
       const expiresAtMillis = now + LINK_LIFETIME_MILLIS
       const record = state.createSetupIntent(owner, {
         id,
         customer_id,
-        setup_url: state.links.setupUrl(id),
+        setup_url: state.links.setupUrl(account, id),
         expires_at: state.time(expiresAtMillis)
       }, expiresAtMillis)
       return jsonAnswer(201, record.intent)
@@ -193,7 +193,7 @@ export const handlers: Readonly<Record<OperationName, Handler>> = {
         if (state.findCustomer(account, customer_id) === undefined) return customerNotFound(customer_id, "customer_id")
         const expiresAtMillis = now + LINK_LIFETIME_MILLIS
         return jsonAnswer(201, {
-          id: state.ids.next("cps_"),
+          id: state.nextId(account, "cps_"),
           url: state.links.portalUrl({ account, customerId: customer_id, returnUrl: return_url, expiresAtMillis }),
           expires_at: state.time(expiresAtMillis)
         })
@@ -202,7 +202,7 @@ export const handlers: Readonly<Record<OperationName, Handler>> = {
   "webhookEndpoints.create": ({ account, decode, now, request, state }) =>
     respond(readBody<WebhookEndpointCreateParams>(decode, "WebhookEndpointCreateParams", request), (params) => {
       const record = state.createWebhookEndpoint(account, {
-        id: state.ids.next("we_"),
+        id: state.nextId(account, "we_"),
         url: params.url,
         events: params.events ?? [],
         status: "active",

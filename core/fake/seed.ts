@@ -98,10 +98,11 @@ const seedMillis = (time: SeedTime | undefined, now: number, field: string): num
 }
 
 /** A fresh id, or the one given when it is valid and unused. */
-const seedId = (state: State, checks: Checks, given: string | undefined, prefix: string): string => {
-  if (given === undefined) return state.ids.next(prefix)
+const seedId = (state: State, checks: Checks, account: Account, given: string | undefined, prefix: string): string => {
+  if (given === undefined) return state.nextId(account, prefix)
   if (!checks.objectId(given)) refuse(`Invalid id ${JSON.stringify(given)}`)
-  if (state.isIdTaken(given)) refuse(`The id ${given} is already in use`, "Conflict")
+  // Only this account's ids count: another account's objects are not this one's to learn of.
+  if (state.isIdTaken(account, given)) refuse(`The id ${given} is already in use in this account`, "Conflict")
   return given
 }
 
@@ -150,7 +151,7 @@ export const addSubscription = (
   seed: SeedSubscription,
   now: number
 ): WireSubscription => {
-  const id = seedId(state, checks, seed.id, "sub_")
+  const id = seedId(state, checks, record.account, seed.id, "sub_")
   const created = seedMillis(seed.created_at, now, "created_at")
   const periodEnd = seed.current_period_end === null
     ? null
@@ -175,7 +176,7 @@ export const addPaymentMethod = (
   seed: SeedPaymentMethod,
   now: number
 ): WirePaymentMethod => {
-  const id = seedId(state, checks, seed.id, "pm_")
+  const id = seedId(state, checks, record.account, seed.id, "pm_")
   const created = seedMillis(seed.created_at, now, "created_at")
   return state.attachPaymentMethod(record, paymentMethodFrom(record, seed, id, created), created).method
 }
@@ -186,7 +187,7 @@ export const addCustomer = (state: State, checks: Checks, account: Account, seed
   if (seed.phone != null && !checks.phone(seed.phone)) refuse(`Invalid phone ${JSON.stringify(seed.phone)}: expected E.164`)
   if (seed.currency !== undefined && !checks.currency(seed.currency)) refuse(`Invalid currency ${JSON.stringify(seed.currency)}`)
   if (seed.metadata !== undefined && !checks.metadata(seed.metadata)) refuse("Invalid metadata: values must be strings")
-  const id = seedId(state, checks, seed.id, "cus_")
+  const id = seedId(state, checks, account, seed.id, "cus_")
   const created = seedMillis(seed.created_at, now, "created_at")
   const record = state.createCustomer(account, { ...seed, id }, created)
   for (const subscription of seed.subscriptions ?? []) addSubscription(state, checks, record, subscription, now)

@@ -3,7 +3,7 @@
  * once anyone filters by email), payment methods, subscriptions and setup intents. Plain mutable
  * data, changed only by whole synchronous steps, so no request ever sees a half-made change.
  */
-import type { IdGenerator } from "./ids.js"
+import { type IdGenerator, makeIdGenerator } from "./ids.js"
 import { HostedLinks, type RandomToken } from "./links.js"
 import {
   isoTime,
@@ -29,6 +29,25 @@ export interface Account {
   readonly webhookEndpoints: SortedIndex<WebhookEndpointRecord>
   /** Newest last; pruned to the last 30 days as they are read. */
   readonly events: SortedIndex<EventRecord>
+  /** Every object of this account by id: ids are per account, so no account can reach, collide with or learn of another's. */
+  readonly byId: {
+    readonly customers: Map<string, CustomerRecord>
+    readonly paymentMethods: Map<string, PaymentMethodRecord>
+    readonly setupIntents: Map<string, SetupIntentRecord>
+    readonly webhookEndpoints: Map<string, WebhookEndpointRecord>
+    readonly events: Map<string, EventRecord>
+  }
+  /** Object ids; events and delivery attempts are numbered apart, so recording them never changes an object's id. */
+  readonly ids: IdGenerator
+  readonly eventIds: IdGenerator
+  readonly attemptIds: IdGenerator
+}
+
+/** A generator's seed for one account and stream: the fake's seed mixed with the client id (FNV-1a), so no account's ids follow from another's. */
+const accountSeed = (idSeed: number, stream: number, accountId: string): number => {
+  let hash = (0x811c9dc5 ^ idSeed ^ stream) >>> 0
+  for (let i = 0; i < accountId.length; i++) hash = Math.imul(hash ^ accountId.charCodeAt(i), 0x01000193) >>> 0
+  return hash
 }
 
 export interface WebhookEndpointRecord extends Keyed {
@@ -104,20 +123,14 @@ const EMPTY_METADATA: Readonly<Record<string, string>> = Object.freeze({})
 
 export class State {
   readonly accounts = new Map<string, Account>()
-  readonly customers = new Map<string, CustomerRecord>()
-  readonly paymentMethods = new Map<string, PaymentMethodRecord>()
-  readonly setupIntents = new Map<string, SetupIntentRecord>()
   /** The setup and portal links handed out, and what each opens. */
   readonly links: HostedLinks
-  readonly webhookEndpoints = new Map<string, WebhookEndpointRecord>()
-  readonly events = new Map<string, EventRecord>()
   /** Events recorded since the backend last took them, to deliver. */
   private fresh: Array<EventRecord> = []
   private lastMillis = Number.NaN
   private lastTime = ""
 
-  /** `eventIds` numbers events apart from objects, so recording events never changes an object's id. */
-  constructor(readonly ids: IdGenerator, readonly eventIds: IdGenerator, randomToken: RandomToken) {
+  constructor(private readonly idSeed: number, randomToken: RandomToken) {
     this.links = new HostedLinks(randomToken)
   }
 
@@ -140,7 +153,11 @@ export class State {
         byEmail: undefined,
         synthetic: 0,
         webhookEndpoints: new SortedIndex(),
-        events: new SortedIndex()
+        events: new SortedIndex(),
+        byId: { customers: new Map(), paymentMethods: new Map(), setupIntents: new Map(), webhookEndpoints: new Map(), events: new Map() },
+        ids: makeIdGenerator(accountSeed(this.idSeed, 0x2f6b8d1a, id)),
+        eventIds: makeIdGenerator(accountSeed(this.idSeed, 0x2c1b3c6d, id)),
+        attemptIds: makeIdGenerator(accountSeed(this.idSeed, 0x297a2d39, id))
       }
       this.accounts.set(id, account)
     }
@@ -151,29 +168,42 @@ export class State {
   removeAccount(id: string): void {
     const account = this.accounts.get(id)
     if (account === undefined) return
-    for (let i = 0; i < account.customers.size; i++) {
-      const record = account.customers.get(i)!
-      this.customers.delete(record.id)
-      const methods = record.paymentMethods
-      if (methods !== undefined) for (let j = 0; j < methods.size; j++) this.paymentMethods.delete(methods.get(j)!.id)
-    }
-    for (const [intentId, intent] of this.setupIntents) if (intent.account === account) this.setupIntents.delete(intentId)
     this.links.forgetAccount(account)
-    for (let i = 0; i < account.webhookEndpoints.size; i++) this.webhookEndpoints.delete(account.webhookEndpoints.get(i)!.id)
-    for (let i = 0; i < account.events.size; i++) this.events.delete(account.events.get(i)!.id)
     this.fresh = this.fresh.filter((event) => event.account !== account)
     this.accounts.delete(id)
   }
 
-  isIdTaken(id: string): boolean {
-    return this.customers.has(id) || this.paymentMethods.has(id) || this.setupIntents.has(id) ||
-      this.webhookEndpoints.has(id) || this.events.has(id)
+  /** Is this the account's current record (not one removed by a reset)? */
+  isCurrent(account: Account): boolean {
+    return this.accounts.get(account.id) === account
+  }
+
+  isIdTaken(account: Account, id: string): boolean {
+    const byId = account.byId
+    return byId.customers.has(id) || byId.paymentMethods.has(id) || byId.setupIntents.has(id) ||
+      byId.webhookEndpoints.has(id) || byId.events.has(id)
+  }
+
+  /** A fresh id from `ids`, skipping any the account holds already (a seeded fixture id, say). */
+  nextId(account: Account, prefix: string, ids: IdGenerator = account.ids): string {
+    let id = ids.next(prefix)
+    while (this.isIdTaken(account, id)) id = ids.next(prefix)
+    return id
+  }
+
+  /** The objects of every account, for the test's own all-seeing control (the first account that has the id). */
+  findAnywhere<K extends keyof Account["byId"]>(kind: K, id: string): ReturnType<Account["byId"][K]["get"]> {
+    for (const account of this.accounts.values()) {
+      const found = account.byId[kind].get(id)
+      if (found !== undefined) return found as ReturnType<Account["byId"][K]["get"]>
+    }
+    return undefined as ReturnType<Account["byId"][K]["get"]>
   }
 
   // -- customers -------------------------------------------------------------------------------
 
   private makeCustomerRecord(account: Account, fields: NewCustomer, millis: number): CustomerRecord {
-    const id = fields.id ?? this.ids.next("cus_")
+    const id = fields.id ?? this.nextId(account, "cus_")
     return {
       id,
       millis,
@@ -196,7 +226,7 @@ export class State {
 
   createCustomer(account: Account, fields: NewCustomer, millis: number): CustomerRecord {
     const record = this.makeCustomerRecord(account, fields, millis)
-    this.customers.set(record.id, record)
+    account.byId.customers.set(record.id, record)
     account.customers.insert(record)
     if (account.byEmail !== undefined) this.indexEmail(account.byEmail, record)
     return record
@@ -208,7 +238,7 @@ export class State {
     const batch: Array<CustomerRecord> = new Array(count)
     const start = account.synthetic
     for (let i = 0; i < count; i++) {
-      const id = this.ids.next("cus_")
+      const id = this.nextId(account, "cus_")
       const record: CustomerRecord = {
         id,
         millis,
@@ -228,7 +258,7 @@ export class State {
         paymentMethods: undefined
       }
       batch[i] = record
-      this.customers.set(id, record)
+      account.byId.customers.set(id, record)
     }
     account.synthetic = start + count
     account.customers.insertMany(batch)
@@ -237,8 +267,7 @@ export class State {
 
   /** A customer of this account, or `undefined` (another account's customer is as good as missing). */
   findCustomer(account: Account, id: string): CustomerRecord | undefined {
-    const record = this.customers.get(id)
-    return record !== undefined && record.account === account ? record : undefined
+    return account.byId.customers.get(id)
   }
 
   updateCustomer(record: CustomerRecord, patch: CustomerPatch): void {
@@ -274,7 +303,7 @@ export class State {
   /** Removes the customer, cancelling its subscriptions and removing its payment methods. */
   deleteCustomer(record: CustomerRecord): void {
     const account = record.account
-    this.customers.delete(record.id)
+    account.byId.customers.delete(record.id)
     account.customers.remove(record)
     if (account.byEmail !== undefined) this.unindexEmail(account.byEmail, record)
     if (record.subscriptions !== undefined) {
@@ -282,7 +311,7 @@ export class State {
     }
     const methods = record.paymentMethods
     if (methods !== undefined) {
-      for (let i = 0; i < methods.size; i++) this.paymentMethods.delete(methods.get(i)!.id)
+      for (let i = 0; i < methods.size; i++) account.byId.paymentMethods.delete(methods.get(i)!.id)
       record.paymentMethods = undefined
     }
   }
@@ -355,15 +384,14 @@ export class State {
       method: { ...method, customer_id: owner.id },
       owner
     }
-    this.paymentMethods.set(pm.id, pm)
+    owner.account.byId.paymentMethods.set(pm.id, pm)
     ;(owner.paymentMethods ??= new SortedIndex()).insert(pm)
     owner.detailsJson = undefined
     return pm
   }
 
   findPaymentMethod(account: Account, id: string): PaymentMethodRecord | undefined {
-    const record = this.paymentMethods.get(id)
-    return record !== undefined && record.account === account ? record : undefined
+    return account.byId.paymentMethods.get(id)
   }
 
   /** The customer's payment methods, newest first. */
@@ -381,7 +409,7 @@ export class State {
 
   /** Detaches the method: it answers once more with `customer_id: null`, then is gone. */
   detachPaymentMethod(pm: PaymentMethodRecord): PaymentMethod {
-    this.paymentMethods.delete(pm.id)
+    pm.account.byId.paymentMethods.delete(pm.id)
     pm.owner.paymentMethods?.remove(pm)
     pm.owner.detailsJson = undefined
     return { ...pm.method, customer_id: null }
@@ -391,7 +419,7 @@ export class State {
 
   createSetupIntent(owner: CustomerRecord, intent: SetupIntent, expiresAtMillis: number): SetupIntentRecord {
     const record: SetupIntentRecord = { account: owner.account, intent, expiresAtMillis, completed: false }
-    this.setupIntents.set(intent.id, record)
+    owner.account.byId.setupIntents.set(intent.id, record)
     return record
   }
 
@@ -399,18 +427,17 @@ export class State {
 
   createWebhookEndpoint(account: Account, endpoint: WebhookEndpoint, secret: string, millis: number): WebhookEndpointRecord {
     const record: WebhookEndpointRecord = { id: endpoint.id, millis, account, endpoint, secret }
-    this.webhookEndpoints.set(record.id, record)
+    account.byId.webhookEndpoints.set(record.id, record)
     account.webhookEndpoints.insert(record)
     return record
   }
 
   findWebhookEndpoint(account: Account, id: string): WebhookEndpointRecord | undefined {
-    const record = this.webhookEndpoints.get(id)
-    return record !== undefined && record.account === account ? record : undefined
+    return account.byId.webhookEndpoints.get(id)
   }
 
   deleteWebhookEndpoint(record: WebhookEndpointRecord): void {
-    this.webhookEndpoints.delete(record.id)
+    record.account.byId.webhookEndpoints.delete(record.id)
     record.account.webhookEndpoints.remove(record)
   }
 
@@ -433,10 +460,10 @@ export class State {
 
   /** Records an event about `data` (already encoded) and queues it for delivery. */
   recordEvent(account: Account, type: string, data: unknown, millis: number): EventRecord {
-    const id = this.eventIds.next("evt_")
+    const id = this.nextId(account, "evt_", account.eventIds)
     const event: WireEvent = { id, type, created_at: isoTime(millis), data }
     const record: EventRecord = { id, millis, account, event, json: JSON.stringify(event), attempts: new SortedIndex() }
-    this.events.set(id, record)
+    account.byId.events.set(id, record)
     account.events.insert(record)
     this.fresh.push(record)
     return record
@@ -460,15 +487,14 @@ export class State {
     let oldest = events.get(0)
     while (oldest !== undefined && oldest.millis < now - EVENT_LIFETIME_MILLIS) {
       events.remove(oldest)
-      this.events.delete(oldest.id)
+      account.byId.events.delete(oldest.id)
       oldest = events.get(0)
     }
   }
 
   findEvent(account: Account, id: string, now: number): EventRecord | undefined {
     this.pruneEvents(account, now)
-    const record = this.events.get(id)
-    return record !== undefined && record.account === account ? record : undefined
+    return account.byId.events.get(id)
   }
 
   /** One page of the account's events, newest first, of one type and inside a time window when asked. */

@@ -51,3 +51,50 @@ describe("core's fake: idempotency keys after a failure", () => {
     assert.strictEqual(answerOf(fake, create, 2).headers["idempotency-replayed"], "true")
   })
 })
+
+const as = (clientId: string) => ({ authorization: basic(clientId, `csk_test_${clientId.slice(9)}`) })
+
+const createAs = (fake: ReturnType<typeof fakeWith>, clientId: string, email: string) =>
+  JSON.parse(answerOf(fake, request("POST", "/customers", { body: { email }, headers: as(clientId) })).body) as { readonly id: string }
+
+const retrieveAs = (fake: ReturnType<typeof fakeWith>, clientId: string, id: string) =>
+  answerOf(fake, request("GET", `/customers/${id}`, { headers: as(clientId) }))
+
+describe("core's fake: ids belong to one account", () => {
+  it("two accounts seed the same fixture id; neither learns of the other", () => {
+    const fake = fakeWith()
+    const a = fake.control.seed({ account: "cid_test_a", customers: [{ id: "cus_ama", email: "ama@a.example" }] }, 0)
+    const b = fake.control.seed({ account: "cid_test_b", customers: [{ id: "cus_ama", email: "ama@b.example" }] }, 0)
+    assert.deepStrictEqual([a, b].map((seeded) => (seeded as ReadonlyArray<{ readonly email: string }>)[0]?.email), ["ama@a.example", "ama@b.example"])
+    assert.strictEqual(JSON.parse(retrieveAs(fake, "cid_test_a", "cus_ama").body).email, "ama@a.example")
+    assert.strictEqual(JSON.parse(retrieveAs(fake, "cid_test_b", "cus_ama").body).email, "ama@b.example")
+  })
+
+  it("seeding another account's id and resetting never touches that account's customer", () => {
+    const fake = fakeWith()
+    const ama = createAs(fake, "cid_test_a", "ama@example.com")
+    const seeded = fake.control.seed({ account: "cid_test_b", customers: [{ id: ama.id, email: "mallory@example.com" }] }, 0)
+    assert.isArray(seeded)
+    fake.control.reset("cid_test_b")
+    assert.strictEqual(retrieveAs(fake, "cid_test_a", ama.id).status, 200)
+    assert.strictEqual(JSON.parse(retrieveAs(fake, "cid_test_a", ama.id).body).email, "ama@example.com")
+  })
+
+  it("a generated id never takes one seeded before it", () => {
+    const nextId = createAs(fakeWith({ idSeed: 3 }), "cid_test_a", "first@example.com").id
+    const fake = fakeWith({ idSeed: 3 })
+    fake.control.seed({ account: "cid_test_a", customers: [{ id: nextId, email: "seeded@example.com" }] }, 0)
+    const made = createAs(fake, "cid_test_a", "made@example.com")
+    assert.notStrictEqual(made.id, nextId)
+    assert.strictEqual(JSON.parse(retrieveAs(fake, "cid_test_a", nextId).body).email, "seeded@example.com")
+    assert.strictEqual(JSON.parse(retrieveAs(fake, "cid_test_a", made.id).body).email, "made@example.com")
+  })
+
+  it("an account's ids do not depend on (so do not reveal) what other accounts made", () => {
+    const alone = fakeWith()
+    const busy = fakeWith()
+    for (let i = 0; i < 3; i++) createAs(busy, "cid_test_a", `a${i}@example.com`)
+    assert.strictEqual(createAs(busy, "cid_test_b", "b@example.com").id, createAs(alone, "cid_test_b", "b@example.com").id)
+    assert.notStrictEqual(createAs(alone, "cid_test_a", "a@example.com").id, createAs(fakeWith(), "cid_test_b", "b@example.com").id)
+  })
+})

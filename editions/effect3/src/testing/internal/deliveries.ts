@@ -74,7 +74,7 @@ export const makeDeliveries = (options: {
       )
       const now = yield* Clock.currentTimeMillis
       const answered = Either.isRight(reply) ? reply.right : undefined
-      return recordAttempt(fake.state, fake.attemptIds, delivery, attempt, retryDelaysMillis, attemptedAt, answered, now)
+      return recordAttempt(fake.state, delivery, attempt, retryDelaysMillis, attemptedAt, answered, now)
     })
 
   const deliver = (delivery: DueDelivery): Effect.Effect<void> =>
