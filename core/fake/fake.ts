@@ -39,6 +39,12 @@ export const DEFAULT_ACCOUNT = "cid_test_default"
 /** How many of the most recent requests the log keeps, unless told otherwise. */
 export const DEFAULT_MAX_RECORDED_REQUESTS = 10_000
 
+/** How much text (bodies, headers, paths) the request log keeps in all: 32 Mi characters, whatever the count. */
+export const MAX_RECORDED_SIZE = 32 * 1024 * 1024
+
+/** The most customers one seed call may create (given and synthetic together): a request cannot fill the memory. */
+export const MAX_SEEDED_PER_CALL = 100_000
+
 export interface FakeOptions {
   /** Seeds the id generators: the same seed and the same requests give the same ids. Default 1. */
   readonly idSeed?: number | undefined
@@ -148,7 +154,7 @@ export const makeFake = (options: FakeOptions): Fake => {
   faults.add(options.faults ?? [])
   const limiter = new RateLimiter(options.rateLimit)
   const idempotency = new IdempotencyStore()
-  const log = new RequestLog(options.maxRecordedRequests ?? DEFAULT_MAX_RECORDED_REQUESTS)
+  const log = new RequestLog(options.maxRecordedRequests ?? DEFAULT_MAX_RECORDED_REQUESTS, MAX_RECORDED_SIZE)
 
   // Clients send the same header on every request: check each distinct one once.
   const checkedHeaders = new Map<string, ReturnType<typeof checkCredentials>>()
@@ -300,13 +306,20 @@ export const makeFake = (options: FakeOptions): Fake => {
   }
 
   const control: FakeControl = {
-    seed: (data, now) =>
-      attempt(() => {
+    seed: (data, now) => {
+      const count = (data.customers?.length ?? 0) + (data.syntheticCustomers ?? 0)
+      if (count > MAX_SEEDED_PER_CALL) {
+        return controlFailure(
+          `One seed call creates at most ${MAX_SEEDED_PER_CALL} customers (this one asked for ${count}): split it into several calls`
+        )
+      }
+      return attempt(() => {
         const account = state.account(data.account ?? DEFAULT_ACCOUNT)
         const seeded = (data.customers ?? []).map((customer) => addCustomer(state, checks, account, customer, now))
         if (data.syntheticCustomers !== undefined) seedCustomers(account.id, data.syntheticCustomers, now)
         return seeded
-      }),
+      })
+    },
     seedCustomers,
     seedSubscription: (customerId, seed, now) => {
       const record = customerById(customerId)

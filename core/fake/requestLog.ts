@@ -18,6 +18,7 @@ interface Entry {
   readonly request: WireRequest
   readonly route: string
   readonly account: string | undefined
+  readonly size: number
 }
 
 const redact = ({ account, request, route }: Entry): RecordedRequest => ({
@@ -32,17 +33,32 @@ const redact = ({ account, request, route }: Entry): RecordedRequest => ({
   account
 })
 
+/** Roughly what an entry holds, in characters of text: what bounds the log's memory. */
+const sizeOf = (request: WireRequest, route: string): number => {
+  let size = 64 + route.length + request.method.length + request.path.length + request.body.length + String(request.query).length
+  for (const name in request.headers) size += name.length + request.headers[name]!.length
+  return size
+}
+
+/** The most recent requests, at most `capacity` of them and `maxSize` characters in all (the oldest dropped first). */
 export class RequestLog {
   private entries: Array<Entry> = []
   private head = 0
+  private size = 0
 
-  constructor(private readonly capacity: number) {}
+  constructor(private readonly capacity: number, private readonly maxSize: number) {}
 
   add(request: WireRequest, route: string, account: string | undefined): void {
     if (this.capacity <= 0) return
-    this.entries.push({ request, route, account })
+    const size = sizeOf(request, route)
+    this.entries.push({ request, route, account, size })
+    this.size += size
+    // The newest stays, however large: what a test just sent is what it looks for.
+    while (this.entries.length - this.head > 1 && (this.entries.length - this.head > this.capacity || this.size > this.maxSize)) {
+      this.size -= this.entries[this.head]!.size
+      this.head++
+    }
     // Drop the oldest in batches, so keeping the log is O(1) amortized.
-    if (this.entries.length - this.head > this.capacity) this.head++
     if (this.head > 1024 && this.head * 2 > this.entries.length) {
       this.entries = this.entries.slice(this.head)
       this.head = 0
@@ -59,5 +75,6 @@ export class RequestLog {
   clear(account?: string): void {
     this.entries = account === undefined ? [] : this.entries.slice(this.head).filter((entry) => entry.account !== account)
     this.head = 0
+    this.size = this.entries.reduce((total, entry) => total + entry.size, 0)
   }
 }

@@ -2,7 +2,7 @@
  * core's fake (`core/fake/`) on its own, with no Effect between the test and the rules: a request
  * and a time in, wire JSON out. For the rules that are hard to reach through a client.
  */
-import { makeFake, type FakeOptions } from "#core/fake/fake.js"
+import { type FakeOptions, makeFake, MAX_RECORDED_SIZE, MAX_SEEDED_PER_CALL } from "#core/fake/fake.js"
 import type { WireAnswer, WireOutcome, WireRequest } from "#core/fake/wire.js"
 import { assert, describe, it } from "@effect/vitest"
 import { checks, decode, randomToken } from "../../src/testing/internal/schemaChecks.js"
@@ -96,5 +96,26 @@ describe("core's fake: ids belong to one account", () => {
     for (let i = 0; i < 3; i++) createAs(busy, "cid_test_a", `a${i}@example.com`)
     assert.strictEqual(createAs(busy, "cid_test_b", "b@example.com").id, createAs(alone, "cid_test_b", "b@example.com").id)
     assert.notStrictEqual(createAs(alone, "cid_test_a", "a@example.com").id, createAs(fakeWith(), "cid_test_b", "b@example.com").id)
+  })
+})
+
+describe("core's fake: memory a caller can fill is bounded", () => {
+  it("the request log keeps at most MAX_RECORDED_SIZE characters of requests, the newest always", () => {
+    const fake = fakeWith()
+    const body = "x".repeat(1024 * 1024)
+    for (let i = 0; i < 40; i++) fake.receive({ ...request("POST", "/customers"), body: `${i}${body}` }, i)
+    const kept = fake.control.requests()
+    const size = kept.reduce((total, r) => total + r.body.length, 0)
+    assert.isAtMost(size, MAX_RECORDED_SIZE)
+    assert.isBelow(kept.length, 40)
+    assert.isTrue(kept[kept.length - 1]!.body.startsWith("39x"))
+  })
+
+  it("one seed call creates at most MAX_SEEDED_PER_CALL customers, refused whole past it", () => {
+    const fake = fakeWith()
+    const refused = fake.control.seed({ account: "cid_test_a", syntheticCustomers: MAX_SEEDED_PER_CALL + 1 }, 0)
+    assert.deepInclude(refused, { _tag: "ControlFailure", reason: undefined })
+    assert.match((refused as { readonly message: string }).message, /at most 100000 customers/)
+    assert.strictEqual(fake.control.seedCustomers("cid_test_a", 0, 0), 0)
   })
 })
