@@ -119,3 +119,28 @@ describe("core's fake: memory a caller can fill is bounded", () => {
     assert.strictEqual(fake.control.seedCustomers("cid_test_a", 0, 0), 0)
   })
 })
+
+describe("core's fake: deep nesting", () => {
+  /** Written as text: stringifying so deep a value would overflow the test's own stack. */
+  const nested = (depth: number): string => `${"[".repeat(depth)}"x"${"]".repeat(depth)}`
+
+  for (const depth of [64, 3_000, 100_000]) {
+    it(`a field nesting ${depth} levels is 400 parameter_invalid naming it, never a crash`, () => {
+      const fake = fakeWith()
+      const answer = answerOf(fake, {
+        ...request("POST", "/customers", { headers: { "idempotency-key": `deep-${depth}` } }),
+        body: `{"email":"ama@example.com","metadata":{"plan":${nested(depth)}}}`
+      })
+      assert.strictEqual(answer.status, 400)
+      const error = JSON.parse(answer.body).error
+      assert.strictEqual(error.code, "parameter_invalid")
+      assert.strictEqual(error.param, "metadata")
+    })
+  }
+
+  it("a body within the depth limit is read as usual", () => {
+    const fake = fakeWith()
+    const answer = answerOf(fake, request("POST", "/customers", { body: { email: "ama@example.com", metadata: { plan: "pro" } } }))
+    assert.strictEqual(answer.status, 201)
+  })
+})
