@@ -52,11 +52,11 @@ const DEFAULT_KEEP_ALIVE = Duration.seconds(4)
 /**
  * The platform's `HttpClient` over undici, with a keep-alive pool of its own, closed when the layer
  * is released. undici never follows a redirect here (it has no redirect interceptor), so the client
- * sees every 3xx and refuses it. The client's per-attempt timeout covers the body: this transport
- * aborts the undici request when it runs out, and interrupting a body read aborts it too. It is
- * built with `HttpClient.makeWith` rather than `NodeHttpClient.layerUndici`, for less CPU per call
- * (docs/performance.md); with the tracer on for a request it goes through `HttpClient.make`, and
- * so keeps the platform's `http.client` span.
+ * sees every 3xx and refuses it. The client's per-attempt timeout covers the body: when it runs out
+ * the attempt is interrupted, and interrupting the request or its body read aborts the undici
+ * request. It is built with `HttpClient.makeWith` rather than `NodeHttpClient.layerUndici`, for
+ * less CPU per call (docs/performance.md); with the tracer on for a request it goes through
+ * `HttpClient.make`, and so keeps the platform's `http.client` span.
  *
  * Dies with `missingPlatformNodeMessage` when `@effect/platform-node` is not installed.
  *

@@ -176,23 +176,38 @@ const buildRequest = (
   return spec.body === undefined ? request : HttpClientRequest.bodyUnsafeJson(request, spec.body)
 }
 
-export const makeExecute = (settings: ClientSettings) =>
-<A, K extends boolean, NF extends boolean>(spec: RequestSpec<A, K, NF>): Effect.Effect<A, ErrorsOf<K, NF>> =>
-  // Checked as the effect runs: running it again is a new logical call, with a new key.
-  Effect.withFiberRuntime<A, XtopayError>((fiber) => {
-    const call = callSettings(settings, spec.idempotencyKey, spec.options)
-    if (Either.isLeft(call)) return Effect.fail(call.left)
-    const context = fiber.currentContext
-    const parent = Option.getOrUndefined(Context.getOption(context, Tracer.ParentSpan))
-    return runCall(settings, spec, call.right, context, parent?._tag === "Span" ? parent : undefined)
-  }) as Effect.Effect<A, ErrorsOf<K, NF>>
+export const makeExecute = (settings: ClientSettings) => {
+  // A schedule is a description (its state lives in `Effect.retry`'s driver): one per route at the client's retries.
+  const policies = new Map<string, Schedule.Schedule<unknown, XtopayError>>()
+  const policyOf = (spec: RequestSpec<any, boolean, boolean>, maxRetries: number) => {
+    if (maxRetries !== settings.maxRetries) return retryPolicy(settings.retrySchedule, maxRetries, spec)
+    const key = `${spec.method} ${spec.route}`
+    let policy = policies.get(key)
+    if (policy === undefined) {
+      policy = retryPolicy(settings.retrySchedule, maxRetries, { method: spec.method, route: spec.route })
+      policies.set(key, policy)
+    }
+    return policy
+  }
+  return <A, K extends boolean, NF extends boolean>(spec: RequestSpec<A, K, NF>): Effect.Effect<A, ErrorsOf<K, NF>> =>
+    // Checked as the effect runs: running it again is a new logical call, with a new key.
+    Effect.withFiberRuntime<A, XtopayError>((fiber) => {
+      const call = callSettings(settings, spec.idempotencyKey, spec.options)
+      if (Either.isLeft(call)) return Effect.fail(call.left)
+      const context = fiber.currentContext
+      const parent = Option.getOrUndefined(Context.getOption(context, Tracer.ParentSpan))
+      const span = parent?._tag === "Span" ? parent : undefined
+      return runCall(settings, spec, call.right, context, span, policyOf(spec, call.right.maxRetries))
+    }) as Effect.Effect<A, ErrorsOf<K, NF>>
+}
 
 const runCall = <A>(
   settings: ClientSettings,
   spec: RequestSpec<A, boolean, boolean>,
   { idempotencyKey, maxRetries, timeout }: CallSettings,
   context: Context.Context<never>,
-  span: Tracer.Span | undefined
+  span: Tracer.Span | undefined,
+  policy: Schedule.Schedule<unknown, XtopayError>
 ): Effect.Effect<A, XtopayError> => {
   if (span !== undefined) {
     span.attribute("xtopay.method", spec.method)
@@ -220,7 +235,7 @@ const runCall = <A>(
   // Stage 3: only requests safe to repeat are retried: GET, DELETE, and those carrying the same key each time.
   const safe = spec.method === "GET" || spec.method === "DELETE" || idempotencyKey !== undefined
   const retried = safe && maxRetries > 0
-    ? Effect.retry(gated, retryPolicy(settings.retrySchedule, maxRetries, spec))
+    ? Effect.retry(gated, policy)
     : gated
 
   return Effect.ensuring(
