@@ -1,0 +1,45 @@
+/**
+ * `npm run build`: both module formats come out, carry core with them (no `#core/` specifier is
+ * left for Node to fail on), and load on this Node: the CommonJS one through `require` of the ES
+ * module Effect 4 is.
+ */
+import { spawnSync } from "node:child_process"
+import { readdirSync, readFileSync } from "node:fs"
+import { createRequire } from "node:module"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { assert, describe, it } from "@effect/vitest"
+
+const edition = fileURLToPath(new URL("../../", import.meta.url))
+
+const node = (args: ReadonlyArray<string>) => spawnSync(process.execPath, args, { cwd: edition, encoding: "utf8" })
+
+/** A customer decoded, and an error built from a 404, by the built package in one format: `load` binds S, E and Schema. */
+const probe = (load: string) => `
+${load}
+const customer = Schema.decodeUnknownSync(S.Customer)({ id: "cus_1", email: "a@b.co", created_at: "2026-05-24T10:00:00Z" })
+const error = E.fromResponse({ status: 404, envelope: undefined, requestId: "req_1", retryAfter: undefined, attempts: 1 })
+console.log(JSON.stringify([customer.currency, String(error), E.isXtopayError(error)]))
+`
+
+describe("the build", () => {
+  it("emits ESM and CommonJS with core inside, and both load", () => {
+    const tsx = createRequire(import.meta.url).resolve("tsx/cli")
+    const build = node([tsx, "scripts/build.ts"])
+    assert.strictEqual(build.status, 0, build.stderr)
+    for (const format of ["esm", "cjs"]) {
+      const files = readdirSync(join(edition, "dist", format), { recursive: true, encoding: "utf8" }).filter((f) => /\.(js|d\.ts)$/.test(f))
+      assert.include(files, join("core", "errors.js"))
+      const unlinked = files.filter((f) => readFileSync(join(edition, "dist", format, f), "utf8").includes("#core/"))
+      assert.deepStrictEqual(unlinked, [], format)
+    }
+    const expected = JSON.stringify(["GHS", "NotFound: Xtopay answered HTTP 404 without an error body [HTTP 404, request req_1]", true])
+    const esm = node(["--input-type=module", "-e", probe(
+      `const S = await import("./dist/esm/Schemas.js"), E = await import("./dist/esm/XtopayError.js"), { Schema } = await import("effect")`
+    )])
+    assert.strictEqual(esm.stdout.trim(), expected, esm.stderr)
+    const cjs = node(["-e", probe(`const S = require("./dist/cjs/Schemas.js"), E = require("./dist/cjs/XtopayError.js"), { Schema } = require("effect")`)])
+    assert.strictEqual(cjs.stdout.trim(), expected, cjs.stderr)
+    assert.deepStrictEqual(JSON.parse(readFileSync(join(edition, "dist", "cjs", "package.json"), "utf8")), { type: "commonjs" })
+  }, 300_000)
+})
