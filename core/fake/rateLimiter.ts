@@ -10,6 +10,23 @@ export interface Limit {
   readonly windowMillis: number
 }
 
+/** The largest limit the fake honours: each account keeps one timestamp per request of its window. */
+export const MAX_RATE_LIMIT_REQUESTS = 1_000_000
+
+/** The longest window the fake honours: a day. */
+export const MAX_RATE_LIMIT_WINDOW_MILLIS = 24 * 60 * 60 * 1000
+
+/** What is wrong with a limit, by field, or `undefined` when the fake can honour it. */
+export const rateLimitProblem = (limit: Limit): { readonly field: "requests" | "window"; readonly message: string } | undefined => {
+  if (!Number.isInteger(limit.requests) || limit.requests < 1 || limit.requests > MAX_RATE_LIMIT_REQUESTS) {
+    return { field: "requests", message: `Expected an integer from 1 to ${MAX_RATE_LIMIT_REQUESTS}, got ${limit.requests}` }
+  }
+  if (!(limit.windowMillis > 0 && limit.windowMillis <= MAX_RATE_LIMIT_WINDOW_MILLIS)) {
+    return { field: "window", message: `Expected a window above zero and at most 24 hours, got ${limit.windowMillis} ms` }
+  }
+  return undefined
+}
+
 const toLimit = (limit: Limit): Limit => ({ requests: limit.requests, windowMillis: Math.max(1, limit.windowMillis) })
 
 /** The times of the requests one account was let through, oldest first: a ring of `requests` slots. */

@@ -12,6 +12,7 @@
  *
  * @since 0.1.0
  */
+import { MAX_RATE_LIMIT_REQUESTS } from "#core/fake/rateLimiter.js"
 import { Duration, Effect, Schedule } from "effect"
 import { parseArgs } from "node:util"
 import { DEFAULT_ACCOUNT, type RateLimit } from "./Control.js"
@@ -107,7 +108,7 @@ export const parseCli = (argv: ReadonlyArray<string>): CliOptions | "help" => {
     throw new Error("--rate-limit-window-ms goes with --rate-limit")
   }
   const rateLimit: RateLimit | undefined = values["rate-limit"] === undefined ? undefined : {
-    requests: wholeNumber("rate-limit", values["rate-limit"], 1_000_000),
+    requests: wholeNumber("rate-limit", values["rate-limit"], MAX_RATE_LIMIT_REQUESTS),
     window: Duration.millis(
       values["rate-limit-window-ms"] === undefined ? 1000 : wholeNumber("rate-limit-window-ms", values["rate-limit-window-ms"], 3_600_000)
     )

@@ -109,7 +109,10 @@ describe("mock server control API: bodies", () => {
     ["POST", "/_mock/faults", { plans: [{ times: 1, fault: { _tag: "Status", status: 200 } }] }, "plans.0.fault.status"],
     ["PUT", "/_mock/rate-limit", { requests: 0, window: 1000 }, "requests"],
     ["PUT", "/_mock/rate-limit", { requests: 5, window: "soon" }, "window"],
-    ["PUT", "/_mock/rate-limit", { requests: 5 }, "window"]
+    ["PUT", "/_mock/rate-limit", { requests: 5 }, "window"],
+    // Past what the fake can honour (a ring of 2^32 slots made every later request a 500).
+    ["PUT", "/_mock/rate-limit", { requests: 2 ** 32, window: 1000 }, "requests"],
+    ["PUT", "/_mock/rate-limit", { requests: 5, window: "30 days" }, "window"]
   ]
   it.scopedLive("a body of the wrong shape: 400 parameter_invalid naming the first wrong field, and nothing done", () =>
     Effect.gen(function*() {

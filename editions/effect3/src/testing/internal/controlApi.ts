@@ -5,6 +5,7 @@
  * refusals written here, in the API's error envelope.
  */
 import { errorAnswer, jsonAnswer } from "#core/fake/answers.js"
+import { rateLimitProblem } from "#core/fake/rateLimiter.js"
 import { Duration, Effect, Either, ParseResult, Schema } from "effect"
 import { CurrencyCode, CustomerDetails, E164Phone, Email, Metadata, ObjectId, PaymentMethod } from "../../Schemas.js"
 import type { Backend } from "../Backend.js"
@@ -258,6 +259,11 @@ const route = (account: XtopayControl.Account, method: string, request: WireRequ
       return withBody(request, decodeRateLimit, (body) => {
         const limit: RateLimit = { requests: body.requests, window: body.window as Duration.DurationInput }
         const window = Duration.toMillis(Duration.decode(limit.window))
+        // Only what the fake can honour: a ring of 2^32 slots is not a limit, it is a crash.
+        const problem = rateLimitProblem({ requests: body.requests, windowMillis: window })
+        if (problem !== undefined) {
+          return Effect.succeed(refuse(400, "parameter_invalid", `Invalid ${problem.field}: ${problem.message}`, problem.field))
+        }
         return Effect.as(account.setRateLimit(limit), answer(200, { requests: body.requests, window }))
       })
     case "DELETE /rate-limit":
