@@ -13,7 +13,7 @@
  * @since 0.1.0
  */
 import { MAX_RATE_LIMIT_REQUESTS } from "#core/fake/rateLimiter.js"
-import { Duration, Effect, Schedule } from "effect"
+import { Duration, Effect, Logger, Schedule } from "effect"
 import { parseArgs } from "node:util"
 import { DEFAULT_ACCOUNT, type RateLimit } from "./Control.js"
 import { isMissingPlatformNode, missingPlatformNodeMessage } from "./internal/platformNode.js"
@@ -134,6 +134,19 @@ export const parseCli = (argv: ReadonlyArray<string>): CliOptions | "help" => {
 
 const isWildcard = (host: string) => host === "0.0.0.0" || host === "::" || host === "[::]"
 
+/**
+ * The command's logger: logfmt lines on stderr, so that stdout holds only the base URL (scripts
+ * read its first line).
+ *
+ * @since 0.1.0
+ */
+export const stderrLogger = Logger.replace(
+  Logger.defaultLogger,
+  Logger.map(Logger.logfmtLogger, (line) => {
+    process.stderr.write(`${line}\n`)
+  })
+)
+
 const say = (line: string) => Effect.sync(() => process.stderr.write(`xtopay-mock: ${line}\n`))
 
 /**
@@ -184,7 +197,8 @@ export const serve = (options: CliOptions): Effect.Effect<void> =>
       Effect.zipRight(
         say(`cannot listen on ${options.host}:${options.port}: ${describe(error.cause)}`),
         Effect.sync(() => void (process.exitCode = 1))
-      ))
+      )),
+    Effect.provide(stderrLogger)
   )
 
 const describe = (cause: unknown): string => {

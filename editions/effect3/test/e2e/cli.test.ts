@@ -6,7 +6,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Duration, Effect, Schedule } from "effect"
 import { type ChildProcess, spawn } from "node:child_process"
 import { fileURLToPath } from "node:url"
-import { DEFAULT_PORT, parseCli } from "../../src/testing/cli.js"
+import { DEFAULT_PORT, parseCli, stderrLogger } from "../../src/testing/cli.js"
 import { answered, rawFetch } from "./support.js"
 
 const root = fileURLToPath(new URL("../..", import.meta.url))
@@ -124,6 +124,29 @@ describe("xtopay-mock arguments", () => {
     assert.throws(() => parseCli(["--webhook-retry-delays", "200,1s"]), /--webhook-retry-delays/)
     assert.throws(() => parseCli(["--webhook-retry-delays", "-5"]), /--webhook-retry-delays/)
   })
+})
+
+describe("xtopay-mock's logs", () => {
+  it.effect("go to stderr: stdout holds only the base URL line that scripts read", () =>
+    Effect.gen(function*() {
+      const written = { stdout: "", stderr: "" }
+      const stdout = process.stdout.write
+      const stderr = process.stderr.write
+      const log = console.log
+      process.stdout.write = ((chunk: string) => ((written.stdout += chunk), true)) as typeof process.stdout.write
+      process.stderr.write = ((chunk: string) => ((written.stderr += chunk), true)) as typeof process.stderr.write
+      console.log = (...parts: Array<unknown>) => void (written.stdout += `${parts.join(" ")}\n`)
+      yield* Effect.logError("The in-memory Xtopay failed on a request").pipe(
+        Effect.provide(stderrLogger),
+        Effect.ensuring(Effect.sync(() => {
+          process.stdout.write = stdout
+          process.stderr.write = stderr
+          console.log = log
+        }))
+      )
+      assert.strictEqual(written.stdout, "")
+      assert.match(written.stderr, /level=ERROR .*The in-memory Xtopay failed on a request/)
+    }))
 })
 
 describe("xtopay-mock as a process", () => {
