@@ -44,8 +44,11 @@ const details = {
   attempts: Schema.optional(Schema.Number),
   /** How long Xtopay asked to wait before trying again (`Retry-After` or `RateLimit`), when it said. */
   retryAfter: Schema.optional(Schema.Duration),
-  /** What went wrong underneath (the transport's error, the decoding error), when there was something. */
-  cause: Schema.optional(Schema.Unknown)
+  /**
+   * What went wrong underneath (the transport's error, the decoding error), when there was something.
+   * A `Defect`, so an error goes through `Schema.toCodecJson` whole (a stored workflow result, an RPC).
+   */
+  cause: Schema.optional(Schema.Defect())
 }
 
 type Details = Schema.Struct.MakeIn<typeof details>

@@ -125,6 +125,28 @@ describe("the tagged errors", () => {
     }
   })
 
+  it("each error goes through JSON with its schema and comes back the same error", () => {
+    const errors: ReadonlyArray<XtopayError> = [
+      new RateLimited({ status: 429, code: "rate_limit_exceeded", message: "Too many", requestId: "r", attempts: 2, retryAfter: Duration.seconds(7) }),
+      new ConnectionError({ message: "Connection reset", reason: "Transport", attempts: 3, cause: new Error("ECONNRESET") }),
+      new UnexpectedResponse({ message: "Redirected", status: 302, location: "https://elsewhere.example" })
+    ]
+    for (const error of errors) {
+      const codec = Schema.toCodecJson(classes[error._tag] as unknown as Schema.Codec<XtopayError, unknown>)
+      const back = Schema.decodeUnknownSync(codec)(JSON.parse(JSON.stringify(Schema.encodeSync(codec)(error))))
+      assert.instanceOf(back, classOf(error._tag))
+      assert.isTrue(isXtopayError(back))
+      assert.strictEqual(back.message, error.message)
+      assert.deepStrictEqual({ ...back, retryAfter: undefined, cause: undefined }, { ...error, retryAfter: undefined, cause: undefined })
+      assert.strictEqual(back.retryAfter === undefined ? undefined : Duration.toMillis(back.retryAfter), error.retryAfter === undefined ? undefined : Duration.toMillis(error.retryAfter))
+    }
+    const reset = Schema.decodeUnknownSync(Schema.toCodecJson(ConnectionError))(
+      JSON.parse(JSON.stringify(Schema.encodeSync(Schema.toCodecJson(ConnectionError))(errors[1] as ConnectionError)))
+    )
+    assert.instanceOf(reset.cause, Error)
+    assert.strictEqual((reset.cause as Error).message, "ECONNRESET")
+  })
+
   it("each class is a schema that knows its own instances, not a user's class of the same tag", () => {
     class NotFoundOfTheirs extends Schema.TaggedError<NotFoundOfTheirs>()("NotFound", { message: Schema.String }) {}
     const isOurs = Schema.is(NotFound)
