@@ -354,6 +354,8 @@ const utf8 = new TextDecoder("utf-8", { fatal: true })
  * How deep a delivery's JSON may nest, arrays and objects counted alike. Xtopay's events nest fewer
  * than 10 levels; past this, Effect's decoder (a union's discriminant is read with `String()`) and
  * a handler's own code may overflow the stack, which would answer 500 and be retried for days.
+ *
+ * @since 0.1.0
  */
 export const MAX_JSON_DEPTH = 64
 
