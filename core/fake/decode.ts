@@ -63,10 +63,20 @@ const checked = <A>(decode: Decode, shape: ShapeName, input: unknown): Read<A> =
   return decoded._tag === "Valid" ? read(decoded.value as A) : refused(invalidAnswer(decoded))
 }
 
-/** The body, checked against `shape`. */
+/**
+ * The body, checked against `shape`. A field the shape does not take is refused, not ignored, so a
+ * typo (`"emial"`) is seen: what the schema kept is what it takes.
+ */
 export const readBody = <A>(decode: Decode, shape: ShapeName, request: WireRequest): Read<A> => {
   const body = jsonBody(request.body)
-  return body._tag === "Refused" ? body : checked<A>(decode, shape, body.value)
+  if (body._tag === "Refused") return body
+  const read = checked<A>(decode, shape, body.value)
+  if (read._tag === "Refused") return read
+  const taken = read.value as Record<string, unknown>
+  const unknown = Object.keys(body.value as object).find((field) => !Object.hasOwn(taken, field))
+  return unknown === undefined
+    ? read
+    : refused(errorAnswer(400, "parameter_unknown", `Unknown parameter ${unknown}: this operation does not take it`, unknown))
 }
 
 const NUMERIC = /^-?\d+(\.\d+)?$/

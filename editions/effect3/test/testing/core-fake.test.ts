@@ -144,3 +144,22 @@ describe("core's fake: deep nesting", () => {
     assert.strictEqual(answer.status, 201)
   })
 })
+
+describe("core's fake: a field an operation does not take", () => {
+  it("is 400 parameter_unknown naming it, and nothing is made", () => {
+    const fake = fakeWith()
+    const answer = answerOf(fake, request("POST", "/customers", { body: { email: "ama@example.com", emial: "ama@example.com" } }))
+    assert.strictEqual(answer.status, 400)
+    const error = JSON.parse(answer.body).error
+    assert.deepStrictEqual([error.code, error.param], ["parameter_unknown", "emial"])
+    const list = answerOf(fake, { ...request("GET", "/customers") })
+    assert.strictEqual(JSON.parse(list.body).pagination.total_count, 0)
+  })
+
+  it("fields the operation takes, null where it allows null, pass", () => {
+    const fake = fakeWith()
+    const made = createAs(fake, "cid_test_default", "ama@example.com")
+    const answer = answerOf(fake, request("PATCH", `/customers/${made.id}`, { body: { name: null, phone: null, metadata: { a: null } } }))
+    assert.strictEqual(answer.status, 200)
+  })
+})
