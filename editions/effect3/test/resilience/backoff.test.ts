@@ -288,6 +288,29 @@ describe("reading hints and classifying failures", () => {
     assert.deepStrictEqual(hint({}), Option.none())
   })
 
+  it("reads an HTTP date only in one of its three forms: any other text is ignored, not read as some date", () => {
+    // Each of these Date.parse reads as some instant (most in the past, so a retry would go at once).
+    for (const garbage of ["retry 5", "5 seconds", "May", "tomorrow 2026", "Sun", "2026-05-24T10:00:09Z", "Sun, 24 May 2026"]) {
+      assert.deepStrictEqual(hint({ "retry-after": garbage }), Option.none(), garbage)
+    }
+    assert.deepStrictEqual(hint({ "retry-after": "retry 5", ratelimit: "\"default\";r=0;t=4" }), Option.some(4_000))
+    // IMF-fixdate, the obsolete RFC 850 form and asctime's.
+    assert.deepStrictEqual(hint({ "retry-after": "Sun, 24 May 2026 10:00:09 GMT" }), Option.some(9_000))
+    assert.deepStrictEqual(hint({ "retry-after": "Sunday, 24-May-26 10:00:09 GMT" }), Option.some(9_000))
+    assert.deepStrictEqual(hint({ "retry-after": "Sun May 24 10:00:09 2026" }), Option.some(9_000))
+  })
+
+  it.effect("a Retry-After that is neither digits nor an HTTP date is no retryAfter on the error (the backoff applies)", () =>
+    Effect.gen(function*() {
+      const script = scripted([apiError(429, "rate_limit_exceeded", { "retry-after": "retry 5" })], { maxRetries: 0 })
+      const exit = yield* runOnTestClock(Customers.retrieve("cus_a1b2c3").pipe(Effect.provide(script.layer), Effect.flip))
+      assert.isTrue(Exit.isSuccess(exit))
+      if (Exit.isSuccess(exit)) {
+        assert.strictEqual(exit.value._tag, "RateLimited")
+        assert.isUndefined(exit.value.retryAfter)
+      }
+    }))
+
   it("retries exactly what is safe to retry", () => {
     const server = (status: number) => new ServerError({ status, message: "x" })
     assert.isTrue(isRetryable(new ConnectionError({ reason: "Transport", message: "x" })))
