@@ -1,6 +1,7 @@
 /**
  * The fault plans of the in-memory Xtopay: which requests fail, and how.
  */
+import { matchOperation, operations, routeKey } from "../api.js"
 
 /**
  * What a fault does to a request (the edition's `XtopayControl` documents each).
@@ -19,6 +20,18 @@ export interface FaultPlan {
   readonly route?: string | undefined
   readonly fault: Fault
   readonly every?: number | undefined
+}
+
+/**
+ * What is wrong with a plan's `route` ("METHOD /template" or "METHOD /concrete/path"), or
+ * `undefined` when it names an operation: a plan that can never fire is refused, not kept unseen.
+ */
+export const faultRouteProblem = (route: string): string | undefined => {
+  const trimmed = route.trim()
+  if (operations.some((op) => routeKey(op) === trimmed)) return undefined
+  const space = trimmed.indexOf(" ")
+  if (space > 0 && matchOperation(trimmed.slice(0, space), trimmed.slice(space + 1)).op !== undefined) return undefined
+  return `No operation has the route ${JSON.stringify(route)}: the routes are ${operations.map(routeKey).join(", ")}`
 }
 
 /** A plan as the queue holds it: how many faults are left, and how many requests it was offered. */

@@ -107,6 +107,9 @@ describe("mock server control API: bodies", () => {
     ["POST", "/_mock/faults", { plans: [{ times: 0, fault: { _tag: "Stall" } }] }, "plans.0.times"],
     ["POST", "/_mock/faults", { plans: [{ times: 1, route: "customers", fault: { _tag: "Stall" } }] }, "plans.0.route"],
     ["POST", "/_mock/faults", { plans: [{ times: 1, fault: { _tag: "Status", status: 200 } }] }, "plans.0.fault.status"],
+    // A route no operation has would never fire: refused, with the list of routes.
+    ["POST", "/_mock/faults", { plans: [{ times: 1, route: "GET /customer", fault: { _tag: "Stall" } }] }, "plans.0.route"],
+    ["POST", "/_mock/faults", { plans: [{ times: "forever", fault: { _tag: "Stall" } }] }, "plans.0.times"],
     ["PUT", "/_mock/rate-limit", { requests: 0, window: 1000 }, "requests"],
     ["PUT", "/_mock/rate-limit", { requests: 5, window: "soon" }, "window"],
     ["PUT", "/_mock/rate-limit", { requests: 5 }, "window"],
@@ -193,6 +196,22 @@ describe("mock server control API: each route, per account", () => {
       assert.strictEqual(twice.status, 409)
       assert.strictEqual(twice.body.error.code, "resource_conflict")
       assert.strictEqual((yield* json("POST", "/_mock/setup-intents/si_missing/complete", { body: { type: "card" } })).status, 404)
+    }))
+
+  it.scopedLive("POST /_mock/faults: a plan of times \"until cleared\" faults every matching request until DELETE", () =>
+    Effect.gen(function*() {
+      const { json } = yield* server
+      const misrouted = yield* json("POST", "/_mock/faults", {
+        body: { plans: [{ times: 1, route: "GET /customer", fault: { _tag: "Stall" } }] }
+      })
+      assert.include(misrouted.body.error.message, "GET /customers/:id")
+      const injected = yield* json("POST", "/_mock/faults", {
+        body: { plans: [{ times: "until cleared", route: "GET /customers", fault: { _tag: "Status", status: 503 } }] }
+      })
+      assert.deepStrictEqual([injected.status, injected.body], [201, { injected: 1 }])
+      for (let i = 0; i < 5; i++) assert.strictEqual((yield* json("GET", "/v1/customers")).status, 503)
+      assert.strictEqual((yield* json("DELETE", "/_mock/faults")).status, 200)
+      assert.strictEqual((yield* json("GET", "/v1/customers")).status, 200)
     }))
 
   it.scopedLive("POST /_mock/faults faults this account's requests only; DELETE clears them; control requests are never faulted", () =>

@@ -5,6 +5,7 @@
  * refusals written here, in the API's error envelope.
  */
 import { errorAnswer, jsonAnswer } from "#core/fake/answers.js"
+import { faultRouteProblem } from "#core/fake/faults.js"
 import { rateLimitProblem } from "#core/fake/rateLimiter.js"
 import { Duration, Effect, Either, ParseResult, Schema } from "effect"
 import { CurrencyCode, CustomerDetails, E164Phone, Email, Metadata, ObjectId, PaymentMethod } from "../../Schemas.js"
@@ -105,8 +106,11 @@ const Fault = Schema.Union(
   Schema.Struct({ _tag: Schema.Literal("TruncatedJson") })
 )
 
+/** What `times` says to keep a plan until `DELETE /_mock/faults` (JSON has no Infinity). */
+const UNTIL_CLEARED = "until cleared"
+
 const FaultPlanJson = Schema.Struct({
-  times: int(1, Number.MAX_SAFE_INTEGER),
+  times: Schema.Union(int(1, Number.MAX_SAFE_INTEGER), Schema.Literal(UNTIL_CLEARED)),
   route: optional(
     Schema.String.pipe(
       Schema.filter((route) =>
@@ -114,7 +118,8 @@ const FaultPlanJson = Schema.Struct({
         `Expected a method and a route template or path, e.g. "POST /customers" or "GET /customers/:id", got ${
           JSON.stringify(route)
         }`
-      )
+      ),
+      Schema.filter((route) => faultRouteProblem(route) ?? true)
     )
   ),
   fault: Fault,
@@ -251,8 +256,10 @@ const route = (account: XtopayControl.Account, method: string, request: WireRequ
           ...(body.synthetic_customers !== undefined ? { syntheticCustomers: body.synthetic_customers } : {})
         }).pipe(Effect.match({ onFailure: controlFailure, onSuccess: (seeded) => answer(201, { data: encodeDetails(seeded) }) })))
     case "POST /faults":
-      return withBody(request, decodeFaults, (body) =>
-        Effect.as(account.injectFaults(...body.plans), answer(201, { injected: body.plans.length })))
+      return withBody(request, decodeFaults, (body) => {
+        const plans = body.plans.map((plan) => ({ ...plan, times: plan.times === UNTIL_CLEARED ? Infinity : plan.times }))
+        return Effect.as(account.injectFaults(...plans), answer(201, { injected: plans.length }))
+      })
     case "DELETE /faults":
       return Effect.as(account.clearFaults, cleared("faults"))
     case "PUT /rate-limit":
