@@ -99,7 +99,8 @@ export const missingExperimentalMessage: string = missingPeerMessage(
 )
 
 /**
- * What `XtopayRateLimit.layerRedis` says when `ioredis` (or `@effect/experimental`) is not installed.
+ * What `XtopayRateLimit.layerRedis` says when `ioredis` is not installed (when
+ * `@effect/experimental` is missing too, its message names both).
  *
  * @since 0.1.0
  */
@@ -114,9 +115,11 @@ const missingRedisPeersMessage = missingPeersMessage(
 const loadRateLimiter = (message: string) =>
   importOptionalPeer(experimentalPeer, message, () => import("@effect/experimental/RateLimiter"))
 
-const loadRedisStore = Effect.zipRight(
-  loadRateLimiter(missingRedisPeersMessage),
-  importOptionalPeer(ioredisPeer, missingIoredisMessage, () => import("@effect/experimental/RateLimiter/Redis"))
+// Imported after the RateLimiter (layerRedis does), so that a missing module here is ioredis.
+const loadRedisStore = importOptionalPeer(
+  ioredisPeer,
+  missingIoredisMessage,
+  () => import("@effect/experimental/RateLimiter/Redis")
 )
 
 /** `limit` and `window` as the bucket needs them: a whole number ≥ 1, a positive finite duration. */
@@ -243,6 +246,20 @@ export const layerMemory = (options: RateLimitOptions): Layer.Layer<XtopayRateGa
   )
 
 /**
+ * How ioredis behaves while Redis is down, so that a take fails within a second of a refused
+ * connection (docs/scaling.md): a take waiting in the offline queue fails at the first connection
+ * attempt that fails after it was queued (`maxRetriesPerRequest: 0`), and attempts are at most
+ * `REDIS_RETRY_CAP_MILLIS` apart (ioredis's default backs off to 2 s, which made a take wait ~2 s).
+ * The offline queue stays on, so that a take made before the first connection waits for it
+ * rather than failing; `connectTimeout` (the store timeout) bounds a host that never answers.
+ */
+const REDIS_RETRY_CAP_MILLIS = 500
+const REDIS_DOWN_FAST = {
+  maxRetriesPerRequest: 0,
+  retryStrategy: (times: number) => Math.min(times * 50, REDIS_RETRY_CAP_MILLIS)
+} as const
+
+/**
  * `layer` over a `RateLimiter` whose store is Redis (ioredis 5): every process that names the
  * same Redis and client id shares one budget, and a 429 one of them receives holds them all back.
  * The connection opens when the layer is built and closes when it is released.
@@ -273,18 +290,6 @@ export const layerRedis = (options: RedisRateLimitOptions): Layer.Layer<XtopayRa
     })
   )
 }
-
-/**
- * How ioredis behaves while Redis is down, so that a take fails within a second of a refused
- * connection (docs/scaling.md): a take waiting in the offline queue fails at the first connection
- * attempt that fails after it was queued (`maxRetriesPerRequest: 0`), and attempts are at most
- * `REDIS_RETRY_CAP_MILLIS` apart (ioredis's default backs off to 2 s, which made a take wait ~2 s).
- */
-const REDIS_RETRY_CAP_MILLIS = 500
-const REDIS_DOWN_FAST = {
-  maxRetriesPerRequest: 0,
-  retryStrategy: (times: number) => Math.min(times * 50, REDIS_RETRY_CAP_MILLIS)
-} as const
 
 /**
  * The rate-limit layers: `XtopayRateLimit.layer` (over the `RateLimiter` in context),
