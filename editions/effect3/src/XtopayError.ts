@@ -3,6 +3,7 @@
  *
  * @since 0.1.0
  */
+import { truncate } from "#core/text.js"
 import { type Duration, Predicate, Schema } from "effect"
 import type { ErrorEnvelope } from "./Schemas.js"
 
@@ -261,12 +262,13 @@ export interface FailedAnswer {
 export const fromResponse = (answer: FailedAnswer): XtopayError => {
   const { envelope, requestId, status } = answer
   const error = envelope?.error
+  // What the server says is quoted, bounded: an error body can be megabytes.
   const fields = {
     status,
-    message: error?.message ?? `Xtopay answered HTTP ${status} without an error body`,
-    ...(error?.code !== undefined ? { code: error.code } : {}),
-    ...(error?.param != null ? { param: error.param } : {}),
-    ...(error?.doc_url != null ? { docUrl: error.doc_url } : {}),
+    message: error?.message !== undefined ? truncate(error.message, 500) : `Xtopay answered HTTP ${status} without an error body`,
+    ...(error?.code !== undefined ? { code: truncate(error.code, 100) } : {}),
+    ...(error?.param != null ? { param: truncate(error.param, 200) } : {}),
+    ...(error?.doc_url != null ? { docUrl: truncate(error.doc_url, 300) } : {}),
     ...(requestId !== undefined ? { requestId } : {}),
     ...(answer.retryAfter !== undefined ? { retryAfter: answer.retryAfter } : {}),
     attempts: answer.attempts

@@ -5,7 +5,7 @@
  * customers decodes ≈ 1.3× faster than with plain Schema decoding (docs/performance.md, the
  * "decode" rows); a property test holds the two to the same result.
  */
-import { Either, type ParseResult, Schema } from "effect"
+import { Either, ParseResult, Schema } from "effect"
 import { compile, MISMATCH } from "./compile.js"
 
 /** Decodes an answer's parsed JSON. */
@@ -13,7 +13,18 @@ export type Decoder<A> = (u: unknown) => Either.Either<A, ParseResult.ParseError
 
 /** `schema`'s decoder: compiled from its AST when it compiles, Schema's own behind it. */
 const makeDecoder = <A>(schema: Schema.Schema<A, any>): Decoder<A> => {
-  const slow = Schema.decodeUnknownEither(schema)
+  const decode = Schema.decodeUnknownEither(schema)
+  // JSON nested thousands deep can overflow Schema's decoding (a union reads a discriminant with `String()`).
+  const slow: Decoder<A> = (u) => {
+    try {
+      return decode(u)
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error
+      return Either.left(
+        new ParseResult.ParseError({ issue: new ParseResult.Type(schema.ast, undefined, "nests deeper than the client reads") })
+      )
+    }
+  }
   const fast = compile<A>(schema.ast)
   if (fast === undefined) return slow
   return (u) => {

@@ -14,6 +14,7 @@ import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as HttpTraceContext from "@effect/platform/HttpTraceContext"
+import { truncate } from "#core/text.js"
 import { Clock, Context, DateTime, Duration, Effect, Either, Option, Schema, type Schedule, Tracer } from "effect"
 import type { RequestOptions } from "../RequestOptions.js"
 import { ErrorEnvelope } from "../Schemas.js"
@@ -28,6 +29,7 @@ import {
   type XtopayError
 } from "../XtopayError.js"
 import { decoderFor } from "./decoders.js"
+import { describeIssue } from "./parseIssues.js"
 import type { Method } from "./endpoints.js"
 import type { RateGate } from "./rateGate.js"
 import { recordResponse } from "./responseMeta.js"
@@ -330,7 +332,8 @@ const interpret = <A>(
   const status = response.status
   // The platform builds the headers anew on every read of `response.headers`: read them once.
   const headers = response.headers
-  const requestId = headers["x-request-id"]
+  const given = headers["x-request-id"]
+  const requestId = given === undefined ? undefined : truncate(given, 200)
   state.status = status
   state.requestId = requestId
   state.replayed = headers["idempotency-replayed"] === "true"
@@ -357,12 +360,12 @@ const interpret = <A>(
         return new UnexpectedResponse({ ...known, message: `Xtopay answered ${where} with HTTP ${status} and a body that is not JSON` })
       }
       return Either.match(decoderFor(spec.response)(json.value), {
+        // Not the `ParseError` as `cause`: rendering it renders the whole value, at any depth.
         onLeft: (cause) =>
           Effect.fail(
             new UnexpectedResponse({
               ...known,
-              message: `Xtopay's answer to ${where} has an unexpected shape: ${cause.message}`,
-              cause
+              message: `Xtopay's answer to ${where} has an unexpected shape: ${describeIssue(cause.issue)}`
             })
           ),
         onRight: Effect.succeed
@@ -371,7 +374,8 @@ const interpret = <A>(
   }
 
   if (status >= 300 && status < 400) {
-    const location = headers["location"]
+    const given = headers["location"]
+    const location = given === undefined ? undefined : truncate(given, 300)
     return Effect.zipRight(
       Effect.ignore(body),
       new UnexpectedResponse({

@@ -2,24 +2,68 @@
  * The client's checks of what a caller gives it, before anything is sent: a schema failure
  * becomes an `InvalidRequest` naming the field.
  */
-import { Duration, Effect, Either, Option, ParseResult, Schema } from "effect"
+import { truncate } from "#core/text.js"
+import { Duration, Effect, Either, Option, type ParseResult, Schema } from "effect"
 import { IdempotencyKey, ObjectId } from "../Schemas.js"
 import { InvalidRequest } from "../XtopayError.js"
+import { faultsOf, showPath } from "./parseIssues.js"
 
 /** A schema failure on user input, as an `InvalidRequest` that names the offending top-level field. */
 export const toInvalidRequest = (error: ParseResult.ParseError, paramOverride?: string): InvalidRequest => {
-  const first = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
+  const first = faultsOf(error.issue, 1)[0]
   const path = first?.path ?? []
   const param = paramOverride ?? (path.length > 0 ? String(path[0]) : undefined)
-  const where = path.length > 0 ? path.map(String).join(".") : param
+  const where = path.length > 0 ? showPath(path) : param
   const message = first === undefined
     ? "Invalid request parameters"
     : where !== undefined
-    ? `Invalid ${where}: ${first.message}`
-    : first.message
+    ? `Invalid ${where}: ${first.reason}`
+    : first.reason
   // The reference gives a bad phone number its own code.
-  const code = first?._tag === "Missing" ? "parameter_missing" : param === "phone" ? "invalid_phone" : "parameter_invalid"
-  return new InvalidRequest({ code, message, ...(param !== undefined ? { param } : {}) })
+  const code = first?.reason === "is missing" ? "parameter_missing" : param === "phone" ? "invalid_phone" : "parameter_invalid"
+  return new InvalidRequest({ code, message, ...(param !== undefined ? { param: truncate(param, 100) } : {}) })
+}
+
+/** Past this depth a parameter's value is named as the one nested too deep: Xtopay's nest a few levels. */
+const MAX_DEPTH = 64
+
+/** The top-level field of `input` whose value nests deeper than `MAX_DEPTH`, walked without recursion. */
+const tooDeep = (input: unknown): string | undefined => {
+  if (typeof input !== "object" || input === null) return undefined
+  for (const field of Object.keys(input)) {
+    const pending: Array<readonly [unknown, number]> = [[(input as Record<string, unknown>)[field], 1]]
+    while (pending.length > 0) {
+      const [value, depth] = pending.pop()!
+      if (typeof value !== "object" || value === null) continue
+      if (depth > MAX_DEPTH) return field
+      for (const child of Object.values(value)) pending.push([child, depth + 1])
+    }
+  }
+  return undefined
+}
+
+/**
+ * `decode`, failing with an `InvalidRequest`; a value nested so deep that Schema's decoding
+ * overflows the stack (a union reads a discriminant with `String()`) is one too, naming its field.
+ */
+const guarded = <A>(
+  decode: (input: unknown) => Either.Either<A, ParseResult.ParseError>,
+  paramOverride: string | undefined
+) =>
+(input: unknown): Either.Either<A, InvalidRequest> => {
+  try {
+    return Either.mapLeft(decode(input), (error) => toInvalidRequest(error, paramOverride))
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error
+    const param = paramOverride ?? tooDeep(input)
+    return Either.left(
+      new InvalidRequest({
+        code: "parameter_invalid",
+        ...(param !== undefined ? { param: truncate(param, 100) } : {}),
+        message: `Invalid ${param !== undefined ? showPath([param]) : "request parameters"}: nests deeper than ${MAX_DEPTH} levels`
+      })
+    )
+  }
 }
 
 /**
@@ -27,15 +71,12 @@ export const toInvalidRequest = (error: ParseResult.ParseError, paramOverride?: 
  * them as they go on the wire.
  */
 export const validateQuery = <A, I>(schema: Schema.Schema<A, I>) => {
-  const encode = Schema.encodeUnknownEither(schema, { errors: "first" })
-  return (input: unknown): Either.Either<I, InvalidRequest> => Either.mapLeft(encode(input), (error) => toInvalidRequest(error))
+  return guarded(Schema.encodeUnknownEither(schema, { errors: "first" }), undefined)
 }
 
 /** Validates `input` against `schema`; the decoded value is what goes on the wire. */
 export const validate = <A, I>(schema: Schema.Schema<A, I>, paramOverride?: string) => {
-  const decode = Schema.decodeUnknownEither(schema, { errors: "first" })
-  return (input: unknown): Either.Either<A, InvalidRequest> =>
-    Either.mapLeft(decode(input), (error) => toInvalidRequest(error, paramOverride))
+  return guarded(Schema.decodeUnknownEither(schema, { errors: "first" }), paramOverride)
 }
 
 /** Validates an id that goes into a path (against `schema`, `ObjectId` by default), and percent-encodes it. */

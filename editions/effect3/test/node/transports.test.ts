@@ -8,8 +8,8 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import { assert, describe, it } from "@effect/vitest"
-import { Chunk, Context, Effect, Fiber, Layer, Redacted, Stream } from "effect"
-import { Customers, FetchTransport, XtopayClient, type XtopayClientOptions } from "../../src/index.js"
+import { Cause, Chunk, Context, Effect, Exit, Fiber, Layer, Redacted, Stream } from "effect"
+import { Customers, FetchTransport, XtopayClient, type XtopayClientOptions, type XtopayError } from "../../src/index.js"
 import { layerHttpClient } from "../../src/node.js"
 import { makeRecordingTracer } from "../support/recording.js"
 import { answering, serve } from "./servers.js"
@@ -147,6 +147,34 @@ for (const transport of TRANSPORTS) {
         yield* Effect.promise(() => socketClosed).pipe(
           Effect.timeoutFail({ duration: "3 seconds", onTimeout: () => "socket still open" })
         )
+      }), { timeout: 20_000 })
+
+    it.scopedLive("an answer nesting 3,000 arrays deep, for one call or a list's page: UnexpectedResponse, never a RangeError", () =>
+      Effect.gen(function*() {
+        const deep = `${"[".repeat(3_000)}${"]".repeat(3_000)}`
+        const customer = {
+          id: "cus_a1b2c3",
+          email: "ama@example.com",
+          name: null,
+          phone: null,
+          currency: "GHS",
+          metadata: "DEEP",
+          created_at: "2026-05-24T10:00:00Z"
+        }
+        const server = yield* serve((request, response) => {
+          request.resume()
+          const body = request.url?.includes("?")
+            ? { data: [customer], pagination: { has_more: false, next_cursor: null, previous_cursor: null, total_count: 1 } }
+            : { ...customer, subscriptions: [], payment_methods: [] }
+          response.writeHead(200, { "content-type": "application/json" })
+            .end(JSON.stringify(body).replace("\"DEEP\"", `{"deep":${deep}}`))
+        })
+        const client = yield* Layer.build(clientOver(transport.layer(), `${server.url}/v1`, { maxRetries: 0 }))
+        for (const call of [Customers.retrieve("cus_a1b2c3"), Stream.runDrain(Customers.list({ limit: 10 }))]) {
+          const exit = yield* Effect.exit(Effect.provide(call as Effect.Effect<unknown, XtopayError, XtopayClient>, client))
+          assert.isTrue(Exit.isFailure(exit) && !Cause.isDie(exit.cause), String(exit))
+          if (Exit.isFailure(exit)) assert.strictEqual((Cause.squash(exit.cause) as XtopayError)._tag, "UnexpectedResponse")
+        }
       }), { timeout: 20_000 })
 
     it.scopedLive("leaves no timer behind: each call's 30 s timeout timer is cleared once its body is read", () =>
