@@ -1,0 +1,24 @@
+/**
+ * `effect-xtopay/testing`: the in-memory Xtopay. No Node built-ins here: it runs in browsers too.
+ *
+ * @module effect-xtopay/testing
+ * @since 1.0.0
+ */
+export { type Backend, type BackendOptions, makeBackend } from "./Backend.js"
+export {
+  DEFAULT_ACCOUNT,
+  type Fault,
+  type FaultPlan,
+  type PaymentMethodDetails,
+  type RateLimit,
+  type RecordedRequest,
+  type SeedCustomer,
+  type SeedData,
+  type SeedPaymentMethod,
+  type SeedSubscription,
+  type SeedTime,
+  XtopayControl,
+  XtopayControlError
+} from "./Control.js"
+export type { WireAnswer, WireOutcome, WireRequest } from "./wire.js"
+export { XtopayTest, type XtopayTestOptions, XtopayTestWith } from "./XtopayTest.js"

@@ -1,0 +1,59 @@
+/**
+ * The edition's schemas as the plain functions core's fake takes: `decode` checks a body or query
+ * against an operation's shape and hands back its wire form; `checks` judge seed data and keys.
+ */
+import type { ShapeName } from "#core/api.js"
+import type { Decode, Decoded } from "#core/fake/decode.js"
+import type { Checks } from "#core/fake/seed.js"
+import { Result, Schema } from "effect"
+import { shapes } from "../../internal/endpoints.js"
+import { firstIssue } from "../../internal/issues.js"
+import { CurrencyCode, E164Phone, Email, IdempotencyKey, Metadata, ObjectId } from "../../Schemas.js"
+
+type Check = (input: unknown) => Decoded
+
+const invalid = (error: Schema.SchemaError): Decoded => ({ _tag: "Invalid", ...firstIssue(error) })
+
+/** Decodes, then encodes what was decoded: the fake keeps wire JSON, normalised as the schema reads it. */
+const checkWith = (schema: Schema.Codec<any, any>): Check => {
+  const decode = Schema.decodeUnknownResult(schema, { errors: "first" })
+  const encode = Schema.encodeResult(schema)
+  return (input) => {
+    const decoded = decode(input)
+    if (Result.isFailure(decoded)) return invalid(decoded.failure)
+    const encoded = encode(decoded.success)
+    return Result.isFailure(encoded) ? invalid(encoded.failure) : { _tag: "Valid", value: encoded.success }
+  }
+}
+
+const byShape = new Map<ShapeName, Check>()
+
+/** Checks input against the schema of `shape` (each shape's decoder made once). */
+export const decode: Decode = (shape, input) => {
+  let check = byShape.get(shape)
+  if (check === undefined) {
+    check = checkWith(shapes[shape])
+    byShape.set(shape, check)
+  }
+  return check(input)
+}
+
+export const checks: Checks = {
+  email: Schema.is(Email),
+  phone: Schema.is(E164Phone),
+  currency: Schema.is(CurrencyCode),
+  metadata: Schema.is(Metadata),
+  objectId: Schema.is(ObjectId),
+  idempotencyKey: Schema.is(IdempotencyKey)
+}
+
+/** Unguessable link tokens from Web Crypto, never from the id seed. */
+export const randomToken = (length: number): string => {
+  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+  let out = ""
+  while (out.length < length) {
+    // Bytes of 252 and above are skipped (252 = 7 × 36), so every character is equally likely.
+    for (const byte of crypto.getRandomValues(new Uint8Array(32))) if (byte < 252 && out.length < length) out += alphabet[byte % 36]
+  }
+  return out
+}
