@@ -10,6 +10,7 @@ import { type DueDelivery, dueDeliveries } from "./deliveries.js"
 import { type Fault, type FaultPlan, FaultQueue } from "./faults.js"
 import { type Hosted, makeHosted } from "./hosted.js"
 import { IdempotencyStore } from "./idempotency.js"
+import { bodyTooLarge, bodyTooLargeAnswer, MAX_QUERY_LENGTH } from "./limits.js"
 import { makeIdGenerator } from "./ids.js"
 import type { RandomToken } from "./links.js"
 import type { WireCustomerDetails, WireDeliveryAttempt, WireEvent, WirePaymentMethod, WireSubscription } from "./objects.js"
@@ -119,6 +120,16 @@ export interface Fake {
 
 const DEFAULT_ID_SEED = 1
 const KEYED_METHODS = new Set(["POST", "PATCH"])
+
+/** The answer to a request past the fake's limits (body size, query length), or `undefined`. */
+const limitAnswer = (request: WireRequest): WireAnswer | undefined => {
+  if (bodyTooLarge(request.body)) return bodyTooLargeAnswer()
+  const query = String(request.query)
+  if (query.length > MAX_QUERY_LENGTH) {
+    return errorAnswer(400, "invalid_request", `The query string is longer than ${MAX_QUERY_LENGTH} characters, the most this server reads`)
+  }
+  return undefined
+}
 
 /** An answer an idempotency key does not keep: a refused input (400) or a server failure (5xx). */
 const savesNothing = (answer: WireAnswer): boolean => answer.status === 400 || answer.status >= 500
@@ -252,6 +263,9 @@ export const makeFake = (options: FakeOptions): Fake => {
 
   const receive = (request: WireRequest, now: number): Received => {
     const requestId = requestIds.next("req_")
+    // The limits come before anything else, as a server reading the request would meet them.
+    const outOfBounds = limitAnswer(request)
+    if (outOfBounds !== undefined) return later(deliver(outOfBounds, undefined, requestId))
     const method = request.method.toUpperCase()
     const routed = route(method, request.path)
     const template = routed?.op.route

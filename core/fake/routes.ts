@@ -8,7 +8,8 @@ import { errorAnswer, jsonAnswer, jsonTextAnswer } from "./answers.js"
 import { encodeCursor } from "./cursor.js"
 import { type Decode, type ListQuery, type Read, readBody, readQuery } from "./decode.js"
 import type { WirePaymentMethod } from "./objects.js"
-import type { Account, CustomerPatch, CustomerRecord, EventRecord, NewCustomer, PaymentMethodRecord, State, WebhookEndpointRecord } from "./state.js"
+import { metadataProblem } from "./limits.js"
+import { type Account, type CustomerPatch, mergeMetadata, type CustomerRecord, type EventRecord, type NewCustomer, type PaymentMethodRecord, type State, type WebhookEndpointRecord } from "./state.js"
 import type { PageOf, PageQuery, SortedIndex } from "./sortedIndex.js"
 import type { WireAnswer, WireRequest } from "./wire.js"
 
@@ -52,6 +53,7 @@ const endpointNotFound = (id: string) => errorAnswer(404, "resource_not_found", 
 const eventNotFound = (id: string) => errorAnswer(404, "resource_not_found", `No such event: '${id}'`)
 const customerNotFound = (id: string, param: string | null = null) =>
   errorAnswer(404, "customer_not_found", `No such customer: '${id}'`, param)
+const metadataRefused = (problem: string) => errorAnswer(400, "parameter_invalid", `Invalid metadata: ${problem}`, "metadata")
 const paymentMethodNotFound = (id: string) => errorAnswer(404, "payment_method_not_found", `No such payment method: '${id}'`)
 
 // -- inputs, in wire form ----------------------------------------------------------------------
@@ -118,6 +120,8 @@ const eventMillis = (time: string | undefined): number | undefined => (time === 
 export const handlers: Readonly<Record<OperationName, Handler>> = {
   "customers.create": ({ account, decode, now, request, state }) =>
     respond(readBody<NewCustomer>(decode, "CustomerCreateParams", request), (params) => {
+      const tooMuch = params.metadata === undefined ? undefined : metadataProblem(params.metadata)
+      if (tooMuch !== undefined) return metadataRefused(tooMuch)
       const record = state.createCustomer(account, params, now)
       state.recordEvent(account, "customer.created", record.customer, now)
       return jsonTextAnswer(201, customerJson(record))
@@ -143,6 +147,9 @@ export const handlers: Readonly<Record<OperationName, Handler>> = {
     respond(readBody<CustomerPatch>(decode, "CustomerUpdateParams", request), (patch) => {
       const record = state.findCustomer(account, id)
       if (record === undefined) return customerNotFound(id)
+      // Judged on the merged metadata: 30 kept keys and 30 new ones are 60.
+      const tooMuch = patch.metadata === undefined ? undefined : metadataProblem(mergeMetadata(record.customer.metadata, patch.metadata))
+      if (tooMuch !== undefined) return metadataRefused(tooMuch)
       state.updateCustomer(record, patch)
       state.recordEvent(account, "customer.updated", record.customer, now)
       return jsonTextAnswer(200, customerJson(record))

@@ -2,6 +2,7 @@
  * Seeding the in-memory Xtopay: customers with their subscriptions and payment methods, filled
  * in with the API's defaults, as a test's back door (`XtopayControl`, the `/_mock` API) asks.
  */
+import { metadataProblem } from "./limits.js"
 import type { WireCustomerDetails, WirePaymentMethod, WireSubscription } from "./objects.js"
 import { isoTime } from "./objects.js"
 import type { Account, CustomerRecord, NewCustomer, State } from "./state.js"
@@ -187,6 +188,8 @@ export const addCustomer = (state: State, checks: Checks, account: Account, seed
   if (seed.phone != null && !checks.phone(seed.phone)) refuse(`Invalid phone ${JSON.stringify(seed.phone)}: expected E.164`)
   if (seed.currency !== undefined && !checks.currency(seed.currency)) refuse(`Invalid currency ${JSON.stringify(seed.currency)}`)
   if (seed.metadata !== undefined && !checks.metadata(seed.metadata)) refuse("Invalid metadata: values must be strings")
+  const tooMuch = seed.metadata === undefined ? undefined : metadataProblem(seed.metadata)
+  if (tooMuch !== undefined) refuse(`Invalid metadata: ${tooMuch}`)
   const id = seedId(state, checks, account, seed.id, "cus_")
   const created = seedMillis(seed.created_at, now, "created_at")
   const record = state.createCustomer(account, { ...seed, id }, created)

@@ -119,6 +119,19 @@ export interface CustomerPatch {
   readonly metadata?: Readonly<Record<string, string | null>> | undefined
 }
 
+/** Metadata after an update: the patch's keys set, its `null`s removed. */
+export const mergeMetadata = (
+  before: Readonly<Record<string, string>>,
+  patch: Readonly<Record<string, string | null>>
+): Readonly<Record<string, string>> => {
+  const merged: Record<string, string> = { ...before }
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete merged[key]
+    else merged[key] = value
+  }
+  return merged
+}
+
 const EMPTY_METADATA: Readonly<Record<string, string>> = Object.freeze({})
 
 export class State {
@@ -272,15 +285,7 @@ export class State {
 
   updateCustomer(record: CustomerRecord, patch: CustomerPatch): void {
     const before = record.customer
-    let metadata = before.metadata
-    if (patch.metadata !== undefined) {
-      const merged: Record<string, string> = { ...before.metadata }
-      for (const [key, value] of Object.entries(patch.metadata)) {
-        if (value === null) delete merged[key]
-        else merged[key] = value
-      }
-      metadata = merged
-    }
+    const metadata = patch.metadata === undefined ? before.metadata : mergeMetadata(before.metadata, patch.metadata)
     const after: Customer = {
       ...before,
       ...(patch.email !== undefined ? { email: patch.email } : {}),

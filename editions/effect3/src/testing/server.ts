@@ -16,7 +16,8 @@ import { Context, Effect, Layer, Redacted } from "effect"
 import * as Http from "node:http"
 import { XtopayClient, type XtopayClientOptions } from "../XtopayClient.js"
 import { type BackendOptions, makeBackend } from "./Backend.js"
-import { errorAnswer } from "#core/fake/answers.js"
+import { errorAnswer, withHeaders } from "#core/fake/answers.js"
+import * as Limits from "#core/fake/limits.js"
 import { CONTROL_PREFIX, makeControlApi } from "./internal/controlApi.js"
 import { internalsOf } from "./internal/backendInternals.js"
 import { isPagePath } from "#core/fake/pages.js"
@@ -30,7 +31,7 @@ import type { WireAnswer, WireOutcome, WireRequest } from "./wire.js"
  *
  * @since 0.1.0
  */
-export const MAX_BODY_BYTES = 1024 * 1024
+export const MAX_BODY_BYTES = Limits.MAX_BODY_BYTES
 
 /** Beyond this, an oversized body is no longer drained: the answer goes out and the connection closes. */
 const DRAIN_LIMIT_BYTES = 16 * MAX_BODY_BYTES
@@ -55,14 +56,7 @@ const requestId = () => `req_${crypto.randomUUID().replaceAll("-", "").slice(0, 
 const serverError = (status: number, code: string, message: string, headers: Readonly<Record<string, string>> = {}) =>
   errorAnswer(status, code, message, null, { "x-request-id": requestId(), ...headers })
 
-// 413 (not the reference's 400) so that a client sees what went wrong; the client maps it to InvalidRequest.
-const tooLarge = () =>
-  serverError(
-    413,
-    "invalid_request",
-    `The request body is larger than ${MAX_BODY_BYTES} bytes (1 MiB), the most this server reads`,
-    { connection: "close" }
-  )
+const tooLarge = () => withHeaders(Limits.bodyTooLargeAnswer(), { "x-request-id": requestId(), connection: "close" })
 
 const outsidePrefix = (method: string, path: string) =>
   serverError(

@@ -3,6 +3,7 @@
  * and a time in, wire JSON out. For the rules that are hard to reach through a client.
  */
 import { type FakeOptions, makeFake, MAX_RECORDED_SIZE, MAX_SEEDED_PER_CALL } from "#core/fake/fake.js"
+import { MAX_BODY_BYTES, MAX_QUERY_LENGTH } from "#core/fake/limits.js"
 import type { WireAnswer, WireOutcome, WireRequest } from "#core/fake/wire.js"
 import { assert, describe, it } from "@effect/vitest"
 import { checks, decode, randomToken } from "../../src/testing/internal/schemaChecks.js"
@@ -102,7 +103,7 @@ describe("core's fake: ids belong to one account", () => {
 describe("core's fake: memory a caller can fill is bounded", () => {
   it("the request log keeps at most MAX_RECORDED_SIZE characters of requests, the newest always", () => {
     const fake = fakeWith()
-    const body = "x".repeat(1024 * 1024)
+    const body = "x".repeat(1_000_000) // under the 1 MiB a body may hold
     for (let i = 0; i < 40; i++) fake.receive({ ...request("POST", "/customers"), body: `${i}${body}` }, i)
     const kept = fake.control.requests()
     const size = kept.reduce((total, r) => total + r.body.length, 0)
@@ -161,5 +162,45 @@ describe("core's fake: a field an operation does not take", () => {
     const made = createAs(fake, "cid_test_default", "ama@example.com")
     const answer = answerOf(fake, request("PATCH", `/customers/${made.id}`, { body: { name: null, phone: null, metadata: { a: null } } }))
     assert.strictEqual(answer.status, 200)
+  })
+})
+
+describe("core's fake: one set of limits, whoever reaches it", () => {
+  it("a body over 1 MiB is 413 invalid_request, as the mock server answers it; 1 MiB exactly is read", () => {
+    const fake = fakeWith()
+    const padded = (bytes: number) => {
+      const head = `{"email":"ama@example.com","metadata":{"a":"`
+      return `${head}${"x".repeat(bytes - head.length - 3)}"}}`
+    }
+    const over = answerOf(fake, { ...request("POST", "/customers"), body: padded(MAX_BODY_BYTES + 1) })
+    assert.deepStrictEqual([over.status, JSON.parse(over.body).error.code], [413, "invalid_request"])
+    const exact = answerOf(fake, { ...request("POST", "/customers"), body: padded(MAX_BODY_BYTES) })
+    assert.strictEqual(exact.status, 400) // read, then refused for its 1 MiB metadata value
+    assert.strictEqual(JSON.parse(exact.body).error.param, "metadata")
+  })
+
+  it("metadata: at most 50 keys, keys of 40 characters, values of 500, on create, update and seed", () => {
+    const fake = fakeWith()
+    const keys = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, "v"]))
+    const create = (metadata: Record<string, string>) =>
+      answerOf(fake, request("POST", "/customers", { body: { email: "ama@example.com", metadata } }))
+    for (const metadata of [keys(51), { ["k".repeat(41)]: "v" }, { k: "v".repeat(501) }]) {
+      const refused = create(metadata)
+      assert.deepStrictEqual([refused.status, JSON.parse(refused.body).error.param], [400, "metadata"])
+    }
+    const ok = create({ ...keys(49), ["k".repeat(40)]: "v".repeat(500) })
+    assert.strictEqual(ok.status, 201)
+    const id = JSON.parse(ok.body).id as string
+    const grown = answerOf(fake, request("PATCH", `/customers/${id}`, { body: { metadata: { extra: "v" } } }))
+    assert.deepStrictEqual([grown.status, JSON.parse(grown.body).error.param], [400, "metadata"])
+    const seeded = fake.control.seed({ customers: [{ email: "kofi@example.com", metadata: keys(51) }] }, 0)
+    assert.deepInclude(seeded, { _tag: "ControlFailure" })
+  })
+
+  it("a query string over MAX_QUERY_LENGTH characters is 400 invalid_request", () => {
+    const fake = fakeWith()
+    const query = new URLSearchParams({ email: `${"a".repeat(MAX_QUERY_LENGTH)}@example.com` })
+    const answer = answerOf(fake, { ...request("GET", "/customers"), query })
+    assert.deepStrictEqual([answer.status, JSON.parse(answer.body).error.code], [400, "invalid_request"])
   })
 })
