@@ -116,13 +116,18 @@ const LOOPBACK_HOSTS = new Set(["localhost", "[::1]"])
 const isLoopback = (hostname: string) =>
   LOOPBACK_HOSTS.has(hostname) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
 
-const invalidBaseUrl = (message: string) => ConfigError.InvalidData(["baseUrl"], message)
 
 /**
  * https everywhere, plain http only to this machine unless `allowInsecureHttp`; no credentials,
  * query or fragment in the URL.
  */
-const checkBaseUrl = (baseUrl: string, allowInsecureHttp: boolean): Either.Either<string, ConfigError.ConfigError> => {
+const checkBaseUrl = (
+  baseUrl: string,
+  allowInsecureHttp: boolean,
+  name: string = "baseUrl"
+): Either.Either<string, ConfigError.ConfigError> => {
+  // Named as the user set it: the option, or the variable `layerConfig` read it from.
+  const invalidBaseUrl = (message: string) => ConfigError.InvalidData([name], message)
   if (!URL.canParse(baseUrl)) {
     return Either.left(
       invalidBaseUrl(`Expected an absolute URL for the Xtopay base URL, got ${JSON.stringify(baseUrl)}`)
@@ -304,12 +309,27 @@ const strictBoolean = (name: string): Config.Config<boolean> =>
     )
   )
 
-const defaultConfig: Config.Config.Wrap<XtopayClientConfig> = {
-  clientId: Config.string("XTOPAY_CLIENT_ID"),
-  clientSecret: Config.redacted("XTOPAY_CLIENT_SECRET"),
+/** A variable that must be set to something: set but empty (or blank) is refused by its name. */
+const nonEmpty = <A>(name: string, config: Config.Config<A>, text: (value: A) => string): Config.Config<A> =>
+  config.pipe(
+    Config.mapOrFail((value) =>
+      text(value).trim() === ""
+        ? Either.left(ConfigError.InvalidData([name], `${name} is set but empty`))
+        : Either.right(value)
+    )
+  )
+
+const defaultConfig: Config.Config<XtopayClientConfig> = Config.all({
+  clientId: nonEmpty("XTOPAY_CLIENT_ID", Config.string("XTOPAY_CLIENT_ID"), (id) => id),
+  clientSecret: nonEmpty("XTOPAY_CLIENT_SECRET", Config.redacted("XTOPAY_CLIENT_SECRET"), Redacted.value),
   baseUrl: optionalString("XTOPAY_BASE_URL").pipe(Config.map((url) => url ?? DEFAULT_BASE_URL)),
   allowInsecureHttp: strictBoolean("XTOPAY_ALLOW_INSECURE_HTTP")
-}
+}).pipe(
+  // Checked here too, so that a bad URL is reported by the variable's name rather than the option's.
+  Config.mapOrFail((options) =>
+    Either.map(checkBaseUrl(options.baseUrl, options.allowInsecureHttp, "XTOPAY_BASE_URL"), () => options)
+  )
+)
 
 /**
  * Builds the service over the `HttpClient` in context.

@@ -85,6 +85,31 @@ describe("XtopayLive", () => {
       assert.include(String(error), "XTOPAY_CLIENT_SECRET")
     }).pipe(Effect.withConfigProvider(env({ XTOPAY_CLIENT_ID: "cid_test_env" }))))
 
+  it.effect("an empty XTOPAY_CLIENT_SECRET or XTOPAY_CLIENT_ID is a ConfigError saying so by that name", () =>
+    Effect.gen(function*() {
+      for (const [name, vars] of [
+        ["XTOPAY_CLIENT_SECRET", { XTOPAY_CLIENT_ID: "cid_test_env", XTOPAY_CLIENT_SECRET: " " }],
+        ["XTOPAY_CLIENT_ID", { XTOPAY_CLIENT_ID: "", XTOPAY_CLIENT_SECRET: "csk_test_env" }]
+      ] as const) {
+        const error = yield* Effect.flip(Effect.provide(XtopayClient, XtopayLive)).pipe(Effect.withConfigProvider(env(vars)))
+        assert.isTrue(ConfigError.isConfigError(error))
+        assert.include(String(error), `${name} is set but empty`)
+        assert.notInclude(String(error), "redacted")
+      }
+    }))
+
+  it.effect("a bad XTOPAY_BASE_URL is a ConfigError naming XTOPAY_BASE_URL, not the option", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(Effect.provide(XtopayClient, XtopayLive))
+      assert.isTrue(ConfigError.isConfigError(error))
+      assert.include(String(error), "XTOPAY_BASE_URL")
+      assert.notInclude(String(error), "baseUrl")
+    }).pipe(Effect.withConfigProvider(env({
+      XTOPAY_CLIENT_ID: "cid_test_env",
+      XTOPAY_CLIENT_SECRET: "csk_test_env",
+      XTOPAY_BASE_URL: "ftp://files.example.com/v1"
+    }))))
+
   it.effect("a missing XTOPAY_CLIENT_ID is a ConfigError naming it", () =>
     Effect.gen(function*() {
       const error = yield* Effect.flip(Effect.provide(XtopayClient, XtopayLive))
