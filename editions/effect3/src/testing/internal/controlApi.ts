@@ -4,7 +4,8 @@
  * credentials name, checked as the API checks them. Bodies are decoded with Schemas here, and
  * refusals written here, in the API's error envelope.
  */
-import { errorAnswer, jsonAnswer } from "#core/fake/answers.js"
+import { errorAnswer, jsonAnswer, withHeaders } from "#core/fake/answers.js"
+import { jsonBody as readJson } from "#core/fake/decode.js"
 import { faultRouteProblem } from "#core/fake/faults.js"
 import { rateLimitProblem } from "#core/fake/rateLimiter.js"
 import { Duration, Effect, Either, ParseResult, Schema } from "effect"
@@ -170,17 +171,10 @@ const invalid = (error: ParseResult.ParseError): WireAnswer => {
   return refuse(400, "parameter_invalid", param === null ? message : `Invalid ${param}: ${message}`, param)
 }
 
-/** The JSON body: `""` is `{}`; anything else that is not a JSON object is `invalid_request`. */
+/** The JSON body, read by core's rules (what is not a JSON object, or nests past 64 levels, is refused). */
 const jsonBody = (request: WireRequest): Either.Either<unknown, WireAnswer> => {
-  if (request.body.trim() === "") return Either.right({})
-  try {
-    const parsed: unknown = JSON.parse(request.body)
-    return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)
-      ? Either.right(parsed)
-      : Either.left(refuse(400, "invalid_request", "The request body must be a JSON object"))
-  } catch {
-    return Either.left(refuse(400, "invalid_request", "The request body is not valid JSON"))
-  }
+  const body = readJson(request.body)
+  return body._tag === "Read" ? Either.right(body.value) : Either.left(withHeaders(body.answer, { "x-request-id": requestId() }))
 }
 
 /** Decodes the body, then runs `act` on it; a refusal is the answer. */
