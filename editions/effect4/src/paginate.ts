@@ -45,6 +45,7 @@ export const paginate = <A, E, R>(
       }))
   })
   const prefetch = options.prefetch ?? 0
-  // Each page is one array of the stream: the buffer holds whole pages.
-  return prefetch > 0 ? Stream.bufferArray(pages, { capacity: prefetch }) : pages
+  // Each page is one array of the stream, so the buffer holds whole pages; its producer holds one
+  // more while it waits to put it in, so capacity n - 1 is n pages ahead.
+  return prefetch > 0 ? Stream.bufferArray(pages, { capacity: prefetch - 1 }) : pages
 }
