@@ -3,7 +3,7 @@
  * schedule says which) is forked into the backend's scope, signed per attempt, sent, and retried
  * after core's waits on the `Clock`. It never delays an answer, and it ends with the backend.
  */
-import { attemptTarget, DELIVERY_TIMEOUT_MILLIS, type DueDelivery, recordAttempt } from "#core/fake/deliveries.js"
+import { attemptTarget, DELIVERY_TIMEOUT_MILLIS, type DueDelivery, recordAttempt, type WebhookReply } from "#core/fake/deliveries.js"
 import type { Fake } from "#core/fake/fake.js"
 import { Clock, Deferred, Duration, Effect, Either, Redacted, type Scope } from "effect"
 import { sign } from "../../Webhooks.js"
@@ -15,11 +15,8 @@ export interface WebhookDelivery {
   readonly body: string
 }
 
-/** What the receiver answered. A failure (no answer) is recorded with no status. */
-export interface WebhookReply {
-  readonly status: number
-  readonly body: string
-}
+/** What the receiver answered (core's shape); a failure (no answer) is recorded with no status. */
+export type { WebhookReply }
 
 /** Sends one delivery: over `fetch` on the mock server, to an `HttpApp` in process under `XtopayTest`. */
 export type WebhookSender = (delivery: WebhookDelivery) => Effect.Effect<WebhookReply, unknown>
