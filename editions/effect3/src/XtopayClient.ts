@@ -7,9 +7,26 @@
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import type { Schedule } from "effect"
-import { Config, ConfigError, Context, Duration, Effect, Either, Encoding, FiberRef, Layer, Option, Redacted } from "effect"
+import {
+  Config,
+  ConfigError,
+  Context,
+  Duration,
+  Effect,
+  Either,
+  Encoding,
+  Exit,
+  FiberRef,
+  Layer,
+  Option,
+  Predicate,
+  Redacted,
+  Tracer
+} from "effect"
 import { XtopayRateGate } from "./internal/rateGate.js"
 import { type ErrorsOf, makeExecute, type RequestSpec } from "./internal/request.js"
 import { ResponseSink, type XtopayResponse } from "./internal/responseMeta.js"
@@ -168,18 +185,58 @@ const checkTimeout = (input: Duration.DurationInput): Either.Either<Duration.Dur
     : Either.left(ConfigError.InvalidData(["timeout"], `Expected a duration above zero, got ${String(input)}`))
 }
 
+/**
+ * What an attempt span ends with, for whoever reads it later (an exporter, a custom tracer) outside
+ * the fiber, where no redacted header names apply: the platform's exit holds the response or the
+ * error, and both hold the request with its Authorization header. The span keeps the outcome, not
+ * the request.
+ */
+const withoutRequest = (exit: Exit.Exit<unknown, unknown>): Exit.Exit<unknown, unknown> =>
+  Exit.mapBoth(exit, {
+    onSuccess: (value) =>
+      Predicate.hasProperty(value, HttpClientResponse.TypeId)
+        ? { _id: "HttpClientResponse", status: (value as unknown as HttpClientResponse.HttpClientResponse).status }
+        : value,
+    onFailure: (error) =>
+      HttpClientError.isHttpClientError(error)
+        ? Object.assign(new Error(error.message), { name: error._tag, reason: error.reason })
+        : error
+  })
+
+/** `tracer`, whose spans end with `withoutRequest` of their exit. */
+const requestFreeTracer = (tracer: Tracer.Tracer): Tracer.Tracer =>
+  Tracer.make({
+    span: (...args) => {
+      const span = tracer.span(...args)
+      // The span itself (its attributes, events and status live on it), with only `end` in front.
+      return Object.assign(Object.create(span) as Tracer.Span, {
+        end: (endTime: bigint, exit: Exit.Exit<unknown, unknown>) => span.end(endTime, withoutRequest(exit))
+      })
+    },
+    context: (f, fiber) => tracer.context(f, fiber)
+  })
+
+const requestFreeTracers = new WeakMap<Tracer.Tracer, Tracer.Tracer>()
+
 const mentionsAuthorization = (names: ReadonlyArray<string | RegExp>) =>
   names.some((name) => typeof name === "string" ? name.toLowerCase() === "authorization" : name.test("authorization"))
 
 /**
  * The platform's `http.client` span (kept with `attemptSpans`) records request headers: keep
- * `Authorization` redacted there whatever the user set.
+ * `Authorization` redacted there whatever the user set, and keep the request out of what the
+ * span ends with.
  */
 const redactingAuthorization = (client: HttpClient.HttpClient): HttpClient.HttpClient =>
   HttpClient.transform(client, (effect) =>
-    Effect.flatMap(FiberRef.get(Headers.currentRedactedNames), (names) =>
+    Effect.flatMap(Effect.all([FiberRef.get(Headers.currentRedactedNames), Effect.tracer]), ([names, tracer]) => {
+      let free = requestFreeTracers.get(tracer)
+      if (free === undefined) requestFreeTracers.set(tracer, free = requestFreeTracer(tracer))
+      const traced = Effect.withTracer(effect, free)
       // The default list already names it: only pay for a scoped change when the user removed it.
-      mentionsAuthorization(names) ? effect : Effect.locally(effect, Headers.currentRedactedNames, [...names, "authorization"])))
+      return mentionsAuthorization(names)
+        ? traced
+        : Effect.locally(traced, Headers.currentRedactedNames, [...names, "authorization"])
+    }))
 
 /**
  * `FetchHttpClient` as `XtopayLive` uses it: redirects are never followed (fetch would otherwise

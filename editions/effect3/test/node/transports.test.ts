@@ -11,6 +11,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Cause, Chunk, Context, Effect, Exit, Fiber, Layer, Redacted, Stream } from "effect"
 import { Customers, FetchTransport, XtopayClient, type XtopayClientOptions, type XtopayError } from "../../src/index.js"
 import { layerHttpClient } from "../../src/node.js"
+import { inspect } from "node:util"
 import { makeRecordingTracer } from "../support/recording.js"
 import { answering, serve } from "./servers.js"
 
@@ -207,6 +208,21 @@ for (const transport of TRANSPORTS) {
         assert.strictEqual(attempt.attributes.get("http.response.status_code"), 200)
         assert.strictEqual(attempt.attributes.get("http.request.header.authorization"), "<redacted>")
         for (const span of spans) assert.notInclude(JSON.stringify([...span.attributes]), CLIENT_SECRET)
+        // Nor what each span ended with, as an exporter sees it outside the fiber, success or failure.
+        const failed = yield* Effect.flip(Customers.retrieve("cus_a1b2c3").pipe(
+          Effect.provide(clientOver(transport.layer(), "http://127.0.0.1:9/v1", { attemptSpans: true, maxRetries: 0 })),
+          Effect.withTracer(tracer)
+        ))
+        assert.strictEqual(failed._tag, "ConnectionError")
+        const basic = Buffer.from(`cid_test_transports:${CLIENT_SECRET}`).toString("base64")
+        assert.isAbove(spans.filter((span) => span.name.startsWith("http.client")).length, 1)
+        for (const span of spans) {
+          const exit = span.status._tag === "Ended" ? span.status.exit : undefined
+          for (const text of [inspect(exit, { depth: null }), JSON.stringify(exit) ?? ""]) {
+            assert.notInclude(text, CLIENT_SECRET)
+            assert.notInclude(text, basic)
+          }
+        }
       }), { timeout: 20_000 })
 
     it.scopedLive("without attemptSpans there is one span, the call's, with its status", () =>

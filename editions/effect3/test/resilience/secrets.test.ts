@@ -72,13 +72,19 @@ const exercise = (steps: ReadonlyArray<Step>, program: "create" | "retrieve", at
     return { exit, spans, logs: logs.lines, requests: script.requests, attemptSpans }
   })
 
-/** Every attribute and event of every span, and what exporters record of a failed one. */
+/** JSON of anything a span ended with (bigints as text). */
+const json_ = (value: unknown) => JSON.stringify(value, (_key, v) => typeof v === "bigint" ? String(v) : v)
+
+/** Every attribute and event of every span, its exit however rendered, and what exporters record of a failed one. */
 const assertSpansClean = (spans: ReadonlyArray<RecordedSpan>) => {
   for (const span of spans) {
     assertClean(`span ${span.name}`, spanText(span))
+    if (span.status._tag === "Ended") {
+      // As an exporter or a custom tracer sees the exit, outside the fiber: no fiber's redacted names apply.
+      assertClean(`span ${span.name}'s exit (util.inspect)`, inspect(span.status.exit, { depth: null }))
+      assertClean(`span ${span.name}'s exit (JSON)`, json_(span.status.exit))
+    }
     // What exporters record of a failed span: the pretty cause, and each error's message and stack.
-    // (The platform's own RequestError keeps the request, headers included, inside the raw Exit:
-    // exporters never serialise that object; see docs/security.md.)
     if (span.status._tag === "Ended" && Exit.isFailure(span.status.exit)) {
       const cause = span.status.exit.cause
       assertClean(`span ${span.name}'s status`, Cause.pretty(cause, { renderErrorCause: true }))
@@ -136,6 +142,18 @@ describe("the client secret never leaks", () => {
       it.effect(`${name} on ${program}, with attemptSpans: not in the platform's spans either`, () =>
         Effect.map(exercise(steps, program, true), assertNoLeak))
     }
+  }
+
+  for (const program of ["create", "retrieve"] as const) {
+    it.effect(`a success on ${program}, with attemptSpans: no span or exit holds it`, () =>
+      Effect.gen(function*() {
+        const answer = program === "create" ? json(201, { ...customerDetails(), subscriptions: undefined }) : json(200, customerDetails())
+        const { exit, requests, spans } = yield* exercise([answer], program, true)
+        assert.isTrue(Exit.isSuccess(exit), String(exit))
+        assert.strictEqual(requests[0]?.headers["authorization"], `Basic ${base64(`${CLIENT_ID}:${SECRET}`)}`)
+        assert.isAbove(spans.filter((span) => span.name.startsWith("http.client")).length, 0)
+        assertSpansClean(spans)
+      }))
   }
 
   it.effect("with attemptSpans, Authorization stays redacted in the platform's span even if the app empties Headers.currentRedactedNames", () =>
