@@ -3,10 +3,10 @@
  * settings from the environment, the base-URL rules, and the secret kept out of everything printed.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { ConfigProvider, Effect, Exit, Layer, Redacted } from "effect"
+import { Cause, ConfigProvider, Effect, Exit, Layer, Redacted } from "effect"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientResponse from "effect/http/HttpClientResponse"
-import { Customers, DEFAULT_BASE_URL, XtopayClient } from "../../src/index.js"
+import { Customers, DEFAULT_BASE_URL, XtopayClient, XtopayControl, XtopayTestWith } from "../../src/index.js"
 
 const SECRET = "csk_test_TOPSECRET"
 
@@ -113,4 +113,28 @@ describe("XtopayClient.layerConfig", () => {
       assert.isTrue(Exit.isFailure(yes))
       assert.notInclude(String(yes), SECRET)
     }))
+})
+
+describe("the secret is never printed", () => {
+  const faults = [
+    { _tag: "Drop", when: "before-headers" },
+    { _tag: "Drop", when: "mid-body" },
+    { _tag: "TruncatedJson" },
+    { _tag: "Status", status: 401 }
+  ] as const
+  for (const fault of faults) {
+    it.effect(`a failure from ${JSON.stringify(fault)} holds neither the secret nor the Authorization header`, () =>
+      Effect.gen(function*() {
+        const control = yield* XtopayControl
+        yield* control.injectFaults({ times: 1, fault })
+        const exit = yield* Effect.exit(Customers.create({ email: "ama@example.com" }))
+        assert.isTrue(Exit.isFailure(exit))
+        const basic = btoa(`cid_test_shop:${SECRET}`)
+        const failure = Exit.isFailure(exit) ? exit.cause : Cause.empty
+        for (const printed of [Cause.pretty(failure), String(exit), JSON.stringify(exit), JSON.stringify(Cause.squash(failure))]) {
+          assert.notInclude(printed, SECRET)
+          assert.notInclude(printed, basic)
+        }
+      }).pipe(Effect.provide(XtopayTestWith({ clientId: "cid_test_shop", clientSecret: Redacted.make(SECRET), maxRetries: 0 }))))
+  }
 })
