@@ -7,7 +7,7 @@ import { defaultCode, errorAnswer, rateLimitedAnswer, withHeaders } from "./answ
 import { checkCredentials, isAuthFailure } from "./auth.js"
 import type { Decode } from "./decode.js"
 import { type DueDelivery, dueDeliveries } from "./deliveries.js"
-import { type Fault, type FaultPlan, FaultQueue } from "./faults.js"
+import { type Fault, type FaultPlan, FaultQueue, faultRouteProblem } from "./faults.js"
 import { type Hosted, makeHosted } from "./hosted.js"
 import { IdempotencyStore } from "./idempotency.js"
 import { bodyTooLarge, bodyTooLargeAnswer, MAX_QUERY_LENGTH } from "./limits.js"
@@ -97,7 +97,8 @@ export interface FakeControl {
   readonly deliveryAttempts: (eventId: string) => ReadonlyArray<WireDeliveryAttempt>
   readonly requests: (account?: string) => ReadonlyArray<RecordedRequest>
   readonly clearRequests: (account?: string) => void
-  readonly injectFaults: (plans: ReadonlyArray<FaultPlan>, account?: string) => void
+  /** Adds plans, or (none added) says why one can never fire: its route names no operation. */
+  readonly injectFaults: (plans: ReadonlyArray<FaultPlan>, account?: string) => ControlFailure | undefined
   readonly clearFaults: (account?: string) => void
   /** The limit of every account (none given: the one an account set for itself). */
   readonly setRateLimit: (limit: Limit | undefined, account?: string) => void
@@ -127,6 +128,15 @@ const limitAnswer = (request: WireRequest): WireAnswer | undefined => {
   const query = String(request.query)
   if (query.length > MAX_QUERY_LENGTH) {
     return errorAnswer(400, "invalid_request", `The query string is longer than ${MAX_QUERY_LENGTH} characters, the most this server reads`)
+  }
+  return undefined
+}
+
+/** Why one of `plans` can never fire (its route names no operation), or `undefined`. */
+const misrouted = (plans: ReadonlyArray<FaultPlan>): string | undefined => {
+  for (const plan of plans) {
+    const problem = plan.route === undefined ? undefined : faultRouteProblem(plan.route)
+    if (problem !== undefined) return problem
   }
   return undefined
 }
@@ -162,6 +172,8 @@ export const makeFake = (options: FakeOptions): Fake => {
   // Request ids have their own stream, so object ids depend only on the objects made.
   const requestIds = makeIdGenerator((idSeed ^ 0x5bd1e995) >>> 0)
   const faults = new FaultQueue()
+  const startingProblem = misrouted(options.faults ?? [])
+  if (startingProblem !== undefined) throw new Error(startingProblem)
   faults.add(options.faults ?? [])
   const limiter = new RateLimiter(options.rateLimit)
   const idempotency = new IdempotencyStore()
@@ -355,7 +367,12 @@ export const makeFake = (options: FakeOptions): Fake => {
     },
     requests: (account) => log.snapshot(account),
     clearRequests: (account) => log.clear(account),
-    injectFaults: (plans, account) => faults.add(plans, account),
+    injectFaults: (plans, account) => {
+      const problem = misrouted(plans)
+      if (problem !== undefined) return controlFailure(problem)
+      faults.add(plans, account)
+      return undefined
+    },
     clearFaults: (account) => faults.clear(account),
     setRateLimit: (limit, account) => (account === undefined ? limiter.set(limit) : limiter.setFor(account, limit)),
     reset: (account) => {

@@ -136,6 +136,20 @@ const settle = <W, A>(result: W | ControlFailure, decodeValue: (wire: W) => A): 
     ? Effect.fail(new XtopayControlError({ message: result.message, reason: result.reason }))
     : Effect.sync(() => decodeValue(result))
 
+/**
+ * Adds fault plans; a plan whose route names no operation could never fire, and the service's type
+ * has no error channel, so it is a defect that lists the routes (a typo must not pass unseen).
+ */
+const inject = (
+  injectFaults: FakeControl["injectFaults"],
+  plans: ReadonlyArray<FaultPlan>,
+  account: string | undefined
+): Effect.Effect<void> =>
+  Effect.suspend(() => {
+    const problem = injectFaults(plans, account)
+    return problem === undefined ? Effect.void : Effect.dieMessage(problem.message)
+  })
+
 const withNow = <A, E>(f: (now: number) => Effect.Effect<A, E>): Effect.Effect<A, E> => Effect.flatMap(Clock.currentTimeMillis, f)
 
 const makeControl = (core: FakeControl, deliveries: Deliveries): XtopayControl.Service => {
@@ -168,7 +182,7 @@ const makeControl = (core: FakeControl, deliveries: Deliveries): XtopayControl.S
     completeSetupIntent: (setupIntentId, details) => completeSetupIntent(setupIntentId, details, undefined),
     requests: Effect.sync(() => core.requests()),
     clearRequests: Effect.sync(() => core.clearRequests()),
-    injectFaults: (...plans) => Effect.sync(() => core.injectFaults(plans)),
+    injectFaults: (...plans) => inject(core.injectFaults, plans, undefined),
     clearFaults: Effect.sync(() => core.clearFaults()),
     setRateLimit: (limit) => Effect.sync(() => core.setRateLimit(toLimit(limit))),
     account: (clientId) => ({
@@ -178,7 +192,7 @@ const makeControl = (core: FakeControl, deliveries: Deliveries): XtopayControl.S
       requests: Effect.sync(() => core.requests(clientId)),
       events: eventsOf(clientId),
       clearRequests: Effect.sync(() => core.clearRequests(clientId)),
-      injectFaults: (...plans) => Effect.sync(() => core.injectFaults(plans, clientId)),
+      injectFaults: (...plans) => inject(core.injectFaults, plans, clientId),
       clearFaults: Effect.sync(() => core.clearFaults(clientId)),
       setRateLimit: (limit) => Effect.sync(() => core.setRateLimit(toLimit(limit), clientId)),
       reset: Effect.sync(() => core.reset(clientId))

@@ -6,6 +6,16 @@ import { send } from "./support.js"
 const noRetries = XtopayTestWith({ maxRetries: 0 })
 
 describe("in-memory Xtopay: injected faults", () => {
+  it.effect("a plan whose route names no operation is refused with the routes, not kept to never fire", () =>
+    Effect.gen(function*() {
+      const control = yield* XtopayControl
+      const exit = yield* Effect.exit(control.injectFaults({ times: 1, route: "GET /customer", fault: { _tag: "Stall" } }))
+      assert.isTrue(Exit.isFailure(exit))
+      assert.include(String(Exit.isFailure(exit) ? exit.cause : ""), "GET /customers/:id")
+      // Nothing was added: the request meets no fault.
+      assert.strictEqual((yield* send("GET", "/customers")).status, 200)
+    }).pipe(Effect.provide(XtopayTest)))
+
   it.effect("a Status fault answers that status with the reference's error body, and does nothing", () =>
     Effect.gen(function*() {
       const control = yield* XtopayControl
