@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import { quote } from "#core/text.js"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
@@ -25,14 +26,17 @@ import {
   Option,
   Predicate,
   Redacted,
+  Schema,
   Tracer
 } from "effect"
 import { XtopayRateGate } from "./internal/rateGate.js"
-import { type ErrorsOf, makeExecute, type RequestSpec } from "./internal/request.js"
+import type { Method } from "./internal/endpoints.js"
+import { CLIENT_SPAN, type ErrorsOf, makeExecute, type RequestSpec } from "./internal/request.js"
 import { ResponseSink, type XtopayResponse } from "./internal/responseMeta.js"
 import { callLimits } from "./internal/validate.js"
 import { VERSION } from "./internal/version.js"
-import type { XtopayError } from "./XtopayError.js"
+import type { RequestOptions } from "./RequestOptions.js"
+import { type CommonError, type IdempotencyConflict, InvalidRequest, type NotFound, type XtopayError } from "./XtopayError.js"
 
 export type { ReadOptions, RequestOptions } from "./RequestOptions.js"
 export type { XtopayResponse } from "./internal/responseMeta.js"
@@ -81,6 +85,34 @@ export interface XtopayClientOptions {
   readonly attemptSpans?: boolean | undefined
   /** Your own middleware over the underlying `HttpClient` (logging, a proxy, …). */
   readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
+}
+
+/**
+ * A request to an Xtopay endpoint this package does not wrap yet, for `XtopayClient.request`.
+ *
+ * @since 0.1.0
+ */
+export interface RawRequest<A = unknown> {
+  readonly method: Method
+  /** Below the base URL, starting with `/` (`/subscriptions/sub_1`); its query goes in `query`. */
+  readonly path: string
+  readonly query?: Readonly<Record<string, string | number | boolean | undefined>> | undefined
+  /** The JSON body (POST and PATCH). */
+  readonly body?: unknown
+  /** What a 2xx body decodes with; without it the JSON is given back as it came (`unknown`). */
+  readonly schema?: Schema.Schema<A, any> | undefined
+}
+
+/** A path under the base URL: `/`, then segments with no query, fragment, space, `.` or `..`. */
+const checkPath = (path: string): InvalidRequest | undefined => {
+  const segments = path.split("/").slice(1)
+  const ok = path.startsWith("/") && !path.startsWith("//") && !/[?#\s\\]/.test(path) &&
+    segments.every((segment) => segment !== "." && segment !== ".." && !/%2e%2e|^%2e$/i.test(segment))
+  return ok ? undefined : new InvalidRequest({
+    code: "parameter_invalid",
+    param: "path",
+    message: `Invalid path: expected "/" and segments without a query, fragment, space, "." or "..", got ${quote(path, 120)}`
+  })
 }
 
 /**
@@ -318,6 +350,53 @@ export class XtopayClient extends Context.Tag("effect-xtopay/XtopayClient")<Xtop
             : Effect.succeed([value, last] as const)
       )
     })
+
+  /**
+   * A request to an endpoint this package does not wrap yet, through the same path as every
+   * endpoint: authentication, the base URL, an `Idempotency-Key` on POST and PATCH (made once per
+   * call, or `options.idempotencyKey`), retries, the timeout, the shared rate limit, the error tags
+   * and `withResponse`. Gives the answer's JSON as `unknown`, or decoded with `schema`. One span,
+   * `Xtopay.request`, whose route attributes hold the path as given.
+   *
+   * Fails with `InvalidRequest` for a path that is not `/…` below the base URL (nothing is sent),
+   * and otherwise as any call can.
+   *
+   * @example
+   * const subscription = yield* XtopayClient.request({ method: "GET", path: "/subscriptions/sub_1" })
+   *
+   * @since 0.1.0
+   */
+  static readonly request = <A = unknown>(
+    request: RawRequest<A>,
+    options?: RequestOptions
+  ): Effect.Effect<A, CommonError | NotFound | IdempotencyConflict, XtopayClient> =>
+    Effect.withSpan(
+      Effect.suspend(() => {
+        const invalid = checkPath(request.path)
+        if (invalid !== undefined) return Effect.fail(invalid)
+        const keyed = request.method === "POST" || request.method === "PATCH"
+        return Effect.flatMap(XtopayClient, (client) =>
+          client.execute({
+            method: request.method,
+            route: request.path,
+            path: request.path,
+            urlParams: request.query === undefined
+              ? undefined
+              : Object.fromEntries(
+                Object.entries(request.query).flatMap(([name, value]) => value === undefined ? [] : [[name, String(value)]])
+              ),
+            body: keyed ? request.body : undefined,
+            response: (request.schema ?? Schema.Unknown) as Schema.Schema<A, any>,
+            // Without a schema an empty 2xx (a 204) is `undefined`; with one, it must decode like any answer.
+            onEmpty: request.schema === undefined ? () => undefined as A : undefined,
+            idempotencyKey: keyed,
+            notFound: true,
+            options
+          }))
+      }),
+      "Xtopay.request",
+      CLIENT_SPAN
+    )
 
   /**
    * A client from `Config`. Without arguments it reads `XTOPAY_CLIENT_ID`, `XTOPAY_CLIENT_SECRET`
