@@ -41,5 +41,16 @@ describe("the build", () => {
     const cjs = node(["-e", probe(`const S = require("./dist/cjs/Schemas.js"), E = require("./dist/cjs/XtopayError.js"), { Schema } = require("effect")`)])
     assert.strictEqual(cjs.stdout.trim(), expected, cjs.stderr)
     assert.deepStrictEqual(JSON.parse(readFileSync(join(edition, "dist", "cjs", "package.json"), "utf8")), { type: "commonjs" })
+
+    // The entry points: a customer created through XtopayTest from the built main and testing entries.
+    const call = `Effect.runPromise(X.Customers.create({ email: "a@b.co" }).pipe(Effect.provide(T.XtopayTest)))
+  .then((c) => console.log(JSON.stringify([c.email, typeof X.Customers.delete, X.XtopayClient.key])))`
+    const entries = JSON.stringify(["a@b.co", "function", "effect-xtopay/XtopayClient"])
+    const esmEntry = node(["--input-type=module", "-e", `const X = await import("./dist/esm/index.js"), T = await import("./dist/esm/testing/index.js"), { Effect } = await import("effect")
+${call}`])
+    assert.strictEqual(esmEntry.stdout.trim(), entries, esmEntry.stderr)
+    const cjsEntry = node(["-e", `const X = require("./dist/cjs/index.js"), T = require("./dist/cjs/testing/index.js"), { Effect } = require("effect")
+${call}`])
+    assert.strictEqual(cjsEntry.stdout.trim(), entries, cjsEntry.stderr)
   }, 300_000)
 })
