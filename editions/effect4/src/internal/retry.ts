@@ -50,6 +50,17 @@ const rateLimitWait = (header: string): number | undefined => {
   return wait
 }
 
+const DAY = "(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
+const MONTH = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+const TIME = "\\d{2}:\\d{2}:\\d{2}"
+
+/** RFC 9110's HTTP-date: IMF-fixdate, the obsolete RFC 850 form, and asctime's. */
+const HTTP_DATE = [
+  new RegExp(`^${DAY}, \\d{2} ${MONTH} \\d{4} ${TIME} GMT$`),
+  new RegExp(`^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), \\d{2}-${MONTH}-\\d{2} ${TIME} GMT$`),
+  new RegExp(`^${DAY} ${MONTH} [ \\d]\\d ${TIME} \\d{4}$`)
+]
+
 /**
  * The wait the server asked for: `Retry-After` (delta-seconds or an HTTP date) first, else the
  * `t` of the IETF `RateLimit` header. `undefined` when neither says anything usable.
@@ -61,9 +72,11 @@ export const parseWaitHint = (
   const retryAfter = headers["retry-after"]?.trim()
   if (retryAfter !== undefined && retryAfter !== "") {
     if (/^\d+(\.\d+)?$/.test(retryAfter)) return Duration.millis(Math.round(Number(retryAfter) * 1000))
-    // An HTTP date names a weekday and a month: a bare or negative number is not one.
-    if (/[a-z]/i.test(retryAfter)) {
-      const date = Date.parse(retryAfter)
+    // Only an HTTP date's own forms: `Date.parse` reads almost anything ("retry 5") as some date.
+    const form = HTTP_DATE.findIndex((date) => date.test(retryAfter))
+    if (form >= 0) {
+      // asctime's form names no zone, and `Date.parse` would take it as local time: it is GMT.
+      const date = Date.parse(form === 2 ? `${retryAfter} GMT` : retryAfter)
       if (!Number.isNaN(date)) return Duration.millis(Math.max(0, date - nowMillis))
     }
   }
