@@ -107,8 +107,13 @@ const invalidData = (name: string, value: unknown, message: string): Config.Conf
   )
 
 /** https everywhere, plain http only to this machine unless `allowInsecureHttp`; no credentials, query or fragment in the URL. */
-const checkBaseUrl = (baseUrl: string, allowInsecureHttp: boolean): Result.Result<string, Config.ConfigError> => {
-  const invalid = (message: string) => Result.fail(invalidData("baseUrl", "…", message))
+const checkBaseUrl = (
+  baseUrl: string,
+  allowInsecureHttp: boolean,
+  name: string = "baseUrl"
+): Result.Result<string, Config.ConfigError> => {
+  // Named as the user set it: the option, or the variable `layerConfig` read it from.
+  const invalid = (message: string) => Result.fail(invalidData(name, "…", message))
   if (!URL.canParse(baseUrl)) return invalid(`Expected an absolute URL for the Xtopay base URL, got ${JSON.stringify(baseUrl)}`)
   const url = new URL(baseUrl)
   // Credentials in the URL would travel outside the Authorization header (and into span attributes).
@@ -235,12 +240,25 @@ const strictBoolean = (name: string): Config.Config<boolean> =>
     )
   )
 
-const defaultConfig: Config.Wrap<XtopayClientConfig> = Config.all({
-  clientId: Config.String("XTOPAY_CLIENT_ID"),
-  clientSecret: Config.Redacted("XTOPAY_CLIENT_SECRET"),
+/** A variable that must be set to something: set but empty (or blank) is refused by its name. */
+const nonEmpty = <A>(name: string, config: Config.Config<A>, text: (value: A) => string): Config.Config<A> =>
+  config.pipe(
+    Config.mapEffect((value) =>
+      text(value).trim() === "" ? Effect.fail(invalidData(name, "", `${name} is set but empty`)) : Effect.succeed(value)
+    )
+  )
+
+const defaultConfig: Config.Config<XtopayClientConfig> = Config.all({
+  clientId: nonEmpty("XTOPAY_CLIENT_ID", Config.String("XTOPAY_CLIENT_ID"), (id) => id),
+  clientSecret: nonEmpty("XTOPAY_CLIENT_SECRET", Config.Redacted("XTOPAY_CLIENT_SECRET"), Redacted.value),
   baseUrl: optionalString("XTOPAY_BASE_URL").pipe(Config.map((url) => url ?? DEFAULT_BASE_URL)),
   allowInsecureHttp: strictBoolean("XTOPAY_ALLOW_INSECURE_HTTP")
-})
+}).pipe(
+  // Checked here too, so that a bad URL is reported by the variable's name rather than the option's.
+  Config.mapEffect((options) =>
+    Effect.as(Effect.fromResult(checkBaseUrl(options.baseUrl, options.allowInsecureHttp, "XTOPAY_BASE_URL")), options)
+  )
+)
 
 /**
  * Builds the service over the `HttpClient` in context.

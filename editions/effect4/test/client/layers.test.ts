@@ -82,6 +82,29 @@ describe("XtopayClient.layer", () => {
 })
 
 describe("XtopayClient.layerConfig", () => {
+  const buildError = (vars: Record<string, string>) =>
+    Effect.gen(function*() {
+      const transport = recording(() => new Response("{}"))
+      const exit = yield* Effect.exit(
+        Layer.build(Layer.provide(XtopayClient.layerConfig(), transport.layer)).pipe(Effect.scoped, Effect.provide(env(vars)))
+      )
+      assert.isTrue(Exit.isFailure(exit))
+      return String(Exit.isFailure(exit) ? Cause.squash(exit.cause) : "")
+    })
+
+  it.effect("a blank id or secret is refused by the variable's name; a bad base URL by XTOPAY_BASE_URL", () =>
+    Effect.gen(function*() {
+      assert.include(yield* buildError({ XTOPAY_CLIENT_ID: " ", XTOPAY_CLIENT_SECRET: SECRET }), "XTOPAY_CLIENT_ID is set but empty")
+      assert.include(yield* buildError({ XTOPAY_CLIENT_ID: "cid_test_env", XTOPAY_CLIENT_SECRET: "  " }), "XTOPAY_CLIENT_SECRET is set but empty")
+      // Effect 4's environment provider reads an empty variable as one not set: refused by its name too.
+      const empty = yield* buildError({ XTOPAY_CLIENT_ID: "cid_test_env", XTOPAY_CLIENT_SECRET: "" })
+      assert.include(empty, "XTOPAY_CLIENT_SECRET")
+      const badUrl = yield* buildError({ XTOPAY_CLIENT_ID: "cid_test_env", XTOPAY_CLIENT_SECRET: SECRET, XTOPAY_BASE_URL: "http://api.xtopay.co/v1" })
+      assert.include(badUrl, "XTOPAY_BASE_URL")
+      assert.include(badUrl, "must use https")
+      assert.notInclude(badUrl, SECRET)
+    }))
+
   it.effect("reads XTOPAY_CLIENT_ID, XTOPAY_CLIENT_SECRET and XTOPAY_BASE_URL", () =>
     Effect.gen(function*() {
       const transport = recording(() => new Response(customerJson, { status: 200 }))
