@@ -161,6 +161,20 @@ const coreSeed = (data: SeedData): CoreSeedData => data.customers === undefined 
 
 const withNow = <A, E>(f: (now: number) => Effect.Effect<A, E>): Effect.Effect<A, E> => Effect.flatMap(Clock.currentTimeMillis, f)
 
+/**
+ * Adds fault plans; a plan whose route names no operation could never fire, and the service's type
+ * has no error channel, so it is a defect that lists the routes (a typo must not pass unseen).
+ */
+const inject = (
+  injectFaults: FakeControl["injectFaults"],
+  plans: ReadonlyArray<FaultPlan>,
+  account: string | undefined
+): Effect.Effect<void> =>
+  Effect.suspend(() => {
+    const problem = injectFaults(plans, account)
+    return problem === undefined ? Effect.void : Effect.die(new Error(problem.message))
+  })
+
 const makeControl = (core: FakeControl, deliveries: Deliveries): XtopayControl.Service => {
   const seed = (data: SeedData) => withNow((now) => settle(core.seed(coreSeed(data), now), (seeded) => seeded.map((wire) => decodeDetails(wire))))
   const completeSetupIntent = (
@@ -191,7 +205,7 @@ const makeControl = (core: FakeControl, deliveries: Deliveries): XtopayControl.S
     completeSetupIntent: (setupIntentId, details) => completeSetupIntent(setupIntentId, details, undefined),
     requests: Effect.sync(() => core.requests()),
     clearRequests: Effect.sync(() => core.clearRequests()),
-    injectFaults: (...plans) => Effect.sync(() => core.injectFaults(plans)),
+    injectFaults: (...plans) => inject(core.injectFaults, plans, undefined),
     clearFaults: Effect.sync(() => core.clearFaults()),
     setRateLimit: (limit) => Effect.sync(() => core.setRateLimit(toLimit(limit))),
     account: (clientId) => ({
@@ -201,7 +215,7 @@ const makeControl = (core: FakeControl, deliveries: Deliveries): XtopayControl.S
       requests: Effect.sync(() => core.requests(clientId)),
       events: eventsOf(clientId),
       clearRequests: Effect.sync(() => core.clearRequests(clientId)),
-      injectFaults: (...plans) => Effect.sync(() => core.injectFaults(plans, clientId)),
+      injectFaults: (...plans) => inject(core.injectFaults, plans, clientId),
       clearFaults: Effect.sync(() => core.clearFaults(clientId)),
       setRateLimit: (limit) => Effect.sync(() => core.setRateLimit(toLimit(limit), clientId)),
       reset: Effect.sync(() => core.reset(clientId))

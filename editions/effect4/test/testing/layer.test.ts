@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { DateTime, Effect, Fiber, Redacted } from "effect"
+import { Cause, DateTime, Effect, Exit, Fiber, Redacted } from "effect"
 import { TestClock } from "effect/testing"
 import { Customers, SetupIntents, WebhookEndpoints, XtopayClient } from "../../src/index.js"
 import { XtopayControl, XtopayTest, XtopayTestWith } from "../../src/testing/index.js"
@@ -188,4 +188,14 @@ describe("XtopayTest and XtopayTestWith", () => {
       yield* control.settleDeliveries
       assert.lengthOf(yield* control.deliveryAttempts(created.id), 2)
     }).pipe(Effect.provide(XtopayTestWith({ webhookRetryDelays: ["1 minute"] }))))
+
+  it.effect("a fault plan whose route names no operation is a defect listing the routes, not a plan that never fires", () =>
+    Effect.gen(function*() {
+      const control = yield* XtopayControl
+      const exit = yield* Effect.exit(control.injectFaults({ times: 1, route: "POST /customer", fault: { _tag: "Status", status: 500 } }))
+      assert.isTrue(Exit.isFailure(exit) && Cause.hasDies(exit.cause))
+      assert.include(String(Exit.isFailure(exit) ? Cause.squash(exit.cause) : ""), "POST /customers")
+      const account = yield* Effect.exit(control.account("cid_test_default").injectFaults({ times: 1, route: "GET /nowhere", fault: { _tag: "Stall" } }))
+      assert.isTrue(Exit.isFailure(account))
+    }).pipe(Effect.provide(XtopayTest)))
 })
