@@ -457,7 +457,9 @@ const nonEmpty = <A>(name: string, config: Config.Config<A>, text: (value: A) =>
 
 const defaultConfig: Config.Config<XtopayClientConfig> = Config.all({
   clientId: nonEmpty("XTOPAY_CLIENT_ID", Config.string("XTOPAY_CLIENT_ID"), (id) => id),
-  clientSecret: nonEmpty("XTOPAY_CLIENT_SECRET", Config.redacted("XTOPAY_CLIENT_SECRET"), Redacted.value),
+  // Read as text and boxed at once: `Config.redacted` redacts its "missing" message too, which then
+  // says nothing; a text read cannot fail on (and so never quotes) the value.
+  clientSecret: nonEmpty("XTOPAY_CLIENT_SECRET", Config.map(Config.string("XTOPAY_CLIENT_SECRET"), Redacted.make), Redacted.value),
   baseUrl: optionalString("XTOPAY_BASE_URL").pipe(Config.map((url) => url ?? DEFAULT_BASE_URL)),
   allowInsecureHttp: strictBoolean("XTOPAY_ALLOW_INSECURE_HTTP")
 }).pipe(
