@@ -10,11 +10,14 @@ import { Base64 } from "effect/encoding"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
-import { type ErrorsOf, makeExecute, type RequestSpec } from "./internal/request.js"
+import { quote } from "#core/text.js"
+import type { Method } from "./internal/endpoints.js"
+import { CLIENT_SPAN, type ErrorsOf, makeExecute, type RequestSpec } from "./internal/request.js"
 import { ResponseSink, type XtopayResponse } from "./internal/responseMeta.js"
 import { callLimits } from "./internal/validate.js"
 import { VERSION } from "./internal/version.js"
-import type { XtopayError } from "./XtopayError.js"
+import type { RequestOptions } from "./RequestOptions.js"
+import { type CommonError, type IdempotencyConflict, InvalidRequest, type NotFound, type XtopayError } from "./XtopayError.js"
 
 export type { ReadOptions, RequestOptions } from "./RequestOptions.js"
 export type { XtopayResponse } from "./internal/responseMeta.js"
@@ -93,6 +96,34 @@ export declare namespace XtopayClient {
     /** The base URL every request path is appended to, without a trailing `/`. */
     readonly baseUrl: string
   }
+}
+
+/**
+ * A request to an Xtopay endpoint this package does not wrap yet, for `XtopayClient.request`.
+ *
+ * @since 1.0.0
+ */
+export interface RawRequest<A = unknown> {
+  readonly method: Method
+  /** Below the base URL, starting with `/` (`/subscriptions/sub_1`); its query goes in `query`. */
+  readonly path: string
+  readonly query?: Readonly<Record<string, string | number | boolean | undefined>> | undefined
+  /** The JSON body (POST and PATCH). */
+  readonly body?: unknown
+  /** What a 2xx body decodes with; without it the JSON is given back as it came (`unknown`). */
+  readonly schema?: Schema.Codec<A, any> | undefined
+}
+
+/** A path under the base URL: `/`, then segments with no query, fragment, space, `.` or `..`. */
+const checkPath = (path: string): InvalidRequest | undefined => {
+  const segments = path.split("/").slice(1)
+  const ok = path.startsWith("/") && !path.startsWith("//") && !/[?#\s\\]/.test(path) &&
+    segments.every((segment) => segment !== "." && segment !== ".." && !/%2e%2e|^%2e$/i.test(segment))
+  return ok ? undefined : new InvalidRequest({
+    code: "parameter_invalid",
+    param: "path",
+    message: `Invalid path: expected "/" and segments without a query, fragment, space, "." or "..", got ${quote(path, 120)}`
+  })
 }
 
 const LOOPBACK_HOSTS = new Set(["localhost", "[::1]"])
@@ -203,6 +234,46 @@ export class XtopayClient extends Context.Service<XtopayClient, XtopayClient.Ser
             : Effect.succeed([value, last] as const)
       )
     })
+
+  /**
+   * A request to an endpoint this package does not wrap yet, through the same path as every
+   * endpoint: authentication, the base URL, an `Idempotency-Key` on POST and PATCH (made once per
+   * call, or `options.idempotencyKey`), retries, the timeout, the error tags and `withResponse`.
+   * Gives the answer's JSON as `unknown`, or decoded with `schema`. One span, `Xtopay.request`.
+   * Fails with `InvalidRequest` for a path that is not `/…` below the base URL (nothing is sent).
+   *
+   * @example
+   * const subscription = yield* XtopayClient.request({ method: "GET", path: "/subscriptions/sub_1" })
+   *
+   * @since 1.0.0
+   */
+  static readonly request = <A = unknown>(
+    request: RawRequest<A>,
+    options?: RequestOptions
+  ): Effect.Effect<A, CommonError | NotFound | IdempotencyConflict, XtopayClient> =>
+    Effect.withSpan(
+      Effect.suspend(() => {
+        const invalid = checkPath(request.path)
+        if (invalid !== undefined) return Effect.fail(invalid)
+        const keyed = request.method === "POST" || request.method === "PATCH"
+        return Effect.flatMap(XtopayClient, (client) =>
+          client.execute({
+            method: request.method,
+            route: request.path,
+            path: request.path,
+            urlParams: request.query,
+            body: keyed ? request.body : undefined,
+            response: (request.schema ?? Schema.Unknown) as Schema.Codec<A, any>,
+            // Without a schema an empty 2xx (a 204) is `undefined`; with one, it must decode like any answer.
+            onEmpty: request.schema === undefined ? () => undefined as A : undefined,
+            idempotencyKey: keyed,
+            notFound: true,
+            options
+          }))
+      }),
+      "Xtopay.request",
+      CLIENT_SPAN
+    )
 
   /**
    * A client from `Config`. Without arguments it reads `XTOPAY_CLIENT_ID`, `XTOPAY_CLIENT_SECRET`

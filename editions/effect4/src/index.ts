@@ -16,6 +16,7 @@ export * from "./Schemas.js"
 export {
   DEFAULT_BASE_URL,
   FetchTransport,
+  type RawRequest,
   type ReadOptions,
   type RequestOptions,
   XtopayClient,
