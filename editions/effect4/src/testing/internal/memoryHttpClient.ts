@@ -1,10 +1,12 @@
 /**
  * An `HttpClient` that hands each request to the in-memory Xtopay, with no network: the client's
- * real encoding, status mapping and decoding run on top of it. Answers are web `Response`s read
- * by `effect/http`'s own `HttpClientResponse.fromWeb`, so a transport fault is what fetch gives:
- * a `TransportError` for a connection dropped before the answer, a body stream that errors
- * part-way, or a body that never ends. It keeps no deadline: the request path's timeout (on the
- * `Clock`, so the `TestClock` drives it) ends a stalled attempt, as over any other `HttpClient`.
+ * real encoding, status mapping and decoding run on top of it. Answers are web `Response`s wrapped
+ * by `effect/http`'s own `HttpClientResponse.fromWeb`, with the body reads answered at once: a web
+ * body resolves on the microtask queue, which the `TestClock` does not wait for, so a test that
+ * forks a call and adjusts the clock would otherwise adjust it before the call reaches its sleep.
+ * A transport fault is what fetch gives: a `TransportError` for a connection dropped before the
+ * answer, a body read failing part-way, or a body that never ends. It keeps no deadline: the
+ * request path's timeout (on the `Clock`) ends a stalled attempt, as over any other `HttpClient`.
  */
 import { Effect } from "effect"
 import * as HttpClient from "effect/http/HttpClient"
@@ -40,18 +42,55 @@ const toWeb = (answer: WireAnswer, delivery: Delivery): Response =>
     headers: answer.headers
   })
 
+/** `fromWeb`'s response with its whole-body reads answered at once, as the delivery says. */
+const immediate = (
+  request: HttpClientRequest.HttpClientRequest,
+  answer: WireAnswer,
+  delivery: Delivery
+): HttpClientResponse.HttpClientResponse => {
+  const web = HttpClientResponse.fromWeb(request, toWeb(answer, delivery))
+  const cut = () =>
+    new HttpClientError.HttpClientError({
+      reason: new HttpClientError.DecodeError({
+        request,
+        response: web,
+        description: "the connection was reset while the body was being read (injected fault)",
+        cause: new Error("connection reset mid-body", { cause: { code: "ECONNRESET" } })
+      })
+    })
+  const body = nullBodyStatus(answer.status) ? "" : answer.body
+  const text: Effect.Effect<string, HttpClientError.HttpClientError> = delivery === "Complete"
+    ? Effect.succeed(body)
+    : delivery === "CutMidBody"
+    ? Effect.fail(cut())
+    : Effect.never
+  return Object.create(web, {
+    text: { get: () => text },
+    json: {
+      get: () =>
+        Effect.flatMap(text, (content) =>
+          Effect.try({
+            try: () => (content === "" ? null : JSON.parse(content)),
+            catch: (cause) =>
+              new HttpClientError.HttpClientError({ reason: new HttpClientError.DecodeError({ request, response: web, cause }) })
+          }))
+    },
+    arrayBuffer: { get: () => Effect.map(text, (content) => encoder.encode(content).buffer as ArrayBuffer) }
+  }) as HttpClientResponse.HttpClientResponse
+}
+
 const toResponse = (
   request: HttpClientRequest.HttpClientRequest,
   outcome: WireOutcome
 ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> => {
   switch (outcome._tag) {
     case "Answer":
-      return Effect.succeed(HttpClientResponse.fromWeb(request, toWeb(outcome, "Complete")))
+      return Effect.succeed(immediate(request, outcome, "Complete"))
     case "Stall":
-      return Effect.succeed(HttpClientResponse.fromWeb(request, toWeb(outcome.answer, "Stalls")))
+      return Effect.succeed(immediate(request, outcome.answer, "Stalls"))
     case "Drop":
       if (outcome.when === "mid-body" && outcome.answer !== undefined) {
-        return Effect.succeed(HttpClientResponse.fromWeb(request, toWeb(outcome.answer, "CutMidBody")))
+        return Effect.succeed(immediate(request, outcome.answer, "CutMidBody"))
       }
       return Effect.fail(
         new HttpClientError.HttpClientError({
