@@ -72,8 +72,8 @@ const allKeys = <T>() =>
 <const K extends ReadonlyArray<keyof T>>(keys: K & (Exclude<keyof T, K[number]> extends never ? unknown : never)) => keys
 
 const optionFields = {
-  RequestOptions: allKeys<RequestOptions>()(["idempotencyKey", "timeout", "maxRetries"]),
-  ReadOptions: allKeys<ReadOptions>()(["timeout", "maxRetries"])
+  RequestOptions: allKeys<RequestOptions>()(["idempotencyKey", "timeout", "maxRetries", "maxResponseBytes"]),
+  ReadOptions: allKeys<ReadOptions>()(["timeout", "maxRetries", "maxResponseBytes"])
 }
 
 /** Each table, by the name its markers carry. */

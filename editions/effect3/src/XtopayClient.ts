@@ -71,6 +71,11 @@ export interface XtopayClientOptions {
   /** Retries after the first attempt. Default 2. */
   readonly maxRetries?: number | undefined
   /**
+   * The longest answer read, in bytes. Default 16 MiB, which no Xtopay answer comes near: a longer
+   * one fails the call at once with `UnexpectedResponse` (`reason: "ResponseTooLarge"`), not retried.
+   */
+  readonly maxResponseBytes?: number | undefined
+  /**
    * Replaces the default backoff (exponential from 500 ms, capped at 8 s, full jitter, honouring
    * `Retry-After`). Still bounded by `maxRetries`, and still only for retryable failures.
    */
@@ -128,6 +133,7 @@ export type XtopayClientConfig = Pick<
   | "allowInsecureHttp"
   | "timeout"
   | "maxRetries"
+  | "maxResponseBytes"
   | "tracePropagation"
   | "attemptSpans"
 >
@@ -158,6 +164,9 @@ export declare namespace XtopayClient {
     readonly baseUrl: string
   }
 }
+
+/** 16 MiB: far above any Xtopay answer (a page of 100 customers is tens of kB). */
+const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024
 
 const LOOPBACK_HOSTS = new Set(["localhost", "[::1]"])
 
@@ -485,6 +494,12 @@ export const make = (
     if (!callLimits.isMaxRetries(maxRetries)) {
       return yield* Effect.fail(ConfigError.InvalidData(["maxRetries"], `Expected a whole number ≥ 0, got ${maxRetries}`))
     }
+    const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES
+    if (!callLimits.isMaxResponseBytes(maxResponseBytes)) {
+      return yield* Effect.fail(
+        ConfigError.InvalidData(["maxResponseBytes"], `Expected a whole number ≥ 1, got ${maxResponseBytes}`)
+      )
+    }
     const insecure = allowInsecureHttp ? insecureHost(baseUrl) : undefined
     if (insecure !== undefined) {
       yield* Effect.logWarning(
@@ -524,6 +539,7 @@ export const make = (
         headers,
         timeout,
         maxRetries,
+        maxResponseBytes,
         retrySchedule: options.retrySchedule,
         idempotencyKeyPrefix: "xtopay-effect-",
         serverAddress: new URL(baseUrl).hostname,

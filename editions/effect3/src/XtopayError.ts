@@ -193,13 +193,18 @@ export class UnexpectedResponse extends Schema.TaggedError<UnexpectedResponse>("
   "UnexpectedResponse",
   {
     ...details,
-    location: Schema.optional(Schema.String)
+    location: Schema.optional(Schema.String),
+    /** `ResponseTooLarge`: the answer was longer than `maxResponseBytes`, and was not read further. */
+    reason: Schema.optional(Schema.Literal("ResponseTooLarge"))
   }
 ) {
   /** Marks one of this SDK's errors, in any copy of the package (`isXtopayError` reads it). */
   readonly [TypeId]: TypeId = TypeId
-  constructor(props: Details & { readonly location?: string | undefined }, options?: Schema.MakeOptions) {
-    super(summarize(props) as Details & { readonly location?: string | undefined }, options)
+  constructor(
+    props: Details & { readonly location?: string | undefined; readonly reason?: "ResponseTooLarge" | undefined },
+    options?: Schema.MakeOptions
+  ) {
+    super(summarize(props) as Details & { readonly location?: string | undefined; readonly reason?: "ResponseTooLarge" | undefined }, options)
   }
 }
 

@@ -15,7 +15,7 @@ import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as HttpTraceContext from "@effect/platform/HttpTraceContext"
 import { truncate } from "#core/text.js"
-import { Clock, Context, DateTime, Duration, Effect, Either, Option, Schema, type Schedule, Tracer } from "effect"
+import { Clock, Context, DateTime, Duration, Effect, Either, Option, Schema, type Schedule, Stream, Tracer } from "effect"
 import type { RequestOptions } from "../RequestOptions.js"
 import { ErrorEnvelope } from "../Schemas.js"
 import {
@@ -79,6 +79,8 @@ export interface ClientSettings {
   readonly headers: Readonly<Record<string, string>>
   readonly timeout: Duration.Duration
   readonly maxRetries: number
+  /** The longest answer read, in bytes. */
+  readonly maxResponseBytes: number
   readonly retrySchedule: Schedule.Schedule<unknown, XtopayError> | undefined
   readonly idempotencyKeyPrefix: string
   /** The host name the base URL names, for spans. */
@@ -120,6 +122,7 @@ interface CallSettings {
   readonly idempotencyKey: string | undefined
   readonly timeout: Duration.Duration
   readonly maxRetries: number
+  readonly maxResponseBytes: number
 }
 
 /** What the call's last attempt got: for the span and `withResponse`. */
@@ -144,12 +147,16 @@ const callSettings = (
   if (!callLimits.isMaxRetries(maxRetries)) {
     return Either.left(invalidOption("maxRetries", `expected a whole number ≥ 0, got ${maxRetries}`))
   }
+  const maxResponseBytes = options?.maxResponseBytes ?? settings.maxResponseBytes
+  if (!callLimits.isMaxResponseBytes(maxResponseBytes)) {
+    return Either.left(invalidOption("maxResponseBytes", `expected a whole number ≥ 1, got ${maxResponseBytes}`))
+  }
   const key = !keyed
     ? Either.right(undefined)
     : options?.idempotencyKey !== undefined
     ? validateIdempotencyKey(options.idempotencyKey)
     : Either.right(`${settings.idempotencyKeyPrefix}${crypto.randomUUID()}`)
-  return Either.map(key, (idempotencyKey): CallSettings => ({ idempotencyKey, timeout, maxRetries }))
+  return Either.map(key, (idempotencyKey): CallSettings => ({ idempotencyKey, timeout, maxRetries, maxResponseBytes }))
 }
 
 /** Stage 1: the whole request, built once per call (every attempt sends the same one, key included). */
@@ -206,7 +213,7 @@ export const makeExecute = (settings: ClientSettings) => {
 const runCall = <A>(
   settings: ClientSettings,
   spec: RequestSpec<A, boolean, boolean>,
-  { idempotencyKey, maxRetries, timeout }: CallSettings,
+  { idempotencyKey, maxResponseBytes, maxRetries, timeout }: CallSettings,
   context: Context.Context<never>,
   span: Tracer.Span | undefined,
   policy: Schedule.Schedule<unknown, XtopayError>
@@ -222,7 +229,7 @@ const runCall = <A>(
   }
   const request = buildRequest(settings, spec, idempotencyKey, span)
   const state: CallState = { attempts: 0, status: undefined, requestId: undefined, replayed: false }
-  const one = attempt(settings, spec, request, timeout, state)
+  const one = attempt(settings, spec, request, timeout, maxResponseBytes, state)
 
   // A 429's wait is for every process sharing the budget, not just this call.
   const gate = settings.rateGate
@@ -267,6 +274,7 @@ const attempt = <A>(
   spec: RequestSpec<A, boolean, boolean>,
   request: HttpClientRequest.HttpClientRequest,
   timeout: Duration.Duration,
+  maxResponseBytes: number,
   state: CallState
 ): Effect.Effect<A, XtopayError> => {
   const where = `${spec.method} ${spec.route}`
@@ -296,7 +304,7 @@ const attempt = <A>(
 
   const exchange = Effect.flatMap(
     Effect.mapError(settings.httpClient.execute(request), transportError),
-    (response) => interpret(settings, spec, response, state)
+    (response) => interpret(settings, spec, response, maxResponseBytes, state)
   )
   return Effect.suspend(() => {
     state.attempts += 1
@@ -305,6 +313,43 @@ const attempt = <A>(
     state.replayed = false
     return Effect.timeoutFail(exchange, { duration: timeout, onTimeout: timedOut })
   })
+}
+
+/**
+ * The whole body as text, at most `limit` bytes. A declared length within it is read as text (the
+ * transport holds it to that length); a longer declared length, or an answer that grows past the
+ * limit as it arrives, ends the read at the chunk that crosses it, which aborts the request.
+ */
+const readBody = <E1, E2>(
+  response: HttpClientResponse.HttpClientResponse,
+  limit: number,
+  bodyCut: (cause: HttpClientError.ResponseError) => E1,
+  tooLarge: () => E2
+): Effect.Effect<string, E1 | E2> => {
+  const declared = response.headers["content-length"]
+  if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) <= limit) {
+    return Effect.mapError(response.text, bodyCut)
+  }
+  const chunks: Array<Uint8Array> = []
+  let size = 0
+  return response.stream.pipe(
+    Stream.mapError(bodyCut),
+    Stream.runForEach((chunk): Effect.Effect<void, E2> => {
+      size += chunk.length
+      if (size > limit) return Effect.fail(tooLarge())
+      chunks.push(chunk)
+      return Effect.void
+    }),
+    Effect.map(() => {
+      const bytes = new Uint8Array(size)
+      let offset = 0
+      for (const chunk of chunks) {
+        bytes.set(chunk, offset)
+        offset += chunk.length
+      }
+      return new TextDecoder().decode(bytes)
+    })
+  )
 }
 
 /** A status this endpoint cannot answer with is not one of its errors: say so, keep the details. */
@@ -326,6 +371,7 @@ const interpret = <A>(
   settings: ClientSettings,
   spec: RequestSpec<A, boolean, boolean>,
   response: HttpClientResponse.HttpClientResponse,
+  maxResponseBytes: number,
   state: CallState
 ): Effect.Effect<A, XtopayError> => {
   const where = `${spec.method} ${spec.route}`
@@ -338,13 +384,20 @@ const interpret = <A>(
   state.requestId = requestId
   state.replayed = headers["idempotency-replayed"] === "true"
   const known = { status, attempts: state.attempts, ...(requestId !== undefined ? { requestId } : {}) }
-  const body = Effect.mapError(response.text, (cause) =>
+  const bodyCut = (cause: HttpClientError.ResponseError) =>
     new ConnectionError({
       ...known,
       reason: "BodyCut",
       message: `The connection to ${settings.serverHost} failed while reading Xtopay's answer to ${where}`,
       cause: cause.cause
-    }))
+    })
+  const tooLarge = () =>
+    new UnexpectedResponse({
+      ...known,
+      reason: "ResponseTooLarge",
+      message: `Xtopay's answer to ${where} is larger than maxResponseBytes (${maxResponseBytes} bytes); it was not read further`
+    })
+  const body = readBody(response, maxResponseBytes, bodyCut, tooLarge)
 
   if (status >= 200 && status < 300) {
     const empty = spec.onEmpty !== undefined

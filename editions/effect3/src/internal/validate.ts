@@ -113,5 +113,7 @@ export const callLimits = {
     return Option.isSome(decoded) && Duration.greaterThan(decoded.value, Duration.zero) ? decoded.value : undefined
   },
   /** A retry count: a whole number ≥ 0. */
-  isMaxRetries: (value: number): boolean => Number.isInteger(value) && value >= 0
+  isMaxRetries: (value: number): boolean => Number.isInteger(value) && value >= 0,
+  /** A response size limit: a whole number of bytes ≥ 1. */
+  isMaxResponseBytes: (value: number): boolean => Number.isSafeInteger(value) && value >= 1
 }

@@ -115,3 +115,39 @@ describe("what an error quotes is bounded", () => {
       for (const text of textsOf(error)) assert.isAtMost(text.length, MESSAGE_CAP)
     }))
 })
+
+describe("maxResponseBytes", () => {
+  const big = JSON.stringify({ ...customerDetails, name: "x".repeat(4_000) })
+
+  it.effect("an answer past the limit: UnexpectedResponse ResponseTooLarge naming the limit, not retried", () =>
+    Effect.gen(function*() {
+      // Declared longer than the limit, and with no declared length at all (counted as it arrives).
+      for (const headers of [{ "content-length": String(big.length) }, {}]) {
+        const error = yield* Effect.flip(
+          Customers.retrieve("cus_a1b2c3", { maxResponseBytes: 1_000 }).pipe(
+            Effect.provide(clientLayer([rawJson(200, big, headers)], { maxRetries: 2 }))
+          )
+        )
+        assert.strictEqual(error._tag, "UnexpectedResponse")
+        if (error._tag === "UnexpectedResponse") {
+          assert.strictEqual(error.reason, "ResponseTooLarge")
+          assert.include(error.message, "1000 bytes")
+          assert.strictEqual(error.attempts, 1)
+        }
+      }
+    }))
+
+  it.effect("within the limit, per call or per client, the answer is read as usual", () =>
+    Effect.gen(function*() {
+      const customer = yield* Customers.retrieve("cus_a1b2c3", { maxResponseBytes: big.length })
+      assert.strictEqual(customer.name?.length, 4_000)
+    }).pipe(Effect.provide(clientLayer([rawJson(200, big, { "content-length": String(big.length) })], { maxResponseBytes: 10 }))))
+
+  it.effect("a limit per client applies to every call; a bad one is refused", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(Customers.retrieve("cus_a1b2c3").pipe(Effect.provide(clientLayer([rawJson(200, big)], { maxResponseBytes: 100 }))))
+      assert.strictEqual(error._tag === "UnexpectedResponse" ? error.reason : undefined, "ResponseTooLarge")
+      const invalid = yield* Effect.flip(Customers.retrieve("cus_a1b2c3", { maxResponseBytes: 0 }).pipe(Effect.provide(clientLayer([]))))
+      assert.strictEqual(invalid._tag, "InvalidRequest")
+    }))
+})

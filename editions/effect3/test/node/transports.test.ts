@@ -178,6 +178,43 @@ for (const transport of TRANSPORTS) {
         }
       }), { timeout: 20_000 })
 
+    it.scopedLive("an answer that never stops growing ends at maxResponseBytes: ResponseTooLarge at once, the request aborted", () =>
+      Effect.gen(function*() {
+        let closed: () => void = () => {}
+        const socketClosed = new Promise<void>((resolve) => (closed = resolve))
+        let sent = 0
+        // No declared length, and 64 KiB chunks for as long as the client reads.
+        const server = yield* serve((request, response) => {
+          request.resume()
+          response.socket?.once("close", () => closed())
+          response.writeHead(200, { "content-type": "application/json" })
+          const chunk = Buffer.alloc(64 * 1024, 0x20)
+          const more = () => {
+            while (!response.destroyed && sent < 512 * 1024 * 1024) {
+              sent += chunk.length
+              if (!response.write(chunk)) return void response.once("drain", more)
+            }
+          }
+          more()
+        })
+        const started = Date.now()
+        const error = yield* Customers.retrieve("cus_a1b2c3", { maxResponseBytes: 1024 * 1024 }).pipe(
+          Effect.provide(clientOver(transport.layer(), `${server.url}/v1`, { maxRetries: 2 })),
+          Effect.flip
+        )
+        assert.strictEqual(error._tag, "UnexpectedResponse")
+        if (error._tag === "UnexpectedResponse") {
+          assert.strictEqual(error.reason, "ResponseTooLarge")
+          assert.strictEqual(error.attempts, 1)
+        }
+        assert.isBelow(Date.now() - started, 5_000)
+        yield* Effect.promise(() => socketClosed).pipe(
+          Effect.timeoutFail({ duration: "3 seconds", onTimeout: () => "socket still open" })
+        )
+        // What the server got out before the abort: the limit and what the socket buffers, not the 512 MiB.
+        assert.isBelow(sent, 64 * 1024 * 1024)
+      }), { timeout: 20_000 })
+
     it.scopedLive("leaves no timer behind: each call's 30 s timeout timer is cleared once its body is read", () =>
       Effect.gen(function*() {
         const server = yield* answering
