@@ -18,6 +18,9 @@ export interface World {
   readonly event: string
 }
 
+/** Ids of the right form, for a client that talks to a scripted answer and not to a fake. */
+export const someIds: World = { customer: "cus_a1b2c3", paymentMethod: "pm_a1b2c3", webhookEndpoint: "we_a1b2c3", event: "evt_a1b2c3" }
+
 /** Real objects in the fake in context (XtopayTest), made fresh for each call. */
 export const makeWorld = Effect.gen(function*() {
   const control = yield* Xtopay.XtopayControl

@@ -16,7 +16,7 @@ import * as HttpClientResponse from "effect/http/HttpClientResponse"
 import type { WireAnswer, WireOutcome, WireRequest } from "../wire.js"
 
 /** How the body of an answer arrives: whole, cut part-way by a reset connection, or never ending. */
-type Delivery = "Complete" | "CutMidBody" | "Stalls"
+export type Delivery = "Complete" | "CutMidBody" | "Stalls"
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
@@ -42,8 +42,8 @@ const toWeb = (answer: WireAnswer, delivery: Delivery): Response =>
     headers: answer.headers
   })
 
-/** `fromWeb`'s response with its whole-body reads answered at once, as the delivery says. */
-const immediate = (
+/** `fromWeb`'s response with its whole-body reads answered at once, as the delivery says (also the test suite's scripted answers). */
+export const immediate = (
   request: HttpClientRequest.HttpClientRequest,
   answer: WireAnswer,
   delivery: Delivery
