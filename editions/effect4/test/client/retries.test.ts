@@ -25,10 +25,10 @@ describe("retries on the TestClock", () => {
       yield* control.injectFaults({ times: 2, route: "POST /customers", fault: { _tag: "Status", status: 503 } })
       const fiber = yield* Effect.forkChild(Customers.create({ email: "ama@example.com" }))
       yield* Effect.yieldNow
-      assert.lengthOf(yield* requestsTo("POST /customers"), 1, "the first attempt at once")
-      // Full jitter within 500 ms, then within 1 s: nothing more can have waited longer.
+      assert.isAtLeast((yield* requestsTo("POST /customers")).length, 1, "the first attempt at once")
+      // Full jitter: the first retry within 500 ms, the second within 1 s after it (both may come sooner).
       yield* advance("500 millis")
-      assert.lengthOf(yield* requestsTo("POST /customers"), 2)
+      assert.isAtLeast((yield* requestsTo("POST /customers")).length, 2)
       yield* advance("1 second")
       const customer = yield* Fiber.join(fiber)
       const sent = yield* requestsTo("POST /customers")
