@@ -33,9 +33,15 @@ const linkCore = async (format: "esm" | "cjs"): Promise<void> => {
   for (const file of await filesUnder(out)) {
     if (file.startsWith(core) || !/\.(js|d\.ts)$/.test(file)) continue
     const text = await readFile(file, "utf8")
-    if (!text.includes("#core/")) continue
+    if (!text.includes("#core/") && !text.includes(`dist/${format}/core/`)) continue
     const to = relative(dirname(file), core).split(sep).join("/")
-    await writeFile(file, text.replace(/(["'])#core\/([^"']+)\1/g, (_, quote: string, path: string) => `${quote}${to.startsWith(".") ? to : `./${to}`}/${path}${quote}`))
+    const link = (_: string, quote: string, path: string) => `${quote}${to.startsWith(".") ? to : `./${to}`}/${path}${quote}`
+    // Declarations also name core in inline `import("…")` types, by a path tsc computed from the
+    // source file's folder (`../../dist/esm/core/enums.js` from src/internal): relink those too.
+    const relinked = text
+      .replace(/(["'])#core\/([^"']+)\1/g, link)
+      .replace(new RegExp(`(["'])(?:\\.\\.?/)+dist/${format}/core/([^"']+)\\1`, "g"), link)
+    await writeFile(file, relinked)
   }
 }
 
