@@ -32,8 +32,11 @@ import { ResponseSink } from "./responseMeta.js"
 import { parseWaitHint, retryPolicy } from "./retry.js"
 import { callLimits, validateIdempotencyKey } from "./validate.js"
 
-/** Every endpoint's span: the call's client span (the request path adds its HTTP attributes). */
-export const CLIENT_SPAN = { kind: "client" } as const
+/**
+ * Every endpoint's span: the call's client span (the request path adds its HTTP attributes). No
+ * call-site stack: capturing one makes an `Error` on every call.
+ */
+export const CLIENT_SPAN = { kind: "client", captureStackTrace: false } as const
 
 /** The errors a request can fail with: whether it carries an idempotency key, and whether its object can be missing. */
 export type ErrorsOf<K extends boolean, NF extends boolean> =
