@@ -90,6 +90,20 @@ export interface ClientSettings {
 
 const decodeEnvelope = Schema.decodeUnknownOption(ErrorEnvelope)
 
+type Decode<A> = (input: unknown) => Result.Result<A, Schema.SchemaError>
+
+const decoders = new WeakMap<Schema.Codec<any, any>, Decode<any>>()
+
+/** The decoder of a response schema, made once per schema rather than once per answer. */
+const decoderFor = <A>(schema: Schema.Codec<A, any>): Decode<A> => {
+  let decode = decoders.get(schema)
+  if (decode === undefined) {
+    decode = Schema.decodeUnknownResult(schema)
+    decoders.set(schema, decode)
+  }
+  return decode
+}
+
 const parseJson = (text: string): Option.Option<unknown> => {
   try {
     return Option.some(JSON.parse(text))
@@ -334,7 +348,7 @@ const interpret = <A>(
       ? Effect.map(DateTime.now, onEmpty)
       : Effect.fail(new UnexpectedResponse({ ...known, message: `Xtopay answered ${where} with HTTP ${status} and an empty body` }))
     if (status === 204) return empty
-    const decode = Schema.decodeUnknownResult(spec.response)
+    const decode = decoderFor(spec.response)
     return Effect.flatMap(body, (text): Effect.Effect<A, XtopayError> => {
       if (text === "") return empty
       const json = parseJson(text)
