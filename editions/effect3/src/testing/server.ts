@@ -14,6 +14,7 @@ import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import type { ConfigError, Scope } from "effect"
 import { Context, Effect, Layer, Redacted } from "effect"
 import * as Http from "node:http"
+import type * as Net from "node:net"
 import { XtopayClient, type XtopayClientOptions } from "../XtopayClient.js"
 import { type BackendOptions, makeBackend } from "./Backend.js"
 import { errorAnswer, withHeaders } from "#core/fake/answers.js"
@@ -160,6 +161,48 @@ const toResponse = (answer: WireAnswer): HttpServerResponse.HttpServerResponse =
       contentType: headerValue(answer.headers, "content-type") ?? "application/json"
     })
 
+/**
+ * What Node's parser refuses before any handler runs (a request line or headers past
+ * `maxHeaderSize`, a method or line it cannot parse, a request that took too long), in the error
+ * envelope like every other answer: Node's own default is a bare status with no body.
+ */
+const clientErrorAnswer = (error: NodeJS.ErrnoException): WireAnswer => {
+  switch (error.code) {
+    case "HPE_HEADER_OVERFLOW":
+      return serverError(
+        431,
+        "invalid_request",
+        `The request line and headers exceed ${Http.maxHeaderSize} bytes`,
+        { connection: "close" }
+      )
+    case "ERR_HTTP_REQUEST_TIMEOUT":
+      return serverError(408, "invalid_request", "The request was not received in time", { connection: "close" })
+    default:
+      return serverError(400, "invalid_request", `Malformed HTTP request (${error.code ?? "parse error"})`, { connection: "close" })
+  }
+}
+
+/** Writes `answer` straight to a socket the parser gave up on, then closes it. */
+const answerOnSocket = (socket: Net.Socket, answer: WireAnswer) => {
+  const body = Buffer.from(answer.body, "utf8")
+  const head = [
+    `HTTP/1.1 ${answer.status} ${Http.STATUS_CODES[answer.status] ?? ""}`,
+    ...Object.entries({ ...answer.headers, "content-length": String(body.length) }).map(([k, v]) => `${k}: ${v}`)
+  ].join("\r\n")
+  socket.end(Buffer.concat([Buffer.from(`${head}\r\n\r\n`, "latin1"), body]))
+}
+
+/** Node's `clientError` event: answer in the envelope when the socket can still take it. */
+const onClientError = (error: NodeJS.ErrnoException, socket: Net.Socket) => {
+  // A reset connection, or one a response already began on, has no one to read an answer.
+  const pending = (socket as { _httpMessage?: { _headerSent?: boolean } })._httpMessage
+  if (error.code === "ECONNRESET" || !socket.writable || pending?._headerSent === true) {
+    socket.destroy()
+    return
+  }
+  answerOnSocket(socket, clientErrorAnswer(error))
+}
+
 /** What a cut answer announces when the outcome names none: a 200 whose JSON never ends. */
 const fallbackAnswer: WireAnswer = {
   _tag: "Answer",
@@ -269,6 +312,7 @@ const serve = (
     const { NodeHttpServer, NodeHttpServerRequest } = yield* platformNode
     const host = options.host ?? "127.0.0.1"
     const nodeServer = Http.createServer()
+    nodeServer.on("clientError", onClientError)
     const server = yield* NodeHttpServer.make(() => nodeServer, { port: options.port ?? 0, host })
     // Runs before the platform's close: stalled answers would otherwise keep `close` waiting forever.
     yield* Effect.addFinalizer(() => Effect.sync(() => nodeServer.closeAllConnections()))
