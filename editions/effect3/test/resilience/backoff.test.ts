@@ -4,7 +4,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Duration, Effect, Exit, Fiber, Option, Random, Schedule, TestClock } from "effect"
 import { Customers, type XtopayError } from "../../src/index.js"
-import { isRetryable, parseWaitHint } from "../../src/internal/retry.js"
+import { isRetryable } from "../../src/internal/retry.js"
 import { ConnectionError, IdempotencyConflict, RateLimited, ServerError, UnexpectedResponse } from "../../src/XtopayError.js"
 import { apiError, customerDetails, json, runOnTestClock, scripted, settle, type Step } from "./support.js"
 
@@ -266,40 +266,8 @@ describe("a custom retrySchedule", () => {
     }))
 })
 
+// The parsing itself (delta-seconds, the three HTTP-date forms, RateLimit) is core's: test/core/retry.test.ts.
 describe("reading hints and classifying failures", () => {
-  const now = Date.UTC(2026, 4, 24, 10, 0, 0)
-  const hint = (headers: Record<string, string>) =>
-    Option.map(Option.fromNullable(parseWaitHint(headers, now)), Duration.toMillis)
-
-  it("parses delta-seconds, HTTP dates and RateLimit t; ignores what it cannot read", () => {
-    assert.deepStrictEqual(hint({ "retry-after": "0" }), Option.some(0))
-    assert.deepStrictEqual(hint({ "retry-after": " 12 " }), Option.some(12_000))
-    assert.deepStrictEqual(hint({ "retry-after": "1.5" }), Option.some(1_500))
-    assert.deepStrictEqual(hint({ "retry-after": "Sun, 24 May 2026 10:00:09 GMT" }), Option.some(9_000))
-    assert.deepStrictEqual(hint({ "retry-after": "Sun, 24 May 2026 09:00:00 GMT" }), Option.some(0))
-    assert.deepStrictEqual(hint({ "retry-after": "-5" }), Option.none())
-    assert.deepStrictEqual(hint({ "retry-after": "soon" }), Option.none())
-    assert.deepStrictEqual(hint({ ratelimit: "\"default\";r=0;t=7" }), Option.some(7_000))
-    assert.deepStrictEqual(hint({ ratelimit: "\"default\";t=7" }), Option.some(7_000))
-    assert.deepStrictEqual(hint({ ratelimit: "\"a\";r=0;t=7, \"b\";r=0;t=12" }), Option.some(12_000))
-    // A quota with requests left says when it resets, not how long to wait.
-    assert.deepStrictEqual(hint({ ratelimit: "\"default\";r=40;t=30" }), Option.none())
-    assert.deepStrictEqual(hint({ "retry-after": "garbage", ratelimit: "\"default\";r=0;t=4" }), Option.some(4_000))
-    assert.deepStrictEqual(hint({}), Option.none())
-  })
-
-  it("reads an HTTP date only in one of its three forms: any other text is ignored, not read as some date", () => {
-    // Each of these Date.parse reads as some instant (most in the past, so a retry would go at once).
-    for (const garbage of ["retry 5", "5 seconds", "May", "tomorrow 2026", "Sun", "2026-05-24T10:00:09Z", "Sun, 24 May 2026"]) {
-      assert.deepStrictEqual(hint({ "retry-after": garbage }), Option.none(), garbage)
-    }
-    assert.deepStrictEqual(hint({ "retry-after": "retry 5", ratelimit: "\"default\";r=0;t=4" }), Option.some(4_000))
-    // IMF-fixdate, the obsolete RFC 850 form and asctime's.
-    assert.deepStrictEqual(hint({ "retry-after": "Sun, 24 May 2026 10:00:09 GMT" }), Option.some(9_000))
-    assert.deepStrictEqual(hint({ "retry-after": "Sunday, 24-May-26 10:00:09 GMT" }), Option.some(9_000))
-    assert.deepStrictEqual(hint({ "retry-after": "Sun May 24 10:00:09 2026" }), Option.some(9_000))
-  })
-
   it.effect("a Retry-After that is neither digits nor an HTTP date is no retryAfter on the error (the backoff applies)", () =>
     Effect.gen(function*() {
       const script = scripted([apiError(429, "rate_limit_exceeded", { "retry-after": "retry 5" })], { maxRetries: 0 })

@@ -5,7 +5,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Duration, Effect, Fiber, Schedule } from "effect"
 import { TestClock } from "effect/testing"
-import { parseWaitHint } from "../../src/internal/retry.js"
 import { Customers, XtopayControl, XtopayTest, XtopayTestWith } from "../../src/index.js"
 
 /**
@@ -130,28 +129,4 @@ describe("retries on the TestClock", () => {
       const keys = (yield* requestsTo("POST /customers")).map((request) => request.headers["idempotency-key"])
       assert.deepStrictEqual(keys, ["order-42", "order-42"])
     }).pipe(Effect.provide(XtopayTest)))
-})
-
-describe("the server's wait hint", () => {
-  const now = Date.parse("2026-05-24T10:00:00Z")
-  const hint = (headers: Record<string, string>) => {
-    const wait = parseWaitHint(headers, now)
-    return wait === undefined ? undefined : Duration.toMillis(wait)
-  }
-
-  it("reads delta-seconds, RFC 9110's three date forms (asctime's as GMT), and the RateLimit header's exhausted quota", () => {
-    assert.strictEqual(hint({ "retry-after": "5" }), 5000)
-    assert.strictEqual(hint({ "retry-after": "1.5" }), 1500)
-    assert.strictEqual(hint({ "retry-after": "Sun, 24 May 2026 10:00:07 GMT" }), 7000)
-    assert.strictEqual(hint({ "retry-after": "Sunday, 24-May-26 10:00:07 GMT" }), 7000)
-    assert.strictEqual(hint({ "retry-after": "Sun May 24 10:00:07 2026" }), 7000)
-    assert.strictEqual(hint({ "retry-after": "Sun, 24 May 2026 09:00:00 GMT" }), 0)
-    assert.strictEqual(hint({ ratelimit: `"default";r=0;t=30, "burst";r=5;t=2` }), 30_000)
-  })
-
-  it("ignores what is neither: 'retry 5', a negative number, a quota with requests left", () => {
-    assert.isUndefined(hint({ "retry-after": "retry 5" }))
-    assert.isUndefined(hint({ "retry-after": "-5" }))
-    assert.isUndefined(hint({ ratelimit: `"default";r=3;t=30` }))
-  })
 })
