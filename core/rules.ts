@@ -5,6 +5,7 @@
  * input with the same words. Messages quote the bad value through `quote`: never whole.
  */
 import { quote } from "./text.js"
+import { isLoopbackHost } from "./urls.js"
 
 /** `undefined` when the value passes; otherwise what is wrong with it. */
 export type Check<A> = (value: A) => string | undefined
@@ -41,10 +42,6 @@ export const httpUrl: Check<string> = (s) => {
   }
   return `Expected an absolute http(s) URL, got ${quote(s)}`
 }
-
-/** This machine: `localhost`, `[::1]`, or any address in 127.0.0.0/8 (the URL parser has normalised the host). */
-const isLoopbackHost = (hostname: string) =>
-  hostname === "localhost" || hostname === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
 
 /** A webhook endpoint's URL: https, or plain http only to a loopback host (local development). */
 export const webhookUrl: Check<string> = (s) => {

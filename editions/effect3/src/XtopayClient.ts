@@ -5,6 +5,8 @@
  * @since 0.1.0
  */
 import { quote } from "#core/text.js"
+import * as Urls from "#core/urls.js"
+import { insecureHost, isRawPath } from "#core/urls.js"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
@@ -108,17 +110,13 @@ export interface RawRequest<A = unknown> {
   readonly schema?: Schema.Schema<A, any> | undefined
 }
 
-/** A path under the base URL: `/`, then segments with no query, fragment, space, `.` or `..`. */
-const checkPath = (path: string): InvalidRequest | undefined => {
-  const segments = path.split("/").slice(1)
-  const ok = path.startsWith("/") && !path.startsWith("//") && !/[?#\s\\]/.test(path) &&
-    segments.every((segment) => segment !== "." && segment !== ".." && !/%2e%2e|^%2e$/i.test(segment))
-  return ok ? undefined : new InvalidRequest({
+/** A path under the base URL, as core's rule reads it: `/`, then segments without a query, fragment, space, `.` or `..`. */
+const checkPath = (path: string): InvalidRequest | undefined =>
+  isRawPath(path) ? undefined : new InvalidRequest({
     code: "parameter_invalid",
     param: "path",
     message: `Invalid path: expected "/" and segments without a query, fragment, space, "." or "..", got ${quote(path, 120)}`
   })
-}
 
 /**
  * The options `layerConfig` reads from `Config`.
@@ -168,54 +166,14 @@ export declare namespace XtopayClient {
 /** 16 MiB: far above any Xtopay answer (a page of 100 customers is tens of kB). */
 const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024
 
-const LOOPBACK_HOSTS = new Set(["localhost", "[::1]"])
-
-/** This machine: `localhost`, `::1`, or any address in 127.0.0.0/8 (the URL parser has normalised the host). */
-const isLoopback = (hostname: string) =>
-  LOOPBACK_HOSTS.has(hostname) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
-
-
-/**
- * https everywhere, plain http only to this machine unless `allowInsecureHttp`; no credentials,
- * query or fragment in the URL.
- */
+/** Core's base-URL rule, its refusal a `ConfigError` named as the user set it: the option, or the variable `layerConfig` read it from. */
 const checkBaseUrl = (
   baseUrl: string,
   allowInsecureHttp: boolean,
   name: string = "baseUrl"
 ): Either.Either<string, ConfigError.ConfigError> => {
-  // Named as the user set it: the option, or the variable `layerConfig` read it from.
-  const invalidBaseUrl = (message: string) => ConfigError.InvalidData([name], message)
-  if (!URL.canParse(baseUrl)) {
-    return Either.left(
-      invalidBaseUrl(`Expected an absolute URL for the Xtopay base URL, got ${JSON.stringify(baseUrl)}`)
-    )
-  }
-  const url = new URL(baseUrl)
-  // Credentials in the URL would travel outside the Authorization header (and into span attributes).
-  if (url.username !== "" || url.password !== "") {
-    return Either.left(invalidBaseUrl("The Xtopay base URL must not hold credentials; pass clientId and clientSecret"))
-  }
-  if (url.search !== "" || url.hash !== "") {
-    return Either.left(
-      invalidBaseUrl(`The Xtopay base URL must not have a query or fragment, got ${url.origin}${url.pathname}…`)
-    )
-  }
-  if (url.protocol === "https:" || (url.protocol === "http:" && (allowInsecureHttp || isLoopback(url.hostname)))) {
-    return Either.right(`${url.origin}${url.pathname}`.replace(/\/+$/, ""))
-  }
-  return Either.left(
-    invalidBaseUrl(
-      "The Xtopay base URL must use https (plain http is allowed only for a loopback host: localhost, " +
-        `127.0.0.0/8, ::1, or with allowInsecureHttp), got ${url.protocol}//${url.host}`
-    )
-  )
-}
-
-/** Plain http to another machine: the one case `allowInsecureHttp` lets through. */
-const insecureHost = (baseUrl: string): string | undefined => {
-  const url = new URL(baseUrl)
-  return url.protocol === "http:" && !isLoopback(url.hostname) ? url.host : undefined
+  const checked = Urls.checkBaseUrl(baseUrl, allowInsecureHttp)
+  return checked._tag === "Valid" ? Either.right(checked.baseUrl) : Either.left(ConfigError.InvalidData([name], checked.message))
 }
 
 /** The client-wide timeout: a duration above zero. */

@@ -11,6 +11,8 @@ import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import { quote } from "#core/text.js"
+import * as Urls from "#core/urls.js"
+import { insecureHost, isRawPath } from "#core/urls.js"
 import type { Method } from "./internal/endpoints.js"
 import { CLIENT_SPAN, type ErrorsOf, makeExecute, type RequestSpec } from "./internal/request.js"
 import { ResponseSink, type XtopayResponse } from "./internal/responseMeta.js"
@@ -114,22 +116,13 @@ export interface RawRequest<A = unknown> {
   readonly schema?: Schema.Codec<A, any> | undefined
 }
 
-/** A path under the base URL: `/`, then segments with no query, fragment, space, `.` or `..`. */
-const checkPath = (path: string): InvalidRequest | undefined => {
-  const segments = path.split("/").slice(1)
-  const ok = path.startsWith("/") && !path.startsWith("//") && !/[?#\s\\]/.test(path) &&
-    segments.every((segment) => segment !== "." && segment !== ".." && !/%2e%2e|^%2e$/i.test(segment))
-  return ok ? undefined : new InvalidRequest({
+/** A path under the base URL, as core's rule reads it: `/`, then segments without a query, fragment, space, `.` or `..`. */
+const checkPath = (path: string): InvalidRequest | undefined =>
+  isRawPath(path) ? undefined : new InvalidRequest({
     code: "parameter_invalid",
     param: "path",
     message: `Invalid path: expected "/" and segments without a query, fragment, space, "." or "..", got ${quote(path, 120)}`
   })
-}
-
-const LOOPBACK_HOSTS = new Set(["localhost", "[::1]"])
-
-/** This machine: `localhost`, `::1`, or any address in 127.0.0.0/8 (the URL parser has normalised the host). */
-const isLoopback = (hostname: string) => LOOPBACK_HOSTS.has(hostname) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
 
 /** A `ConfigError` naming the setting, as Effect 4's config readers make them (a schema issue at that path). */
 const invalidData = (name: string, value: unknown, message: string): Config.ConfigError =>
@@ -137,36 +130,14 @@ const invalidData = (name: string, value: unknown, message: string): Config.Conf
     new Schema.SchemaError(new SchemaIssue.Pointer([name], new SchemaIssue.InvalidValue({ message }, value)))
   )
 
-/** https everywhere, plain http only to this machine unless `allowInsecureHttp`; no credentials, query or fragment in the URL. */
+/** Core's base-URL rule, its refusal a `ConfigError` named as the user set it: the option, or the variable `layerConfig` read it from. */
 const checkBaseUrl = (
   baseUrl: string,
   allowInsecureHttp: boolean,
   name: string = "baseUrl"
 ): Result.Result<string, Config.ConfigError> => {
-  // Named as the user set it: the option, or the variable `layerConfig` read it from.
-  const invalid = (message: string) => Result.fail(invalidData(name, "…", message))
-  if (!URL.canParse(baseUrl)) return invalid(`Expected an absolute URL for the Xtopay base URL, got ${JSON.stringify(baseUrl)}`)
-  const url = new URL(baseUrl)
-  // Credentials in the URL would travel outside the Authorization header (and into span attributes).
-  if (url.username !== "" || url.password !== "") {
-    return invalid("The Xtopay base URL must not hold credentials; pass clientId and clientSecret")
-  }
-  if (url.search !== "" || url.hash !== "") {
-    return invalid(`The Xtopay base URL must not have a query or fragment, got ${url.origin}${url.pathname}…`)
-  }
-  if (url.protocol === "https:" || (url.protocol === "http:" && (allowInsecureHttp || isLoopback(url.hostname)))) {
-    return Result.succeed(`${url.origin}${url.pathname}`.replace(/\/+$/, ""))
-  }
-  return invalid(
-    "The Xtopay base URL must use https (plain http is allowed only for a loopback host: localhost, " +
-      `127.0.0.0/8, ::1, or with allowInsecureHttp), got ${url.protocol}//${url.host}`
-  )
-}
-
-/** Plain http to another machine: the one case `allowInsecureHttp` lets through. */
-const insecureHost = (baseUrl: string): string | undefined => {
-  const url = new URL(baseUrl)
-  return url.protocol === "http:" && !isLoopback(url.hostname) ? url.host : undefined
+  const checked = Urls.checkBaseUrl(baseUrl, allowInsecureHttp)
+  return checked._tag === "Valid" ? Result.succeed(checked.baseUrl) : Result.fail(invalidData(name, "…", checked.message))
 }
 
 /**
