@@ -8,7 +8,7 @@
 import { DateTime, ParseResult, Schema } from "effect"
 import * as Enums from "#core/enums.js"
 import * as Rules from "#core/rules.js"
-import { timestampUtc } from "./internal/timestamp.js"
+import { parseTimestampMillis, printTimestampMillis } from "#core/timestamp.js"
 
 
 // ---------------------------------------------------------------------------------------------
@@ -34,15 +34,12 @@ export const Timestamp: Schema.Schema<DateTime.Utc, string> = Schema.transformOr
   {
     strict: true,
     decode: (input, _, ast) => {
-      const utc = timestampUtc(input)
-      return utc === undefined
+      const millis = parseTimestampMillis(input)
+      return millis === undefined
         ? ParseResult.fail(new ParseResult.Type(ast, input, `Expected an ISO 8601 timestamp, got ${JSON.stringify(input)}`))
-        : ParseResult.succeed(utc)
+        : ParseResult.succeed(DateTime.unsafeMake(millis))
     },
-    encode: (dateTime) => {
-      const iso = new Date(dateTime.epochMillis).toISOString()
-      return ParseResult.succeed(iso.endsWith(".000Z") ? `${iso.slice(0, -5)}Z` : iso)
-    }
+    encode: (dateTime) => ParseResult.succeed(printTimestampMillis(dateTime.epochMillis))
   }
 ).annotations({ identifier: "Timestamp" })
 

@@ -8,7 +8,7 @@
 import { DateTime, Effect, Schema, SchemaIssue, SchemaTransformation } from "effect"
 import * as Enums from "#core/enums.js"
 import * as Rules from "#core/rules.js"
-import { printTimestamp, timestampUtc } from "./internal/timestamp.js"
+import { parseTimestampMillis, printTimestampMillis } from "#core/timestamp.js"
 
 // ---------------------------------------------------------------------------------------------
 // Scalars
@@ -34,14 +34,14 @@ export const Timestamp: Schema.Codec<DateTime.Utc, string> = Schema.String.pipe(
     Schema.DateTimeUtc,
     SchemaTransformation.transformEffect({
       decode: (input: string, options) => {
-        const utc = timestampUtc(input)
-        return utc === undefined
+        const millis = parseTimestampMillis(input)
+        return millis === undefined
           ? Effect.fail(
             new SchemaIssue.InvalidValue({ message: `Expected an ISO 8601 timestamp, got ${JSON.stringify(input)}` }, input, options)
           )
-          : Effect.succeed(utc)
+          : Effect.succeed(DateTime.makeUnsafe(millis))
       },
-      encode: (dateTime: DateTime.Utc) => Effect.succeed(printTimestamp(dateTime))
+      encode: (dateTime: DateTime.Utc) => Effect.succeed(printTimestampMillis(dateTime.epochMilliseconds))
     })
   )
 ).annotate({ identifier: "Timestamp" })
