@@ -6,7 +6,7 @@
 import type { ShapeName } from "../api.js"
 import { errorAnswer } from "./answers.js"
 import { decodeCursor } from "./cursor.js"
-import { MAX_DEPTH, tooDeep } from "./limits.js"
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from "../json.js"
 import type { Boundary, PageQuery } from "./sortedIndex.js"
 import type { WireAnswer, WireRequest } from "./wire.js"
 
@@ -52,10 +52,10 @@ export const jsonBody = (body: string): Read<unknown> => {
     return refused(errorAnswer(400, "invalid_request", "The request body must be a JSON object"))
   }
   // Refused before any schema reads it: deep values are what overflow a decoder's stack.
-  const deep = tooDeep(parsed)
+  const deep = jsonDepthExceeds(parsed)
   return deep === undefined
     ? read(parsed)
-    : refused(errorAnswer(400, "parameter_invalid", `Invalid ${deep}: nested more than ${MAX_DEPTH} levels deep`, deep))
+    : refused(errorAnswer(400, "parameter_invalid", `Invalid ${deep}: nested more than ${MAX_JSON_DEPTH} levels deep`, deep))
 }
 
 const checked = <A>(decode: Decode, shape: ShapeName, input: unknown): Read<A> => {

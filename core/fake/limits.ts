@@ -32,26 +32,6 @@ export const metadataProblem = (metadata: Readonly<Record<string, unknown>>): st
 export const bodyTooLarge = (body: string): boolean =>
   body.length > MAX_BODY_BYTES || (body.length * 3 > MAX_BODY_BYTES && new TextEncoder().encode(body).length > MAX_BODY_BYTES)
 
-/** How deep a JSON body may nest: the body object is level 1 (400 `parameter_invalid` past it). */
-export const MAX_DEPTH = 64
-
-/**
- * The first top-level field of `body` whose value nests past `MAX_DEPTH`, or `undefined`.
- * Iterative, so no depth can overflow the stack.
- */
-export const tooDeep = (body: object): string | undefined => {
-  for (const [field, value] of Object.entries(body)) {
-    const stack: Array<readonly [unknown, number]> = [[value, 2]]
-    while (stack.length > 0) {
-      const [item, depth] = stack.pop()!
-      if (item === null || typeof item !== "object") continue
-      if (depth > MAX_DEPTH) return field
-      for (const child of Object.values(item)) stack.push([child, depth + 1])
-    }
-  }
-  return undefined
-}
-
 /** The answer to a body past `MAX_BODY_BYTES`: 413 (not the reference's 400) so that a client sees what went wrong; the client maps it to InvalidRequest. */
 export const bodyTooLargeAnswer = (): WireAnswer =>
   errorAnswer(413, "invalid_request", `The request body is larger than ${MAX_BODY_BYTES} bytes (1 MiB), the most this server reads`)

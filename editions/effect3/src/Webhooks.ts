@@ -10,6 +10,7 @@ import type * as PlatformHeaders from "@effect/platform/Headers"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import { quote, truncate } from "#core/text.js"
+import { jsonTextNestsDeeperThan, MAX_JSON_DEPTH as CORE_MAX_JSON_DEPTH } from "#core/json.js"
 import { Cause, Clock, Duration, Effect, Either, ParseResult, Redacted, Schema, Stream } from "effect"
 import {
   type KnownEventType,
@@ -357,35 +358,11 @@ const utf8 = new TextDecoder("utf-8", { fatal: true })
  *
  * @since 0.1.0
  */
-export const MAX_JSON_DEPTH = 64
-
-const QUOTE = 0x22
-const BACKSLASH = 0x5c
-const OPEN_ARRAY = 0x5b
-const CLOSE_ARRAY = 0x5d
-const OPEN_OBJECT = 0x7b
-const CLOSE_OBJECT = 0x7d
-
-/** Does the JSON text nest deeper than `max`? One pass over the bytes, no recursion (multi-byte UTF-8 never holds these ASCII bytes). */
-const nestsDeeperThan = (bytes: Uint8Array, max: number): boolean => {
-  let depth = 0
-  let inString = false
-  for (let i = 0; i < bytes.length; i++) {
-    const byte = bytes[i]!
-    if (inString) {
-      if (byte === BACKSLASH) i++
-      else if (byte === QUOTE) inString = false
-    } else if (byte === QUOTE) inString = true
-    else if (byte === OPEN_ARRAY || byte === OPEN_OBJECT) {
-      if (++depth > max) return true
-    } else if (byte === CLOSE_ARRAY || byte === CLOSE_OBJECT) depth--
-  }
-  return false
-}
+export const MAX_JSON_DEPTH = CORE_MAX_JSON_DEPTH
 
 const parseEvent = (body: Uint8Array): Either.Either<XtopayEvent, WebhookVerificationError> => {
   if (body.length === 0) return Either.left(refuse("InvalidPayload", "The signed body is empty; expected an event as JSON"))
-  if (nestsDeeperThan(body, MAX_JSON_DEPTH)) {
+  if (jsonTextNestsDeeperThan(body, MAX_JSON_DEPTH)) {
     return Either.left(
       refuse(
         "InvalidPayload",
