@@ -7,8 +7,15 @@ import type { WireCustomerDetails, WirePaymentMethod, WireSubscription } from ".
 import { isoTime } from "./objects.js"
 import type { Account, CustomerRecord, NewCustomer, State } from "./state.js"
 
-/** A time as seed data takes it: epoch milliseconds, an ISO 8601 string, or anything with `epochMillis` (an Effect `DateTime`). */
-export type SeedTime = number | string | { readonly epochMillis: number }
+/**
+ * A time as seed data takes it: epoch milliseconds, an ISO 8601 string, or an Effect `DateTime`
+ * of either edition (Effect 3's holds `epochMillis`, Effect 4's `epochMilliseconds`).
+ */
+export type SeedTime =
+  | number
+  | string
+  | { readonly epochMillis: number }
+  | { readonly epochMilliseconds: number }
 
 export interface SeedSubscription {
   readonly id?: string | undefined
@@ -92,7 +99,13 @@ export const attempt = <A>(step: () => A): A | ControlFailure => {
 
 const seedMillis = (time: SeedTime | undefined, now: number, field: string): number => {
   if (time === undefined) return now
-  const millis = typeof time === "number" ? time : typeof time === "string" ? Date.parse(time) : time.epochMillis
+  const millis = typeof time === "number"
+    ? time
+    : typeof time === "string"
+    ? Date.parse(time)
+    : "epochMillis" in time
+    ? time.epochMillis
+    : time.epochMilliseconds
   return Number.isFinite(millis)
     ? millis
     : refuse(`${field}: expected a DateTime, epoch milliseconds or an ISO 8601 string, got ${String(time)}`)

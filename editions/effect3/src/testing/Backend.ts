@@ -22,7 +22,8 @@ import {
 import { DEFAULT_ACCOUNT, type FaultPlan, type RateLimit, type SeedData, XtopayControl, XtopayControlError } from "./Control.js"
 import { registerInternals } from "./internal/backendInternals.js"
 import { type Deliveries, fetchSender, makeDeliveries, type WebhookSender } from "./internal/deliveries.js"
-import { checks, decode, randomToken } from "./internal/schemaChecks.js"
+import { checks, decode } from "./internal/schemaChecks.js"
+import { randomToken } from "#core/random.js"
 import type { WireAnswer, WireOutcome, WireRequest } from "./wire.js"
 
 /**

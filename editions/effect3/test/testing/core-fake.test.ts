@@ -6,7 +6,8 @@ import { type FakeOptions, makeFake, MAX_RECORDED_SIZE, MAX_SEEDED_PER_CALL } fr
 import { MAX_BODY_BYTES, MAX_QUERY_LENGTH } from "#core/fake/limits.js"
 import type { WireAnswer, WireOutcome, WireRequest } from "#core/fake/wire.js"
 import { assert, describe, it } from "@effect/vitest"
-import { checks, decode, randomToken } from "../../src/testing/internal/schemaChecks.js"
+import { randomToken } from "#core/random.js"
+import { checks, decode } from "../../src/testing/internal/schemaChecks.js"
 import { basic } from "./support.js"
 
 const AUTH = basic("cid_test_default", "csk_test_default")

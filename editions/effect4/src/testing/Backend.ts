@@ -7,15 +7,9 @@
  * @since 1.0.0
  */
 import { DEFAULT_RETRY_DELAYS_MILLIS } from "#core/fake/deliveries.js"
-import { type FakeControl, makeFake, type SeedData as CoreSeedData } from "#core/fake/fake.js"
-import {
-  type ControlFailure,
-  isControlFailure,
-  type SeedCustomer as CoreSeedCustomer,
-  type SeedPaymentMethod as CoreSeedPaymentMethod,
-  type SeedSubscription as CoreSeedSubscription
-} from "#core/fake/seed.js"
-import { Clock, DateTime, Duration, Effect, Fiber, Schema, type Scope } from "effect"
+import { type FakeControl, makeFake } from "#core/fake/fake.js"
+import { type ControlFailure, isControlFailure } from "#core/fake/seed.js"
+import { Clock, Duration, Effect, Fiber, Schema, type Scope } from "effect"
 import {
   CustomerDetails as CustomerDetailsSchema,
   DeliveryAttempt as DeliveryAttemptSchema,
@@ -27,15 +21,13 @@ import {
   DEFAULT_ACCOUNT,
   type FaultPlan,
   type RateLimit,
-  type SeedCustomer,
   type SeedData,
-  type SeedPaymentMethod,
-  type SeedSubscription,
   XtopayControl,
   XtopayControlError
 } from "./Control.js"
 import { type Deliveries, makeDeliveries, type WebhookSender } from "./internal/deliveries.js"
-import { checks, decode, randomToken } from "./internal/schemaChecks.js"
+import { checks, decode } from "./internal/schemaChecks.js"
+import { randomToken } from "#core/random.js"
 import type { WireAnswer, WireOutcome, WireRequest } from "./wire.js"
 
 /**
@@ -134,31 +126,6 @@ const settle = <W, A>(result: W | ControlFailure, decodeValue: (wire: W) => A): 
     ? Effect.fail(new XtopayControlError({ message: result.message, reason: result.reason }))
     : Effect.sync(() => decodeValue(result))
 
-/**
- * Seed times as core reads them: core knows an Effect 3 `DateTime` (`epochMillis`); an Effect 4
- * one holds `epochMilliseconds`, so a `DateTime` goes to core as its epoch milliseconds.
- */
-const coreTime = <T>(time: T): Exclude<T, DateTime.DateTime> =>
-  (DateTime.isDateTime(time) ? DateTime.toEpochMillis(time) : time) as Exclude<T, DateTime.DateTime>
-
-const coreSubscription = (subscription: SeedSubscription): CoreSeedSubscription => ({
-  ...subscription,
-  ...(subscription.created_at !== undefined ? { created_at: coreTime(subscription.created_at) } : {}),
-  ...(subscription.current_period_end !== undefined ? { current_period_end: coreTime(subscription.current_period_end) } : {})
-}) as CoreSeedSubscription
-
-const corePaymentMethod = (method: SeedPaymentMethod): CoreSeedPaymentMethod =>
-  (method.created_at === undefined ? method : { ...method, created_at: coreTime(method.created_at) }) as CoreSeedPaymentMethod
-
-const coreCustomer = (customer: SeedCustomer): CoreSeedCustomer => ({
-  ...customer,
-  ...(customer.created_at !== undefined ? { created_at: coreTime(customer.created_at) } : {}),
-  ...(customer.subscriptions !== undefined ? { subscriptions: customer.subscriptions.map(coreSubscription) } : {}),
-  ...(customer.payment_methods !== undefined ? { payment_methods: customer.payment_methods.map(corePaymentMethod) } : {})
-}) as CoreSeedCustomer
-
-const coreSeed = (data: SeedData): CoreSeedData => data.customers === undefined ? data as CoreSeedData : ({ ...data, customers: data.customers.map(coreCustomer) }) as CoreSeedData
-
 const withNow = <A, E>(f: (now: number) => Effect.Effect<A, E>): Effect.Effect<A, E> => Effect.flatMap(Clock.currentTimeMillis, f)
 
 /**
@@ -176,7 +143,7 @@ const inject = (
   })
 
 const makeControl = (core: FakeControl, deliveries: Deliveries): XtopayControl.Service => {
-  const seed = (data: SeedData) => withNow((now) => settle(core.seed(coreSeed(data), now), (seeded) => seeded.map((wire) => decodeDetails(wire))))
+  const seed = (data: SeedData) => withNow((now) => settle(core.seed(data, now), (seeded) => seeded.map((wire) => decodeDetails(wire))))
   const completeSetupIntent = (
     setupIntentId: string,
     details: Parameters<FakeControl["completeSetupIntent"]>[1],
@@ -200,8 +167,8 @@ const makeControl = (core: FakeControl, deliveries: Deliveries): XtopayControl.S
             : core.seedCustomers(accountOrCount, maybeCount ?? 0, now)
         )
       ),
-    seedSubscription: (customerId, subscription) => withNow((now) => settle(core.seedSubscription(customerId, coreSubscription(subscription), now), decodeSubscription)),
-    seedPaymentMethod: (customerId, method) => withNow((now) => settle(core.seedPaymentMethod(customerId, corePaymentMethod(method), now), decodePaymentMethod)),
+    seedSubscription: (customerId, subscription) => withNow((now) => settle(core.seedSubscription(customerId, subscription, now), decodeSubscription)),
+    seedPaymentMethod: (customerId, method) => withNow((now) => settle(core.seedPaymentMethod(customerId, method, now), decodePaymentMethod)),
     completeSetupIntent: (setupIntentId, details) => completeSetupIntent(setupIntentId, details, undefined),
     requests: Effect.sync(() => core.requests()),
     clearRequests: Effect.sync(() => core.clearRequests()),

@@ -46,14 +46,3 @@ export const checks: Checks = {
   objectId: Schema.is(ObjectId),
   idempotencyKey: Schema.is(IdempotencyKey)
 }
-
-/** Unguessable link tokens from Web Crypto, never from the id seed. */
-export const randomToken = (length: number): string => {
-  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
-  let out = ""
-  while (out.length < length) {
-    // Bytes of 252 and above are skipped (252 = 7 × 36), so every character is equally likely.
-    for (const byte of crypto.getRandomValues(new Uint8Array(32))) if (byte < 252 && out.length < length) out += alphabet[byte % 36]
-  }
-  return out
-}
