@@ -7,37 +7,51 @@
 
 export type Method = "GET" | "POST" | "PATCH" | "DELETE"
 
-/** The names of the shapes an operation takes or answers; each edition has one schema per name. */
-export type ShapeName =
-  | "Customer"
-  | "CustomerDetails"
-  | "CustomerCreateParams"
-  | "CustomerUpdateParams"
-  | "CustomerListParams"
-  | "CustomerPage"
-  | "DeletedCustomer"
-  | "SetupIntent"
-  | "SetupIntentCreateParams"
-  | "PaymentMethod"
-  | "PaymentMethodListParams"
-  | "PaymentMethodPage"
-  | "PortalSession"
-  | "PortalSessionCreateParams"
-  | "WebhookEndpoint"
-  | "WebhookEndpointCreateParams"
-  | "WebhookEndpointUpdateParams"
-  | "WebhookEndpointListParams"
-  | "WebhookEndpointPage"
-  | "DeletedWebhookEndpoint"
-  | "XtopayEvent"
-  | "EventListParams"
-  | "EventPage"
-  | "DeliveryAttempt"
-  | "DeliveryAttemptListParams"
-  | "DeliveryAttemptPage"
+/** The names of the shapes an operation takes or answers; each edition's `Schemas` exports one schema per name. */
+export const shapeNames = [
+  "Customer",
+  "CustomerDetails",
+  "CustomerCreateParams",
+  "CustomerUpdateParams",
+  "CustomerListParams",
+  "CustomerPage",
+  "DeletedCustomer",
+  "SetupIntent",
+  "SetupIntentCreateParams",
+  "PaymentMethod",
+  "PaymentMethodListParams",
+  "PaymentMethodPage",
+  "PortalSession",
+  "PortalSessionCreateParams",
+  "WebhookEndpoint",
+  "WebhookEndpointCreateParams",
+  "WebhookEndpointUpdateParams",
+  "WebhookEndpointListParams",
+  "WebhookEndpointPage",
+  "DeletedWebhookEndpoint",
+  "XtopayEvent",
+  "EventListParams",
+  "EventPage",
+  "DeliveryAttempt",
+  "DeliveryAttemptListParams",
+  "DeliveryAttemptPage"
+] as const
+
+export type ShapeName = (typeof shapeNames)[number]
 
 /** What a path id must be: any object id, or one with a known prefix the client can refuse early. */
-export type PathIdName = "ObjectId" | "WebhookEndpointId" | "EventId"
+export const pathIdNames = ["ObjectId", "WebhookEndpointId", "EventId"] as const
+
+export type PathIdName = (typeof pathIdNames)[number]
+
+/**
+ * The members of an edition's `Schemas` module named by `names` (`shapeNames`, `pathIdNames`): typed
+ * by name, so a name the module does not export is a compile error.
+ */
+export const byName = <M, const N extends keyof M & string>(
+  names: ReadonlyArray<N>,
+  module: M
+): { readonly [Name in N]: M[Name] } => Object.fromEntries(names.map((name) => [name, module[name]])) as { readonly [Name in N]: M[Name] }
 
 /** The tagged errors, by tag. */
 export type ErrorTag =

@@ -101,7 +101,7 @@ export const makeExamples: Effect.Effect<ReadonlyMap<Api.Operation, Example>> = 
       yield* (yield* XtopayControl).settleDeliveries
       const { ids, params } = callOf(op, world)
       // The page function of every operation, a walked list's too: its answer is one page.
-      const call = invoke(endpoint) as unknown as (...args: ReadonlyArray<unknown>) => Effect.Effect<unknown, unknown>
+      const call = invoke(op) as unknown as (...args: ReadonlyArray<unknown>) => Effect.Effect<unknown, unknown>
       const value = yield* call(...ids, ...(params === undefined ? [] : [params]))
       const answer = fixedTokens(Schema.encodeSync(endpoint.response as Schema.Schema<unknown, unknown>)(value))
       return takesBody(op) && params !== undefined ? { body: params, answer } : { answer }

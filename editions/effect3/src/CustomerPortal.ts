@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import type { Effect } from "effect"
-import * as Endpoints from "./internal/endpoints.js"
+import * as Api from "#core/api.js"
 import { invoke } from "./internal/invoke.js"
 import type { RequestOptions } from "./RequestOptions.js"
 import type { PortalSession, PortalSessionCreateParams } from "./Schemas.js"
@@ -38,4 +38,4 @@ export type CreateSessionError = CommonError | NotFound | IdempotencyConflict
 export const createSession: (
   params: PortalSessionCreateParams,
   options?: RequestOptions
-) => Effect.Effect<PortalSession, CreateSessionError, XtopayClient> = invoke(Endpoints.customerPortalCreateSession)
+) => Effect.Effect<PortalSession, CreateSessionError, XtopayClient> = invoke(Api.customerPortalCreateSession)

@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import type { Effect, Stream } from "effect"
-import * as Endpoints from "./internal/endpoints.js"
+import * as Api from "#core/api.js"
 import { invoke, walk } from "./internal/invoke.js"
 import type { ReadOptions, RequestOptions } from "./RequestOptions.js"
 import type {
@@ -67,7 +67,7 @@ export type ListError = CommonError
 export const create: (
   params: CustomerCreateParams,
   options?: RequestOptions
-) => Effect.Effect<Customer, CreateError, XtopayClient> = invoke(Endpoints.customersCreate)
+) => Effect.Effect<Customer, CreateError, XtopayClient> = invoke(Api.customersCreate)
 
 /**
  * Retrieves a customer with its `subscriptions` and `payment_methods` (`GET /customers/:id`).
@@ -84,7 +84,7 @@ export const create: (
 export const retrieve: (
   id: string,
   options?: ReadOptions
-) => Effect.Effect<CustomerDetails, RetrieveError, XtopayClient> = invoke(Endpoints.customersRetrieve)
+) => Effect.Effect<CustomerDetails, RetrieveError, XtopayClient> = invoke(Api.customersRetrieve)
 
 /**
  * Updates a customer (`PATCH /customers/:id`): only the fields given change; `metadata` keys
@@ -102,7 +102,7 @@ export const update: (
   id: string,
   params: CustomerUpdateParams,
   options?: RequestOptions
-) => Effect.Effect<Customer, UpdateError, XtopayClient> = invoke(Endpoints.customersUpdate)
+) => Effect.Effect<Customer, UpdateError, XtopayClient> = invoke(Api.customersUpdate)
 
 /**
  * Deletes a customer (`DELETE /customers/:id`): cancels its subscriptions and removes its saved
@@ -119,7 +119,7 @@ export const update: (
 export const del: (
   id: string,
   options?: ReadOptions
-) => Effect.Effect<DeletedCustomer, DeleteError, XtopayClient> = invoke(Endpoints.customersDelete)
+) => Effect.Effect<DeletedCustomer, DeleteError, XtopayClient> = invoke(Api.customersDelete)
 
 export {
   /** @since 0.1.0 */
@@ -140,7 +140,7 @@ export {
 export const listPage: (
   params?: CustomerListParams,
   options?: ReadOptions
-) => Effect.Effect<Page<Customer>, ListError, XtopayClient> = invoke(Endpoints.customersListPage)
+) => Effect.Effect<Page<Customer>, ListError, XtopayClient> = invoke(Api.customersListPage)
 
 /**
  * Every customer (matching `email`, if given), as a lazy `Stream` that walks the pages with

@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import type { Effect } from "effect"
-import * as Endpoints from "./internal/endpoints.js"
+import * as Api from "#core/api.js"
 import { invoke } from "./internal/invoke.js"
 import type { RequestOptions } from "./RequestOptions.js"
 import type { SetupIntent, SetupIntentCreateParams } from "./Schemas.js"
@@ -34,4 +34,4 @@ export type CreateError = CommonError | NotFound | IdempotencyConflict
 export const create: (
   params: SetupIntentCreateParams,
   options?: RequestOptions
-) => Effect.Effect<SetupIntent, CreateError, XtopayClient> = invoke(Endpoints.setupIntentsCreate)
+) => Effect.Effect<SetupIntent, CreateError, XtopayClient> = invoke(Api.setupIntentsCreate)

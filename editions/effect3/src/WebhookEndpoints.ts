@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import type { Effect, Stream } from "effect"
-import * as Endpoints from "./internal/endpoints.js"
+import * as Api from "#core/api.js"
 import { invoke, walk } from "./internal/invoke.js"
 import type { ReadOptions, RequestOptions } from "./RequestOptions.js"
 import type {
@@ -70,7 +70,7 @@ export type ListError = CommonError
 export const create: (
   params: WebhookEndpointCreateParams,
   options?: RequestOptions
-) => Effect.Effect<WebhookEndpoint, CreateError, XtopayClient> = invoke(Endpoints.webhookEndpointsCreate)
+) => Effect.Effect<WebhookEndpoint, CreateError, XtopayClient> = invoke(Api.webhookEndpointsCreate)
 
 /**
  * Retrieves a webhook endpoint (`GET /webhook-endpoints/:id`).
@@ -86,7 +86,7 @@ export const create: (
 export const retrieve: (
   id: string,
   options?: ReadOptions
-) => Effect.Effect<WebhookEndpoint, RetrieveError, XtopayClient> = invoke(Endpoints.webhookEndpointsRetrieve)
+) => Effect.Effect<WebhookEndpoint, RetrieveError, XtopayClient> = invoke(Api.webhookEndpointsRetrieve)
 
 /**
  * Updates a webhook endpoint (`PATCH /webhook-endpoints/:id`): only the fields given change;
@@ -104,7 +104,7 @@ export const update: (
   id: string,
   params: WebhookEndpointUpdateParams,
   options?: RequestOptions
-) => Effect.Effect<WebhookEndpoint, UpdateError, XtopayClient> = invoke(Endpoints.webhookEndpointsUpdate)
+) => Effect.Effect<WebhookEndpoint, UpdateError, XtopayClient> = invoke(Api.webhookEndpointsUpdate)
 
 /**
  * Deletes a webhook endpoint (`DELETE /webhook-endpoints/:id`). Exported as `WebhookEndpoints.delete`.
@@ -119,7 +119,7 @@ export const update: (
 export const del: (
   id: string,
   options?: ReadOptions
-) => Effect.Effect<DeletedWebhookEndpoint, DeleteError, XtopayClient> = invoke(Endpoints.webhookEndpointsDelete)
+) => Effect.Effect<DeletedWebhookEndpoint, DeleteError, XtopayClient> = invoke(Api.webhookEndpointsDelete)
 
 export {
   /** @since 0.1.0 */
@@ -139,7 +139,7 @@ export {
 export const listPage: (
   params?: WebhookEndpointListParams,
   options?: ReadOptions
-) => Effect.Effect<Page<WebhookEndpoint>, ListError, XtopayClient> = invoke(Endpoints.webhookEndpointsListPage)
+) => Effect.Effect<Page<WebhookEndpoint>, ListError, XtopayClient> = invoke(Api.webhookEndpointsListPage)
 
 /**
  * Every webhook endpoint of the account, as a lazy `Stream` over the pages.

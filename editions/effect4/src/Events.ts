@@ -6,7 +6,7 @@
  * @since 1.0.0
  */
 import type { Effect, Stream } from "effect"
-import * as Endpoints from "./internal/endpoints.js"
+import * as Api from "#core/api.js"
 import { invoke, walk } from "./internal/invoke.js"
 import type { ReadOptions, RequestOptions } from "./RequestOptions.js"
 import type { DeliveryAttempt, DeliveryAttemptListParams, EventListParams, Page, StreamOptions, XtopayEvent } from "./Schemas.js"
@@ -52,7 +52,7 @@ export type ReplayError = CommonError | NotFound | IdempotencyConflict
 export const retrieve: (
   id: string,
   options?: ReadOptions
-) => Effect.Effect<XtopayEvent, RetrieveError, XtopayClient> = invoke(Endpoints.eventsRetrieve)
+) => Effect.Effect<XtopayEvent, RetrieveError, XtopayClient> = invoke(Api.eventsRetrieve)
 
 /**
  * One page of events (`GET /events`), newest first: of one `type`, created after and before the
@@ -68,7 +68,7 @@ export const retrieve: (
 export const listPage: (
   params?: EventListParams,
   options?: ReadOptions
-) => Effect.Effect<Page<XtopayEvent>, ListError, XtopayClient> = invoke(Endpoints.eventsListPage)
+) => Effect.Effect<Page<XtopayEvent>, ListError, XtopayClient> = invoke(Api.eventsListPage)
 
 /**
  * Every event matching the filters, newest first, as a lazy `Stream` over the pages.
@@ -83,7 +83,7 @@ export const list = (
   options?: ReadOptions
 ): Stream.Stream<XtopayEvent, ListError, XtopayClient> => walk((page) => listPage(page, options), params ?? {})
 
-const deliveryAttemptsPage = invoke(Endpoints.eventsDeliveryAttempts)
+const deliveryAttemptsPage = invoke(Api.eventsDeliveryAttempts)
 
 /**
  * Every attempt to deliver an event (`GET /events/:id/delivery-attempts`), oldest first, as a
@@ -119,4 +119,4 @@ export const deliveryAttempts = (
 export const replay: (
   id: string,
   options?: RequestOptions
-) => Effect.Effect<XtopayEvent, ReplayError, XtopayClient> = invoke(Endpoints.eventsReplay)
+) => Effect.Effect<XtopayEvent, ReplayError, XtopayClient> = invoke(Api.eventsReplay)

@@ -5,7 +5,7 @@
  * @since 1.0.0
  */
 import type { Effect, Stream } from "effect"
-import * as Endpoints from "./internal/endpoints.js"
+import * as Api from "#core/api.js"
 import { invoke, walk } from "./internal/invoke.js"
 import type { ReadOptions } from "./RequestOptions.js"
 import type { Page, PaymentMethod, PaymentMethodListParams, StreamOptions } from "./Schemas.js"
@@ -44,7 +44,7 @@ export type DetachError = CommonError | NotFound
 export const retrieve: (
   id: string,
   options?: ReadOptions
-) => Effect.Effect<PaymentMethod, RetrieveError, XtopayClient> = invoke(Endpoints.paymentMethodsRetrieve)
+) => Effect.Effect<PaymentMethod, RetrieveError, XtopayClient> = invoke(Api.paymentMethodsRetrieve)
 
 /**
  * One page of a customer's payment methods (`GET /payment-methods`), with its `pagination`.
@@ -61,7 +61,7 @@ export const retrieve: (
 export const listPage: (
   params: PaymentMethodListParams,
   options?: ReadOptions
-) => Effect.Effect<Page<PaymentMethod>, ListError, XtopayClient> = invoke(Endpoints.paymentMethodsListPage)
+) => Effect.Effect<Page<PaymentMethod>, ListError, XtopayClient> = invoke(Api.paymentMethodsListPage)
 
 /**
  * Every payment method of a customer, as a lazy `Stream` over the pages.
@@ -96,4 +96,4 @@ export const list = (
 export const detach: (
   id: string,
   options?: ReadOptions
-) => Effect.Effect<PaymentMethod, DetachError, XtopayClient> = invoke(Endpoints.paymentMethodsDetach)
+) => Effect.Effect<PaymentMethod, DetachError, XtopayClient> = invoke(Api.paymentMethodsDetach)

@@ -10,44 +10,13 @@ import * as Schemas from "../Schemas.js"
 export type { Method } from "#core/api.js"
 export { pathParams } from "#core/api.js"
 
-/** One schema per shape name of the description. */
-export const shapes = {
-  Customer: Schemas.Customer,
-  CustomerDetails: Schemas.CustomerDetails,
-  CustomerCreateParams: Schemas.CustomerCreateParams,
-  CustomerUpdateParams: Schemas.CustomerUpdateParams,
-  CustomerListParams: Schemas.CustomerListParams,
-  CustomerPage: Schemas.CustomerPage,
-  DeletedCustomer: Schemas.DeletedCustomer,
-  SetupIntent: Schemas.SetupIntent,
-  SetupIntentCreateParams: Schemas.SetupIntentCreateParams,
-  PaymentMethod: Schemas.PaymentMethod,
-  PaymentMethodListParams: Schemas.PaymentMethodListParams,
-  PaymentMethodPage: Schemas.PaymentMethodPage,
-  PortalSession: Schemas.PortalSession,
-  PortalSessionCreateParams: Schemas.PortalSessionCreateParams,
-  WebhookEndpoint: Schemas.WebhookEndpoint,
-  WebhookEndpointCreateParams: Schemas.WebhookEndpointCreateParams,
-  WebhookEndpointUpdateParams: Schemas.WebhookEndpointUpdateParams,
-  WebhookEndpointListParams: Schemas.WebhookEndpointListParams,
-  WebhookEndpointPage: Schemas.WebhookEndpointPage,
-  DeletedWebhookEndpoint: Schemas.DeletedWebhookEndpoint,
-  XtopayEvent: Schemas.XtopayEvent,
-  EventListParams: Schemas.EventListParams,
-  EventPage: Schemas.EventPage,
-  DeliveryAttempt: Schemas.DeliveryAttempt,
-  DeliveryAttemptListParams: Schemas.DeliveryAttemptListParams,
-  DeliveryAttemptPage: Schemas.DeliveryAttemptPage
-} as const satisfies Record<Api.ShapeName, Schema.Codec<any, any>>
+/** One schema per shape name of the description: the `Schemas` export of that name (a name without one does not compile). */
+export const shapes = Api.byName(Api.shapeNames, Schemas) satisfies Record<Api.ShapeName, Schema.Codec<any, any>>
 
 export type Shapes = typeof shapes
 
 /** What a path id must be, by the description's name. */
-export const pathIds = {
-  ObjectId: Schemas.ObjectId,
-  WebhookEndpointId: Schemas.WebhookEndpointId,
-  EventId: Schemas.EventId
-} as const satisfies Record<Api.PathIdName, Schema.Codec<string, string>>
+export const pathIds = Api.byName(Api.pathIdNames, Schemas) satisfies Record<Api.PathIdName, Schema.Codec<string, string>>
 
 /** One operation with its schemas. */
 export interface Endpoint {
@@ -79,10 +48,11 @@ export type EndpointOf<O extends Api.Operation> =
   & (O extends { readonly params: infer P extends Api.ShapeName } ? { readonly params: Shapes[P] }
     : { readonly params?: undefined })
 
-// One entry per operation, whether reached by name or through `endpoints`.
+// One entry per operation, made when `invoke` or `endpoints` first asks for it.
 const made = new Map<Api.Operation, Endpoint>()
 
-const withSchemas = <O extends Api.Operation>(op: O): EndpointOf<O> => {
+/** The entry of `op`: its description with the schemas its shape names stand for. */
+export const endpointOf = <O extends Api.Operation>(op: O): EndpointOf<O> => {
   const known = made.get(op)
   if (known !== undefined) return known as EndpointOf<O>
   const response: Schema.Codec<any, any> = shapes[op.response]
@@ -107,25 +77,5 @@ const withSchemas = <O extends Api.Operation>(op: O): EndpointOf<O> => {
   return entry as EndpointOf<O>
 }
 
-export const customersCreate = withSchemas(Api.customersCreate)
-export const customersRetrieve = withSchemas(Api.customersRetrieve)
-export const customersUpdate = withSchemas(Api.customersUpdate)
-export const customersDelete = withSchemas(Api.customersDelete)
-export const customersListPage = withSchemas(Api.customersListPage)
-export const setupIntentsCreate = withSchemas(Api.setupIntentsCreate)
-export const paymentMethodsRetrieve = withSchemas(Api.paymentMethodsRetrieve)
-export const paymentMethodsListPage = withSchemas(Api.paymentMethodsListPage)
-export const paymentMethodsDetach = withSchemas(Api.paymentMethodsDetach)
-export const customerPortalCreateSession = withSchemas(Api.customerPortalCreateSession)
-export const webhookEndpointsCreate = withSchemas(Api.webhookEndpointsCreate)
-export const webhookEndpointsRetrieve = withSchemas(Api.webhookEndpointsRetrieve)
-export const webhookEndpointsUpdate = withSchemas(Api.webhookEndpointsUpdate)
-export const webhookEndpointsDelete = withSchemas(Api.webhookEndpointsDelete)
-export const webhookEndpointsListPage = withSchemas(Api.webhookEndpointsListPage)
-export const eventsRetrieve = withSchemas(Api.eventsRetrieve)
-export const eventsListPage = withSchemas(Api.eventsListPage)
-export const eventsDeliveryAttempts = withSchemas(Api.eventsDeliveryAttempts)
-export const eventsReplay = withSchemas(Api.eventsReplay)
-
 /** Every operation, in the description's order. */
-export const endpoints: ReadonlyArray<Endpoint> = Api.operations.map((op) => withSchemas(op as Api.Operation))
+export const endpoints: ReadonlyArray<Endpoint> = Api.operations.map((op) => endpointOf(op as Api.Operation))

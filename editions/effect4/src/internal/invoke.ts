@@ -1,15 +1,16 @@
 /**
- * An endpoint function from an entry of the endpoint table: its arguments (path ids, then the
+ * An endpoint function from an operation of core's description, through its entry in the endpoint table: its arguments (path ids, then the
  * parameters when it takes any, then the per-request options), its span, its input checks and its
  * precise error type all follow from the entry.
  */
+import type * as Api from "#core/api.js"
 import { Effect, Result, Stream } from "effect"
 import { paginate } from "../paginate.js"
 import type { ReadOptions, RequestOptions } from "../RequestOptions.js"
 import type { Page } from "../Schemas.js"
 import { XtopayClient } from "../XtopayClient.js"
 import type { InvalidRequest, UnexpectedResponse } from "../XtopayError.js"
-import { type Endpoint, pathParams } from "./endpoints.js"
+import { type Endpoint, endpointOf, type EndpointOf, pathParams } from "./endpoints.js"
 import { CLIENT_SPAN, type ErrorsOf } from "./request.js"
 import { pathId, validateBody, validatePrefetch, validateQuery } from "./validate.js"
 
@@ -35,10 +36,11 @@ export type CallOf<E extends Endpoint> = Effect.Effect<
 >
 
 /**
- * The endpoint function of `endpoint`: one span per call (`Xtopay.customers.create`, kind
+ * The endpoint function of core's operation `op`, with its schemas attached: one span per call (`Xtopay.customers.create`, kind
  * `client`, from `Effect.withSpan`), its path ids and parameters checked before anything is sent.
  */
-export const invoke = <E extends Endpoint>(endpoint: E): (...args: ArgsOf<E>) => CallOf<E> => {
+export const invoke = <O extends Api.Operation>(op: O): (...args: ArgsOf<EndpointOf<O>>) => CallOf<EndpointOf<O>> => {
+  const endpoint: Endpoint = endpointOf(op)
   const names = pathParams(endpoint.route)
   const ids = names.map((name) => pathId(name, endpoint.pathId))
   const inBody = endpoint.method === "POST" || endpoint.method === "PATCH"
@@ -76,7 +78,9 @@ export const invoke = <E extends Endpoint>(endpoint: E): (...args: ArgsOf<E>) =>
       }))
   }
   return ((...args: ReadonlyArray<unknown>) =>
-    Effect.withSpan(Effect.suspend(() => call(args)), spanName, CLIENT_SPAN)) as unknown as (...args: ArgsOf<E>) => CallOf<E>
+    Effect.withSpan(Effect.suspend(() => call(args)), spanName, CLIENT_SPAN)) as unknown as (
+    ...args: ArgsOf<EndpointOf<O>>
+  ) => CallOf<EndpointOf<O>>
 }
 
 /** What a `list` stream takes beyond one page's query. */
