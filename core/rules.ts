@@ -65,3 +65,17 @@ export const idempotencyKey: Check<string> = (s) => {
   }
   return undefined
 }
+
+/**
+ * What a metadata key may be: any string but `__proto__`. A JavaScript object cannot hold that one
+ * as a plain key (assigned, it sets the prototype; Effect 3's records drop it), so the client and
+ * the fake refuse it rather than lose it.
+ */
+export const METADATA_KEY = `a key other than "__proto__"`
+
+/** A metadata key; the words are those Effect 3 gives a record key its schema refuses, so both editions say the same. */
+export const metadataKey: Check<string> = (key) => key === "__proto__" ? `is unexpected, expected: ${METADATA_KEY}` : undefined
+
+/** The first own key of `metadata` that `metadataKey` refuses (`Object.keys` sees a `__proto__` made by `JSON.parse`). */
+export const refusedMetadataKey = (metadata: object): string | undefined =>
+  Object.keys(metadata).find((key) => metadataKey(key) !== undefined)

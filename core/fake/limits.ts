@@ -2,6 +2,7 @@
  * The limits of the in-memory Xtopay, one set for every way it is reached (an edition's in-memory
  * client and its mock server): shared/reference/xtopay-api.md, "Limits".
  */
+import { metadataKey, refusedMetadataKey } from "../rules.js"
 import { errorAnswer } from "./answers.js"
 import type { WireAnswer } from "./wire.js"
 
@@ -16,6 +17,9 @@ export const METADATA_LIMITS = { keys: 50, keyLength: 40, valueLength: 500 } as 
 
 /** What is wrong with a metadata object (after any merge), or `undefined`. */
 export const metadataProblem = (metadata: Readonly<Record<string, unknown>>): string | undefined => {
+  // Core's key rule, for metadata that reaches the fake without an edition's schema (a seed).
+  const refused = refusedMetadataKey(metadata)
+  if (refused !== undefined) return `key ${JSON.stringify(refused)} ${metadataKey(refused)}`
   const keys = Object.keys(metadata)
   if (keys.length > METADATA_LIMITS.keys) return `at most ${METADATA_LIMITS.keys} keys, got ${keys.length}`
   for (const key of keys) {

@@ -110,19 +110,30 @@ export const PageLimit = ruled(Schema.Number, Rules.pageLimit, "PageLimit")
  */
 export const IdempotencyKey = ruled(Schema.String, Rules.idempotencyKey, "IdempotencyKey")
 
-/**
- * `metadata`: string keys to string values.
- *
- * @since 0.1.0
- */
-export const Metadata = Schema.Record({ key: Schema.String, value: Schema.String })
+/** A metadata key: any string but `__proto__` (core's rule). */
+const MetadataKey = Schema.String.pipe(
+  Schema.filter((key) => Rules.metadataKey(key) === undefined),
+  Schema.annotations({ description: Rules.METADATA_KEY, jsonSchema: { not: { const: "__proto__" } } })
+)
+
+/** A record with `MetadataKey` keys: Effect 3 skips a key its key schema refuses, unless told that such a key is an error. */
+const metadataRecord = <V extends Schema.Schema.Any>(value: V) =>
+  Schema.Record({ key: MetadataKey, value }).annotations({ parseOptions: { onExcessProperty: "error" } })
 
 /**
- * `metadata` on an update: a `null` value removes that key.
+ * `metadata`: string keys to string values. A `__proto__` key is refused, at its path, never
+ * dropped: a request with one fails with `InvalidRequest`, an answer with one with `UnexpectedResponse`.
  *
  * @since 0.1.0
  */
-export const MetadataPatch = Schema.Record({ key: Schema.String, value: Schema.NullOr(Schema.String) })
+export const Metadata = metadataRecord(Schema.String)
+
+/**
+ * `metadata` on an update: a `null` value removes that key. A `__proto__` key is refused, as in `Metadata`.
+ *
+ * @since 0.1.0
+ */
+export const MetadataPatch = metadataRecord(Schema.NullOr(Schema.String))
 
 const nullByDefault = <S extends Schema.Schema.Any>(schema: S) =>
   Schema.optionalWith(Schema.NullOr(schema), { default: () => null })

@@ -113,42 +113,27 @@ export const PageLimit = ruled(Schema.Number, Rules.pageLimit, "PageLimit")
  */
 export const IdempotencyKey = ruled(Schema.String, Rules.idempotencyKey, "IdempotencyKey")
 
-/** `record` without a `__proto__` key; the record itself when it has none. */
-const withoutProtoKey = <A>(record: { readonly [key: string]: A }): { readonly [key: string]: A } => {
-  if (!Object.hasOwn(record, "__proto__")) return record
-  const out: { [key: string]: A } = {}
-  for (const key of Object.keys(record)) if (key !== "__proto__") out[key] = record[key]!
-  return out
-}
-
-/**
- * No `__proto__` key either way: the Effect 3 edition's records drop it (assigned, it would set the
- * prototype), so both editions send and keep the same metadata, and no merge of it downstream can
- * touch a prototype.
- */
-const dropProtoKey = <A>() =>
-  SchemaTransformation.transform<{ readonly [key: string]: A }, { readonly [key: string]: A }>({
-    decode: withoutProtoKey,
-    encode: withoutProtoKey
+/** Refuses a key core's rule refuses, at that key's path and in its words (Effect 4 keeps a `__proto__` key as data, so the check sees it). */
+const metadataKeys = <A>() =>
+  Schema.makeFilter<{ readonly [key: string]: A }>((record) => {
+    const key = Rules.refusedMetadataKey(record)
+    return key === undefined ? undefined : { path: [key], issue: Rules.metadataKey(key)! }
   })
 
 /**
- * `metadata`: string keys to string values.
+ * `metadata`: string keys to string values. A `__proto__` key is refused, at its path, never
+ * dropped: a request with one fails with `InvalidRequest`, an answer with one with `UnexpectedResponse`.
  *
  * @since 1.0.0
  */
-export const Metadata = Schema.Record(Schema.String, Schema.String).pipe(
-  Schema.decodeTo(Schema.Record(Schema.String, Schema.String), dropProtoKey<string>())
-)
+export const Metadata = Schema.Record(Schema.String, Schema.String).check(metadataKeys<string>())
 
 /**
- * `metadata` on an update: a `null` value removes that key.
+ * `metadata` on an update: a `null` value removes that key. A `__proto__` key is refused, as in `Metadata`.
  *
  * @since 1.0.0
  */
-export const MetadataPatch = Schema.Record(Schema.String, Schema.NullOr(Schema.String)).pipe(
-  Schema.decodeTo(Schema.Record(Schema.String, Schema.NullOr(Schema.String)), dropProtoKey<string | null>())
-)
+export const MetadataPatch = Schema.Record(Schema.String, Schema.NullOr(Schema.String)).check(metadataKeys<string | null>())
 
 /** A field Xtopay may leave out, or send as `null`: `null` when it is missing. */
 const nullByDefault = <S extends Schema.Top>(schema: S) =>

@@ -11,6 +11,7 @@ import { createRequire } from "node:module"
 import { fileURLToPath } from "node:url"
 import { assert, describe, it } from "@effect/vitest"
 import { Arbitrary, Effect, Result, Schema } from "effect"
+import * as Rules from "#core/rules.js"
 import * as S from "../src/Schemas.js"
 import {
   customerCreatedEvent,
@@ -189,9 +190,14 @@ describe("the two editions' schemas", () => {
     assert.strictEqual(theirs.length, cases.length)
     const rules = new Map(refusals.map((r) => [r.name, r]))
     // Core's words where a core rule judged the value; a value of the wrong type is refused in each Effect's own words.
-    const ruleJudges = ({ input, shape }: Case) => {
-      const refusal = rules.get(shape)
-      return refusal !== undefined && typeof input === typeof refusal.good[0]
+    // A `__proto__` metadata key is judged by core's metadataKey, at its path (issue 25.8).
+    const protoKey = ({ input }: Case) => {
+      const metadata = typeof input === "object" && input !== null ? (input as { readonly metadata?: unknown }).metadata : undefined
+      return typeof metadata === "object" && metadata !== null && Object.hasOwn(metadata, "__proto__")
+    }
+    const ruleJudges = (c: Case) => {
+      const refusal = rules.get(c.shape)
+      return (refusal !== undefined && typeof c.input === typeof refusal.good[0]) || protoKey(c)
     }
     const takenShapes = new Set<string>()
     cases.forEach((c, i) => {
@@ -204,6 +210,7 @@ describe("the two editions' schemas", () => {
       } else if (ruleJudges(c)) {
         assert.deepStrictEqual(ours, theirs[i], label)
       }
+      if (protoKey(c)) assert.deepStrictEqual(theirs[i], { ok: false, path: ["metadata", "__proto__"], message: Rules.metadataKey("__proto__")! }, label)
     })
     // Every response shape had values both took, so its encodings were compared, not only refusals.
     for (const shape of responseShapes) assert.isTrue(takenShapes.has(shape), shape)

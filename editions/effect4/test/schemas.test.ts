@@ -225,15 +225,19 @@ describe("scalars refuse what core's rules refuse, with core's words", () => {
     assert.deepStrictEqual(decode(S.CustomerUpdateParams, { name: null }), { name: null })
   })
 
-  it("a __proto__ metadata key is dropped, as the Effect 3 edition drops it, and never becomes a prototype", () => {
-    const wire = JSON.parse('{"id":"cus_1","email":"a@b.co","metadata":{"__proto__":{"polluted":"yes"},"a":"b"},"created_at":"2026-05-24T10:00:00Z"}')
-    assert.deepStrictEqual(firstIssue(S.Customer, wire)?.path, ["metadata", "__proto__"])
-    const customer = decode(S.Customer, JSON.parse('{"id":"cus_1","email":"a@b.co","metadata":{"__proto__":"x","a":"b"},"created_at":"2026-05-24T10:00:00Z"}'))
-    assert.deepStrictEqual(Object.keys(customer.metadata), ["a"])
-    assert.strictEqual(Object.getPrototypeOf(customer.metadata), Object.prototype)
-    const patch = decode(S.CustomerUpdateParams, JSON.parse('{"metadata":{"__proto__":null,"a":null}}'))
-    assert.deepStrictEqual(Object.keys(patch.metadata!), ["a"])
-    assert.deepStrictEqual(Object.keys(Schema.encodeSync(S.Metadata)(JSON.parse('{"__proto__":"x","a":"b"}'))), ["a"])
+  it("a __proto__ metadata key is refused at its path in core's words, whether decoded or encoded (issue 25.8)", () => {
+    const words = Rules.metadataKey("__proto__")!
+    const customer = (metadata: string) =>
+      JSON.parse(`{"id":"cus_1","email":"a@b.co","metadata":${metadata},"created_at":"2026-05-24T10:00:00Z"}`)
+    assert.deepStrictEqual(firstIssue(S.Customer, customer(`{"a":"b","__proto__":"x"}`)), { path: ["metadata", "__proto__"], message: words })
+    // An object value is refused there too, as a value that is not a string.
+    assert.deepStrictEqual(firstIssue(S.Customer, customer(`{"__proto__":{"polluted":"yes"}}`))?.path, ["metadata", "__proto__"])
+    assert.deepStrictEqual(firstIssue(S.CustomerUpdateParams, JSON.parse('{"metadata":{"__proto__":null,"a":null}}')), {
+      path: ["metadata", "__proto__"],
+      message: words
+    })
+    assert.isTrue(Result.isFailure(Schema.encodeUnknownResult(S.Metadata)(JSON.parse('{"__proto__":"x","a":"b"}'))))
+    assert.isUndefined(firstIssue(S.Metadata, { a: "b", proto: "x", constructor: "y" }))
   })
 
   it("a webhook endpoint's status on update is one of the two the API takes", () => {

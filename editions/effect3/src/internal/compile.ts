@@ -108,18 +108,22 @@ const compileArray = (ast: AST.TupleType): Step | undefined => {
 const compileTypeLiteral = (ast: AST.TypeLiteral): Step | undefined => {
   if (ast.propertySignatures.length > 0 && ast.indexSignatures.length > 0) return undefined
   if (ast.indexSignatures.length > 0) {
-    // Only `Schema.Record({ key: Schema.String, value })`.
+    // Only `Schema.Record({ key, value })` with string keys, refined or not (`Metadata`'s refuse `__proto__`).
     if (ast.indexSignatures.length !== 1) return undefined
     const signature = ast.indexSignatures[0]!
-    if (signature.parameter._tag !== "StringKeyword") return undefined
+    const parameter = signature.parameter
+    const stringKeys = parameter._tag === "StringKeyword" || (parameter._tag === "Refinement" && parameter.from._tag === "StringKeyword")
+    const keyCheck = stringKeys ? compileAst(parameter) : undefined
+    if (keyCheck === undefined) return undefined
     const value = compileAst(signature.type)
     if (value === undefined) return undefined
     return (u) => {
       if (!isRecord(u)) return MISMATCH
       const out: Record<string, unknown> = {}
       for (const key of Object.keys(u)) {
-        // Leave the odd key to the schema rather than set a prototype by accident.
-        if (key === "__proto__") return MISMATCH
+        // Leave the odd key to the schema rather than set a prototype by accident; a refused key too,
+        // which the schema may skip or refuse (its parse options say which).
+        if (key === "__proto__" || keyCheck(key) === MISMATCH) return MISMATCH
         const decoded = value(u[key])
         if (decoded === MISMATCH) return MISMATCH
         out[key] = decoded

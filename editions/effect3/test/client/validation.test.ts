@@ -7,6 +7,7 @@ import {
   PaymentMethods,
   SetupIntents,
   type XtopayClient,
+  UnexpectedResponse,
   type XtopayError
 } from "../../src/index.js"
 import { clientLayer, json, rawJson, recordedRequests } from "../support/scripted.js"
@@ -64,7 +65,9 @@ cases("Customers.create", [
   ["a number metadata value", Customers.create({ email: "a@example.com", metadata: untyped({ n: 1 }) }), "metadata"],
   ["a null metadata value", Customers.create({ email: "a@example.com", metadata: untyped({ n: null }) }), "metadata"],
   ["an object metadata value", Customers.create({ email: "a@example.com", metadata: untyped({ n: {} }) }), "metadata"],
-  ["a metadata array", Customers.create({ email: "a@example.com", metadata: untyped(["x"]) }), "metadata"]
+  ["a metadata array", Customers.create({ email: "a@example.com", metadata: untyped(["x"]) }), "metadata"],
+  ["a __proto__ metadata key", Customers.create({ email: "a@example.com", metadata: JSON.parse(`{"__proto__":"x"}`) }), "metadata"],
+  ["a computed __proto__ metadata key", Customers.create({ email: "a@example.com", metadata: { ["__proto__"]: "x" } }), "metadata"]
 ])
 
 cases("Customers.update", [
@@ -74,7 +77,8 @@ cases("Customers.update", [
     [`currency ${JSON.stringify(currency)}`, Customers.update("cus_1", { currency }), "currency"] as const
   ),
   ["a number metadata value", Customers.update("cus_1", { metadata: untyped({ n: 1 }) }), "metadata"],
-  ["a boolean metadata value", Customers.update("cus_1", { metadata: untyped({ n: true }) }), "metadata"]
+  ["a boolean metadata value", Customers.update("cus_1", { metadata: untyped({ n: true }) }), "metadata"],
+  ["a __proto__ metadata key", Customers.update("cus_1", { metadata: JSON.parse(`{"a":null,"__proto__":null}`) }), "metadata"]
 ])
 
 cases("ids in paths", [
@@ -179,4 +183,25 @@ describe("the edges of what is accepted are sent", () => {
       rawJson(201, referenceSetupIntent),
       rawJson(201, referencePortalSession)
     ]))))
+})
+
+// Issue 25.8: a `__proto__` metadata key cannot be held as data in JavaScript; it is refused both ways, never dropped.
+describe("a __proto__ metadata key", () => {
+  const answerWithProtoKey = referenceCustomer.replace(`"currency": "GHS",`, `"currency": "GHS", "metadata": {"a": "b", "__proto__": "x"},`)
+
+  it.effect("is refused before sending, the message naming the key", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(Customers.create({ email: "a@example.com", metadata: JSON.parse(`{"a":"b","__proto__":"x"}`) }))
+      assert.instanceOf(error, InvalidRequest)
+      assert.strictEqual(error.param, "metadata")
+      assert.include(error.message, "__proto__")
+      assert.strictEqual((yield* recordedRequests).length, 0)
+    }).pipe(Effect.provide(clientLayer([]))))
+
+  it.effect("in an answer is UnexpectedResponse, not a customer without it", () =>
+    Effect.gen(function*() {
+      assert.include(answerWithProtoKey, `"__proto__"`)
+      const error = yield* Effect.flip(Customers.retrieve("cus_1"))
+      assert.instanceOf(error, UnexpectedResponse)
+    }).pipe(Effect.provide(clientLayer([rawJson(200, answerWithProtoKey)]))))
 })

@@ -235,6 +235,18 @@ describe("answers to requests the client would never send", () => {
       const error = assertErrorAnswer(yield* post(baseUrl, "/customers", "{\"email\":\"not-an-email\"}"), 400, "parameter_invalid")
       assert.strictEqual(error["param"], "email")
     }).pipe(Effect.provide(MockServer.layer())))
+
+  // Issue 25.8: JSON.parse makes `__proto__` an own key; the server refuses it rather than drop it.
+  it.live("a __proto__ metadata key is a 400 parameter_invalid naming metadata.__proto__, and nothing is created", () =>
+    Effect.gen(function*() {
+      const { baseUrl } = yield* MockServer
+      const body = `{"email":"ama@example.com","metadata":{"plan":"pro","__proto__":"x"}}`
+      const error = assertErrorAnswer(yield* post(baseUrl, "/customers", body), 400, "parameter_invalid")
+      assert.strictEqual(error["param"], "metadata")
+      assert.include(error["message"] as string, "metadata.__proto__")
+      const listed = answered(yield* rawFetch(`${baseUrl}/customers`, { headers: { authorization: defaultAuth } }))
+      assert.strictEqual((JSON.parse(listed.text) as { pagination: { total_count: number } }).pagination.total_count, 0)
+    }).pipe(Effect.provide(MockServer.layer())))
 })
 
 describe("transport faults over real sockets", () => {

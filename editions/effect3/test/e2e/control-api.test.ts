@@ -100,6 +100,8 @@ describe("mock server control API: bodies", () => {
     ["POST", "/_mock/seed", { customer: [{ email: "a@example.com" }] }, "customer"],
     ["POST", "/_mock/seed", { account: B, customers: [] }, "account"],
     ["POST", "/_mock/seed", { synthetic_customers: -1 }, "synthetic_customers"],
+    // Issue 25.8: refused, not dropped (JSON.parse, here and on the server, makes it an own key).
+    ["POST", "/_mock/seed", { customers: [{ email: "a@example.com", metadata: JSON.parse(`{"__proto__":"x"}`) }] }, "customers.0.metadata.__proto__"],
     // Thousands of levels deep: refused before any schema reads it (it overflowed the stack: a 500).
     ["POST", "/_mock/seed", { customers: [{ email: "a@example.com", metadata: { plan: JSON.parse(`${"[".repeat(3000)}${"]".repeat(3000)}`) } }] }, "customers"],
     ["POST", "/_mock/setup-intents/si_x/complete", { type: "mobile_money", card: { last4: "4242" } }, "card"],

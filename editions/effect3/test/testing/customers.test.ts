@@ -121,6 +121,8 @@ describe("in-memory Xtopay: server-side validation (the same schemas as the clie
     ["a phone that is not E.164", "POST", `{"email":"a@b.co","phone":"0244000000"}`, "invalid_phone", "phone"],
     ["a bad currency", "POST", `{"email":"a@b.co","currency":"cedi"}`, "parameter_invalid", "currency"],
     ["metadata with a number", "POST", `{"email":"a@b.co","metadata":{"n":1}}`, "parameter_invalid", "metadata"],
+    ["a __proto__ metadata key", "POST", `{"email":"a@b.co","metadata":{"__proto__":"x"}}`, "parameter_invalid", "metadata"],
+    ["a __proto__ metadata key on update", "PATCH", `{"metadata":{"__proto__":null}}`, "parameter_invalid", "metadata"],
     ["malformed JSON", "POST", `{"email":`, "invalid_request", null],
     ["a JSON array", "POST", `[1]`, "invalid_request", null],
     ["a null email on update", "PATCH", `{"email":null}`, "parameter_invalid", "email"],
@@ -144,6 +146,19 @@ describe("in-memory Xtopay: server-side validation (the same schemas as the clie
         assert.strictEqual((yield* Customers.listPage()).pagination.total_count, 1)
       }).pipe(Effect.provide(XtopayTest)))
   }
+
+  // Issue 25.8: refused, never silently dropped; the message names the key.
+  it.effect("a __proto__ metadata key is refused naming metadata.__proto__, and a seed with one is an XtopayControlError", () =>
+    Effect.gen(function*() {
+      const refused = yield* send("POST", "/customers", { body: `{"email":"a@b.co","metadata":{"a":"b","__proto__":"x"}}` })
+      assert.strictEqual(refused.status, 400)
+      assert.include(refused.json.error.message, "metadata.__proto__")
+      assert.strictEqual((yield* Customers.listPage()).pagination.total_count, 0)
+      const control = yield* XtopayControl
+      const seeded = yield* Effect.flip(control.seed({ customers: [{ email: "a@b.co", metadata: JSON.parse(`{"__proto__":"x"}`) }] }))
+      assert.strictEqual(seeded._tag, "XtopayControlError")
+      assert.include(seeded.message, "__proto__")
+    }).pipe(Effect.provide(XtopayTest)))
 
   // Issue 26.3 reversed the old rule (unknown fields ignored): a typo must not pass unseen.
   it.effect("an unknown field is 400 parameter_unknown naming it, and an id in an update body changes nothing", () =>
