@@ -6,7 +6,7 @@
 import { defaultCode, errorAnswer, rateLimitedAnswer, withHeaders } from "./answers.js"
 import { checkCredentials, isAuthFailure } from "./auth.js"
 import type { Decode } from "./decode.js"
-import { type DueDelivery, dueDeliveries } from "./deliveries.js"
+import { type DeliveryFailure, type DueDelivery, dueDeliveries } from "./deliveries.js"
 import { type Fault, type FaultPlan, FaultQueue, faultRouteProblem } from "./faults.js"
 import { type Hosted, makeHosted } from "./hosted.js"
 import { IdempotencyStore } from "./idempotency.js"
@@ -77,6 +77,12 @@ export interface SeedData {
   readonly syntheticCustomers?: number | undefined
 }
 
+/** A delivery attempt as recorded: the wire attempt, and why it failed (`null` when it succeeded). */
+export interface RecordedAttempt {
+  readonly attempt: WireDeliveryAttempt
+  readonly failure: DeliveryFailure | null
+}
+
 /** The back door of the fake, plain: what an edition's control service wraps. */
 export interface FakeControl {
   readonly seed: (data: SeedData, now: number) => ReadonlyArray<WireCustomerDetails> | ControlFailure
@@ -93,8 +99,8 @@ export interface FakeControl {
   ) => WirePaymentMethod | ControlFailure
   /** The events of every account, or of one, newest first (the last 30 days). */
   readonly events: (account: string | undefined, now: number) => ReadonlyArray<WireEvent>
-  /** Every attempt to deliver an event, oldest first. */
-  readonly deliveryAttempts: (eventId: string) => ReadonlyArray<WireDeliveryAttempt>
+  /** Every attempt to deliver an event (of `account` only, when given), oldest first, each with why it failed. */
+  readonly deliveryAttempts: (eventId: string, account?: string) => ReadonlyArray<RecordedAttempt>
   readonly requests: (account?: string) => ReadonlyArray<RecordedRequest>
   readonly clearRequests: (account?: string) => void
   /** Adds plans, or (none added) says why one can never fire: its route names no operation. */
@@ -361,9 +367,14 @@ export const makeFake = (options: FakeOptions): Fake => {
       const account = state.accounts.get(accountId)
       return account === undefined ? [] : eventsOf([account], now)
     },
-    deliveryAttempts: (eventId) => {
-      const attempts = state.findAnywhere("events", eventId)?.attempts
-      return attempts === undefined ? [] : Array.from({ length: attempts.size }, (_, i) => attempts.get(i)!.attempt)
+    deliveryAttempts: (eventId, account) => {
+      // Ids are per account: an account sees only its own event of that id, and learns of no other.
+      const event = account === undefined ? state.findAnywhere("events", eventId) : state.account(account).byId.events.get(eventId)
+      if (event === undefined) return []
+      return Array.from({ length: event.attempts.size }, (_, i) => {
+        const { attempt, failure } = event.attempts.get(i)!
+        return { attempt, failure: failure ?? null }
+      })
     },
     requests: (account) => log.snapshot(account),
     clearRequests: (account) => log.clear(account),

@@ -16,6 +16,7 @@ import {
   type WireWebhookEndpoint as WebhookEndpoint
 } from "./objects.js"
 import { type Keyed, type PageOf, type PageQuery, readPage, SortedIndex } from "./sortedIndex.js"
+import type { DeliveryFailure } from "./deliveries.js"
 
 export interface Account {
   readonly id: string
@@ -68,6 +69,8 @@ export interface EventRecord extends Keyed {
 
 export interface DeliveryAttemptRecord extends Keyed {
   readonly attempt: DeliveryAttempt
+  /** Why it failed (a mock-only detail, not on the wire attempt); absent when it succeeded. */
+  readonly failure?: DeliveryFailure | undefined
 }
 
 /** Events are kept this long. */
@@ -527,7 +530,7 @@ export class State {
     return readPage(index, query)
   }
 
-  recordAttempt(event: EventRecord, attempt: DeliveryAttempt, millis: number): void {
-    event.attempts.insert({ id: attempt.id, millis, attempt })
+  recordAttempt(event: EventRecord, attempt: DeliveryAttempt, millis: number, failure?: DeliveryFailure): void {
+    event.attempts.insert({ id: attempt.id, millis, attempt, failure })
   }
 }

@@ -8,7 +8,7 @@
  * @since 0.1.0
  */
 import { DEFAULT_RETRY_DELAYS_MILLIS } from "#core/fake/deliveries.js"
-import { type FakeControl, makeFake } from "#core/fake/fake.js"
+import { type FakeControl, makeFake, type RecordedAttempt } from "#core/fake/fake.js"
 import { makePages } from "#core/fake/pages.js"
 import { type ControlFailure, isControlFailure } from "#core/fake/seed.js"
 import { Clock, Duration, Effect, Fiber, type Scope, Schema } from "effect"
@@ -19,7 +19,15 @@ import {
   Subscription as SubscriptionSchema,
   XtopayEvent as XtopayEventSchema
 } from "../Schemas.js"
-import { DEFAULT_ACCOUNT, type FaultPlan, type RateLimit, type SeedData, XtopayControl, XtopayControlError } from "./Control.js"
+import {
+  DEFAULT_ACCOUNT,
+  type FaultPlan,
+  type RateLimit,
+  type RecordedDeliveryAttempt,
+  type SeedData,
+  XtopayControl,
+  XtopayControlError
+} from "./Control.js"
 import { registerInternals } from "./internal/backendInternals.js"
 import { type Deliveries, fetchSender, makeDeliveries, type WebhookSender } from "./internal/deliveries.js"
 import { checks, decode } from "./internal/schemaChecks.js"
@@ -130,6 +138,10 @@ const decodePaymentMethod = Schema.decodeUnknownSync(PaymentMethodSchema)
 const decodeSubscription = Schema.decodeUnknownSync(SubscriptionSchema)
 const decodeEvent = Schema.decodeUnknownSync(XtopayEventSchema)
 const decodeAttempt = Schema.decodeUnknownSync(DeliveryAttemptSchema)
+const recordedAttempt = (recorded: RecordedAttempt): RecordedDeliveryAttempt => ({
+  ...decodeAttempt(recorded.attempt),
+  failure: recorded.failure ?? undefined
+})
 
 /** Core's answer as an Effect: its value decoded, or its failure as an `XtopayControlError`. */
 const settle = <W, A>(result: W | ControlFailure, decodeValue: (wire: W) => A): Effect.Effect<A, XtopayControlError> =>
@@ -166,7 +178,7 @@ const makeControl = (core: FakeControl, deliveries: Deliveries): XtopayControl.S
   return XtopayControl.of({
     events: eventsOf(undefined),
     settleDeliveries: deliveries.settled,
-    deliveryAttempts: (eventId) => Effect.sync(() => core.deliveryAttempts(eventId).map((wire) => decodeAttempt(wire))),
+    deliveryAttempts: (eventId) => Effect.sync(() => core.deliveryAttempts(eventId).map(recordedAttempt)),
     seed,
     seedCustomers: (accountOrCount: string | number, maybeCount?: number) =>
       withNow((now) =>
@@ -192,6 +204,7 @@ const makeControl = (core: FakeControl, deliveries: Deliveries): XtopayControl.S
       completeSetupIntent: (setupIntentId, details) => completeSetupIntent(setupIntentId, details, clientId),
       requests: Effect.sync(() => core.requests(clientId)),
       events: eventsOf(clientId),
+      deliveryAttempts: (eventId) => Effect.sync(() => core.deliveryAttempts(eventId, clientId).map(recordedAttempt)),
       clearRequests: Effect.sync(() => core.clearRequests(clientId)),
       injectFaults: (...plans) => inject(core.injectFaults, plans, clientId),
       clearFaults: Effect.sync(() => core.clearFaults(clientId)),

@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import type { DeliveryFailure } from "#core/fake/deliveries.js"
 import type { Fault as CoreFault } from "#core/fake/faults.js"
 import type { DateTime, Duration, Effect } from "effect"
 import { Context, Data } from "effect"
@@ -161,6 +162,19 @@ export interface RecordedRequest extends WireRequest {
   readonly account: string | undefined
 }
 
+/** Why a delivery attempt failed: `reason` (`status`, `timeout`, `connection_refused`, `tls`, …) and a `message`. */
+export type { DeliveryFailure }
+
+/**
+ * A delivery attempt as the in-memory Xtopay recorded it: the API's `DeliveryAttempt`, and why it
+ * failed (`undefined` when it succeeded), which only the test doubles tell.
+ *
+ * @since 0.1.0
+ */
+export interface RecordedDeliveryAttempt extends DeliveryAttempt {
+  readonly failure: DeliveryFailure | undefined
+}
+
 /**
  * A control operation that could not be done (no such setup intent, an expired one, a duplicate id…).
  * `reason`, when set, says which kind: `NotFound` (no such object) or `Conflict` (the object is not
@@ -224,8 +238,8 @@ export declare namespace XtopayControl {
      * waiting on the `Clock` are not waited for).
      */
     readonly settleDeliveries: Effect.Effect<void>
-    /** Every attempt to deliver an event, oldest first (none for an unknown id). */
-    readonly deliveryAttempts: (eventId: string) => Effect.Effect<ReadonlyArray<DeliveryAttempt>>
+    /** Every attempt to deliver an event, oldest first (none for an unknown id), each with why it failed. */
+    readonly deliveryAttempts: (eventId: string) => Effect.Effect<ReadonlyArray<RecordedDeliveryAttempt>>
     /** Requests received so far, oldest first (the most recent `maxRecordedRequests`). */
     readonly requests: Effect.Effect<ReadonlyArray<RecordedRequest>>
     readonly clearRequests: Effect.Effect<void>
@@ -261,6 +275,8 @@ export declare namespace XtopayControl {
     ) => Effect.Effect<PaymentMethod, XtopayControlError>
     /** This account's events (the last 30 days), newest first. */
     readonly events: Effect.Effect<ReadonlyArray<XtopayEvent>>
+    /** Every attempt to deliver one of this account's events, oldest first, each with why it failed. */
+    readonly deliveryAttempts: (eventId: string) => Effect.Effect<ReadonlyArray<RecordedDeliveryAttempt>>
     /** The requests whose credentials named this client id, oldest first. */
     readonly requests: Effect.Effect<ReadonlyArray<RecordedRequest>>
     /** Forgets this account's recorded requests. */

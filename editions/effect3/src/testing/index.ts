@@ -8,10 +8,12 @@
 export { type Backend, type BackendOptions, makeBackend } from "./Backend.js"
 export {
   DEFAULT_ACCOUNT,
+  type DeliveryFailure,
   type Fault,
   type FaultPlan,
   type PaymentMethodDetails,
   type RateLimit,
+  type RecordedDeliveryAttempt,
   type RecordedRequest,
   type SeedCustomer,
   type SeedData,

@@ -11,6 +11,8 @@ export {
   type FaultPlan,
   type PaymentMethodDetails,
   type RateLimit,
+  type DeliveryFailure,
+  type RecordedDeliveryAttempt,
   type RecordedRequest,
   type SeedCustomer,
   type SeedData,

@@ -9,7 +9,16 @@ import { jsonBody as readJson } from "#core/fake/decode.js"
 import { faultRouteProblem } from "#core/fake/faults.js"
 import { rateLimitProblem } from "#core/fake/rateLimiter.js"
 import { Duration, Effect, Either, ParseResult, Schema } from "effect"
-import { CurrencyCode, CustomerDetails, E164Phone, Email, Metadata, ObjectId, PaymentMethod } from "../../Schemas.js"
+import {
+  CurrencyCode,
+  CustomerDetails,
+  DeliveryAttempt,
+  E164Phone,
+  Email,
+  Metadata,
+  ObjectId,
+  PaymentMethod
+} from "../../Schemas.js"
 import type { Backend } from "../Backend.js"
 import type { RateLimit, RecordedRequest, XtopayControl } from "../Control.js"
 import type { WireAnswer, WireRequest } from "../wire.js"
@@ -208,20 +217,106 @@ const cleared = (what: string) => answer(200, { cleared: what })
 
 // -- routes ------------------------------------------------------------------------------------
 
+// -- the routes, described once: the 404's list, `xtopay-mock --help` and docs/openapi.yaml read this
+
+const Cleared = Schema.Struct({ cleared: Schema.String })
+
+const RecordedRequestJson = Schema.Struct({
+  method: Schema.String,
+  path: Schema.String,
+  query: Schema.String,
+  headers: Schema.Record({ key: Schema.String, value: Schema.String }),
+  body: Schema.String,
+  route: Schema.String
+})
+
+const DeliveryFailureJson = Schema.Struct({
+  reason: Schema.Literal("status", "timeout", "connection_refused", "connection_reset", "dns", "tls", "other"),
+  message: Schema.String
+})
+
+/** The API's `DeliveryAttempt`, with the mock-only `failure` beside it. */
+const RecordedAttemptJson = Schema.extend(DeliveryAttempt, Schema.Struct({ failure: Schema.NullOr(DeliveryFailureJson) }))
+
+/** One control route: what it takes and what it answers. */
+export interface ControlRoute {
+  readonly method: "GET" | "POST" | "PUT" | "DELETE"
+  /** Below `/_mock`, with `:id` for a path parameter. */
+  readonly path: string
+  readonly summary: string
+  readonly body?: Schema.Schema.Any
+  readonly status: number
+  readonly answer: Schema.Schema.Any
+}
+
+/** Every route of the control API. */
+export const CONTROL_ROUTES: ReadonlyArray<ControlRoute> = [
+  {
+    method: "POST",
+    path: "/seed",
+    summary: "Seeds customers (with subscriptions and payment methods) into the account; `synthetic_customers` adds that many more",
+    body: SeedBody,
+    status: 201,
+    answer: Schema.Struct({ data: Schema.Array(CustomerDetails) })
+  },
+  {
+    method: "POST",
+    path: "/setup-intents/:id/complete",
+    summary: "Completes a setup intent as the customer would at its setup_url, saving the payment method",
+    body: Details,
+    status: 200,
+    answer: PaymentMethod
+  },
+  {
+    method: "POST",
+    path: "/faults",
+    summary: "Makes the account's next requests fail (plans as XtopayControl.injectFaults takes them)",
+    body: FaultsBody,
+    status: 201,
+    answer: Schema.Struct({ injected: Schema.Number })
+  },
+  { method: "DELETE", path: "/faults", summary: "Removes the account's fault plans", status: 200, answer: Cleared },
+  {
+    method: "PUT",
+    path: "/rate-limit",
+    summary: "Sets the account's rate limit: at most `requests` in any sliding `window`",
+    body: RateLimitBody,
+    status: 200,
+    answer: Schema.Struct({ requests: Schema.Number, window: Schema.Number })
+  },
+  { method: "DELETE", path: "/rate-limit", summary: "Removes the account's rate limit", status: 200, answer: Cleared },
+  {
+    method: "GET",
+    path: "/requests",
+    summary: "The requests the account made, oldest first (authorization redacted)",
+    status: 200,
+    answer: Schema.Struct({ data: Schema.Array(RecordedRequestJson) })
+  },
+  { method: "DELETE", path: "/requests", summary: "Forgets the account's recorded requests", status: 200, answer: Cleared },
+  {
+    method: "GET",
+    path: "/events/:id/delivery-attempts",
+    summary: "Every attempt to deliver one of the account's events, oldest first, each with why it failed " +
+      "(`failure`: its `reason`, one of status, timeout, connection_refused, connection_reset, dns, tls, other, and a `message`)",
+    status: 200,
+    answer: Schema.Struct({ data: Schema.Array(RecordedAttemptJson) })
+  },
+  {
+    method: "POST",
+    path: "/reset",
+    summary: "Empties the account: its objects, idempotency keys, faults, rate limit and recorded requests",
+    status: 200,
+    answer: Schema.Struct({ reset: Schema.String })
+  }
+]
+
 /** Every route, for the 404 that lists them. */
-const ROUTES = [
-  "POST /_mock/seed",
-  "POST /_mock/setup-intents/:id/complete",
-  "POST /_mock/faults",
-  "DELETE /_mock/faults",
-  "PUT /_mock/rate-limit",
-  "DELETE /_mock/rate-limit",
-  "GET /_mock/requests",
-  "DELETE /_mock/requests",
-  "POST /_mock/reset"
-] as const
+const ROUTES = CONTROL_ROUTES.map((r) => `${r.method} ${CONTROL_PREFIX}${r.path}`)
 
 const COMPLETE = /^\/setup-intents\/([^/]+)\/complete$/
+const ATTEMPTS = /^\/events\/([^/]+)\/delivery-attempts$/
+
+const encodeAttempts = Schema.encodeSync(Schema.Array(RecordedAttemptJson))
 
 /** A malformed percent-escape names no setup intent: keep it as sent, to be not found. */
 const safeDecode = (segment: string): string => {
@@ -241,6 +336,13 @@ const route = (account: XtopayControl.Account, method: string, request: WireRequ
       account.completeSetupIntent(id, details).pipe(
         Effect.match({ onFailure: controlFailure, onSuccess: (method) => answer(200, encodePaymentMethod(method)) })
       ))
+  }
+  const attempts = ATTEMPTS.exec(path)
+  if (attempts !== null && method === "GET") {
+    return Effect.map(
+      account.deliveryAttempts(safeDecode(attempts[1]!)),
+      (all) => answer(200, { data: encodeAttempts(all.map((a) => ({ ...a, failure: a.failure ?? null }))) })
+    )
   }
   switch (`${method} ${path}`) {
     case "POST /seed":

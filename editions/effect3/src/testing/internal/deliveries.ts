@@ -3,7 +3,14 @@
  * schedule says which) is forked into the backend's scope, signed per attempt, sent, and retried
  * after core's waits on the `Clock`. It never delays an answer, and it ends with the backend.
  */
-import { attemptTarget, DELIVERY_TIMEOUT_MILLIS, type DueDelivery, recordAttempt, type WebhookReply } from "#core/fake/deliveries.js"
+import {
+  attemptTarget,
+  classifyFailure,
+  DELIVERY_TIMEOUT_MILLIS,
+  type DueDelivery,
+  recordAttempt,
+  type WebhookReply
+} from "#core/fake/deliveries.js"
 import type { Fake } from "#core/fake/fake.js"
 import { Clock, Deferred, Duration, Effect, Either, Redacted, type Scope } from "effect"
 import { sign } from "../../Webhooks.js"
@@ -23,10 +30,13 @@ export type WebhookSender = (delivery: WebhookDelivery) => Effect.Effect<Webhook
 
 /** Over `fetch`, never following redirects; the 10 s limit is the caller's. */
 export const fetchSender: WebhookSender = (delivery) =>
-  Effect.tryPromise((signal) =>
-    fetch(delivery.url, { method: "POST", headers: delivery.headers, body: delivery.body, redirect: "manual", signal })
-      .then(async (response) => ({ status: response.status, body: await response.text() }))
-  )
+  Effect.tryPromise({
+    try: (signal) =>
+      fetch(delivery.url, { method: "POST", headers: delivery.headers, body: delivery.body, redirect: "manual", signal })
+        .then(async (response) => ({ status: response.status, body: await response.text() })),
+    // fetch's own error, whose cause chain holds the socket's code for core's classifyFailure.
+    catch: (error) => error
+  })
 
 export interface Deliveries {
   /** Starts delivering every event recorded (or replayed) since the last call. */
@@ -70,8 +80,8 @@ export const makeDeliveries = (options: {
         Effect.either
       )
       const now = yield* Clock.currentTimeMillis
-      const answered = Either.isRight(reply) ? reply.right : undefined
-      return recordAttempt(fake.state, delivery, attempt, retryDelaysMillis, attemptedAt, answered, now)
+      const outcome = Either.isRight(reply) ? reply.right : classifyFailure(reply.left)
+      return recordAttempt(fake.state, delivery, attempt, retryDelaysMillis, attemptedAt, outcome, now)
     })
 
   const deliver = (delivery: DueDelivery): Effect.Effect<void> =>

@@ -5,7 +5,15 @@
  * (this edition's `XtopayTest` has no `webhookApp` yet) every attempt is recorded as unanswered,
  * as the Effect 3 edition records it without one.
  */
-import { attemptTarget, DELIVERY_TIMEOUT_MILLIS, type DueDelivery, recordAttempt, type WebhookReply } from "#core/fake/deliveries.js"
+import {
+  attemptTarget,
+  classifyFailure,
+  DELIVERY_TIMEOUT_MILLIS,
+  type DeliveryFailure,
+  type DueDelivery,
+  recordAttempt,
+  type WebhookReply
+} from "#core/fake/deliveries.js"
 import type { Fake } from "#core/fake/fake.js"
 import { Clock, Deferred, Duration, Effect, Result, type Scope } from "effect"
 
@@ -18,6 +26,9 @@ export interface WebhookDelivery {
 
 /** Sends one delivery; a failure is an attempt with no answer. */
 export type WebhookSender = (delivery: WebhookDelivery) => Effect.Effect<WebhookReply, unknown>
+
+/** What an attempt with nowhere to go is recorded as failing with. */
+const NO_RECEIVER: DeliveryFailure = { reason: "other", message: "No webhook receiver: this XtopayTest has none to deliver to" }
 
 export interface Deliveries {
   /** Starts delivering every event recorded (or replayed) since the last call. */
@@ -53,14 +64,14 @@ export const makeDeliveries = (options: {
       const target = attemptTarget(fake.state, delivery.endpoint)
       if (target === undefined) return undefined
       const attemptedAt = yield* Clock.currentTimeMillis
-      const reply = sender === undefined ? undefined : yield* sender({
+      const reply: WebhookReply | DeliveryFailure = sender === undefined ? NO_RECEIVER : yield* sender({
         url: target.endpoint.url,
         body: delivery.event.json,
         secret: delivery.endpoint.secret
       }).pipe(
         Effect.timeoutOrElse({ duration: Duration.millis(DELIVERY_TIMEOUT_MILLIS), orElse: () => Effect.fail("timeout") }),
         Effect.result,
-        Effect.map((result) => Result.isSuccess(result) ? result.success : undefined)
+        Effect.map((result) => Result.isSuccess(result) ? result.success : classifyFailure(result.failure))
       )
       const now = yield* Clock.currentTimeMillis
       return recordAttempt(fake.state, delivery, attempt, retryDelaysMillis, attemptedAt, reply, now)
