@@ -16,6 +16,7 @@ import { pathIds, shapes } from "../src/internal/endpoints.js"
 import * as Schemas from "../src/Schemas.js"
 import { type Example, makeExamples } from "./operation-examples.js"
 import { DEFAULT_PORT } from "../src/testing/cli.js"
+import { CONTROL_PREFIX, CONTROL_ROUTES, type ControlRoute } from "../src/testing/internal/controlApi.js"
 import { MAX_BODY_BYTES } from "../src/testing/server.js"
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from "../src/Webhooks.js"
 import { DEFAULT_BASE_URL } from "../src/XtopayClient.js"
@@ -89,6 +90,11 @@ const errorAnswers = {
     name: "IdempotencyKeyMismatch",
     description: "This `Idempotency-Key` was used with another request (`idempotency_key_mismatch`)."
   },
+  "409C": {
+    name: "ControlConflict",
+    description: "The control API only. The object is not in a state that allows it: a setup intent already completed " +
+      "or expired, an id already in use (`resource_conflict`)."
+  },
   "429": { name: "RateLimited", description: "Too many requests (`rate_limit_exceeded`); `Retry-After` says when to try again." },
   "5XX": { name: "ServerError", description: "An Xtopay server error (`api_error`)." }
 } as const
@@ -127,6 +133,23 @@ const ref = (kind: string, name: string) => ({ $ref: `#/components/${kind}/${nam
 const json = (schema: Json, example?: unknown) => ({
   "application/json": example === undefined ? { schema } : { schema, example }
 })
+
+/** The control API's tag. */
+export const CONTROL_TAG = "Control API (mock server only)"
+
+/** Where the control API is served: the mock server's origin, without /v1. */
+const MOCK_ORIGIN = { url: `http://127.0.0.1:${DEFAULT_PORT}`, description: "The mock server (`npx xtopay-mock`)" }
+
+/** A control body's or answer's JSON Schema, written out in place (its schemas are the control API's own). */
+const controlSchema = (schema: Schema.Schema.Any): Json => {
+  const { definitions } = schemaComponents()
+  return tidy(JSONSchema.fromAST(schema.ast, {
+    definitions: definitions as unknown as Record<string, JSONSchema.JsonSchema7>,
+    definitionPath: COMPONENTS,
+    target: "openApi3.1",
+    additionalPropertiesStrategy: "allow"
+  })) as Json
+}
 
 /** The whole document, as plain data, with each operation's example body and answer. */
 export const openApiDocument = (examples: ReadonlyMap<Api.Operation, Example>): Json => {
@@ -200,6 +223,31 @@ export const openApiDocument = (examples: ReadonlyMap<Api.Operation, Example>): 
     item[op.method.toLowerCase()] = operationOf(op)
   }
 
+  // The control API lives beside /v1, not under it: its paths name their own server (the origin).
+  const controlOperation = (route: ControlRoute): Json => ({
+    operationId: `mock.${route.method.toLowerCase()}${route.path.replace(/\/:?(\w)([\w-]*)/g, (_, c: string, rest: string) =>
+      c.toUpperCase() + rest.replace(/-(\w)/g, (__, l: string) => l.toUpperCase()))}`,
+    tags: [CONTROL_TAG],
+    summary: route.summary,
+    description: "The mock server only: acts on the account the Basic credentials name, and on no other. Never faulted, " +
+      "rate limited or recorded.",
+    ...(Api.pathParams(route.path).length > 0
+      ? { parameters: Api.pathParams(route.path).map((name) => ({ name, in: "path", required: true, schema: { type: "string" } })) }
+      : {}),
+    ...(route.body !== undefined ? { requestBody: { required: true, content: json(controlSchema(route.body)) } } : {}),
+    responses: {
+      [String(route.status)]: { description: "Done.", headers: requestId, content: json(controlSchema(route.answer)) },
+      ...(route.body !== undefined ? { "400": ref("responses", "BadRequest") } : {}),
+      "401": ref("responses", "Unauthorized"),
+      "404": { ...ref("responses", "NotFound") },
+      ...(route.path.includes(":id") && route.method === "POST" ? { "409": ref("responses", "ControlConflict") } : {})
+    }
+  })
+  for (const route of CONTROL_ROUTES) {
+    const item = (paths[openApiPath(`${CONTROL_PREFIX}${route.path}`)] ??= { servers: [MOCK_ORIGIN] })
+    item[route.method.toLowerCase()] = controlOperation(route)
+  }
+
   // One webhook per event type the SDK knows: the members of `XtopayEvent` whose `type` is one value.
   const eventMembers = ((definitionOf(shapeRefs.XtopayEvent)["anyOf"] ?? []) as Array<Json>).flatMap((member) => {
     const type = ((definitionOf(member)["properties"] as Json)["type"] as Json)["enum"]
@@ -264,7 +312,13 @@ export const openApiDocument = (examples: ReadonlyMap<Api.Operation, Example>): 
     security: [{ basic: [] }],
     tags: [
       ...families.map((name) => ({ name: tagOf(name), description: `effect-xtopay's \`${name}\` module.` })),
-      { name: "Webhooks", description: "What Xtopay POSTs to your webhook endpoints; `Webhooks.handler` verifies and decodes it." }
+      { name: "Webhooks", description: "What Xtopay POSTs to your webhook endpoints; `Webhooks.handler` verifies and decodes it." },
+      {
+        name: CONTROL_TAG,
+        description: `The mock server's control API under \`${CONTROL_PREFIX}\`, beside \`/v1\` (not part of Xtopay): ` +
+          "seed data, complete setup intents, inject faults, set a rate limit, read requests and delivery attempts, reset. " +
+          "What `XtopayControl` does for an Effect test, for any HTTP client (docs/testing.md)."
+      }
     ],
     paths,
     webhooks,
