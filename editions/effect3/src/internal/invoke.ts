@@ -1,7 +1,7 @@
 /**
- * An endpoint function from an operation of core's description, through its entry in the endpoint table: its arguments (path ids, then the
- * parameters when it takes any, then the per-request options), its span, its input checks and its
- * precise error type all follow from the entry.
+ * An endpoint function from an operation of core's description, through its entry in the endpoint
+ * table: its arguments (path ids, then the parameters when it takes any, then the per-request
+ * options), its span, its input checks and its precise error type all follow from the entry.
  */
 import type * as Api from "#core/api.js"
 import { Effect, Either, type Schema, Stream } from "effect"
@@ -36,8 +36,9 @@ export type CallOf<E extends Endpoint> = Effect.Effect<
 >
 
 /**
- * The endpoint function of core's operation `op`, with its schemas attached: one span per call (`Xtopay.customers.create`, kind
- * `client`, from `Effect.withSpan`), its path ids and parameters checked before anything is sent.
+ * The endpoint function of core's operation `op`, its schemas attached (`endpointOf`): one span per
+ * call (`Xtopay.customers.create`, kind `client`, from `Effect.withSpan`), its path ids and
+ * parameters checked before anything is sent.
  * The span captures no stack: `Effect.fn` would make an `Error` on every call for it.
  */
 export const invoke = <O extends Api.Operation>(op: O): (...args: ArgsOf<EndpointOf<O>>) => CallOf<EndpointOf<O>> => {
