@@ -1,13 +1,13 @@
 /**
  * Lists in the docs that restate the code are checked against it: the mock server's flag tables
  * against `xtopay-mock --help`, and every place that says which statuses are retried against the
- * retry rule itself (`isRetryable`, called with the error each status becomes).
+ * retry rule itself (core's `isRetryableFailure`, called with the error each status becomes).
  */
 import { assert, describe, it } from "@effect/vitest"
 import { readdir, readFile } from "node:fs/promises"
 import { join, relative } from "node:path"
 import { fileURLToPath } from "node:url"
-import { isRetryable } from "../../src/internal/retry.js"
+import { isRetryableFailure as isRetryable } from "#core/retry.js"
 import { main } from "../../src/testing/cli.js"
 import {
   ConnectionError,

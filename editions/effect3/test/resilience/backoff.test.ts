@@ -4,7 +4,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Duration, Effect, Exit, Fiber, Option, Random, Schedule, TestClock } from "effect"
 import { Customers, type XtopayError } from "../../src/index.js"
-import { isRetryable } from "../../src/internal/retry.js"
+import { isRetryableFailure as isRetryable } from "#core/retry.js"
 import { ConnectionError, IdempotencyConflict, RateLimited, ServerError, UnexpectedResponse } from "../../src/XtopayError.js"
 import { apiError, customerDetails, json, runOnTestClock, scripted, settle, type Step } from "./support.js"
 

@@ -2,26 +2,13 @@
  * Which failures are retried, the retry policy as a `Schedule` (how long to wait before the next
  * attempt), and reading the server's wait hints (`Retry-After`, `RateLimit`).
  */
-import { Cause, Duration, Effect, Pull, Random, Schedule } from "effect"
+import { Cause, Duration, Effect, Option, Pull, Random, Schedule } from "effect"
 import type { XtopayError } from "../XtopayError.js"
-import {
-  backoffCeilingMillis,
-  isRetryableFailure,
-  MAX_RETRY_AFTER_MILLIS,
-  waitHintMillis
-} from "#core/retry.js"
+import { backoffCeilingMillis, isRetryableFailure, MAX_RETRY_AFTER_MILLIS, waitHintMillis } from "#core/retry.js"
 
-/** Is this failure worth another attempt? Core's rule (connection failures, timeouts, 409 in use, 429, 500/502/503/504). */
-export const isRetryable = (error: XtopayError): boolean => isRetryableFailure(error)
-
-/** The wait the server asked for (`Retry-After`, else `RateLimit`), as core reads it; `undefined` when none. */
-export const parseWaitHint = (
-  headers: { readonly [name: string]: string | undefined },
-  nowMillis: number
-): Duration.Duration | undefined => {
-  const millis = waitHintMillis(headers, nowMillis)
-  return millis === undefined ? undefined : Duration.millis(millis)
-}
+/** The server's wait (core reads `Retry-After`, else `RateLimit`) as a `Duration`; `undefined` when none. */
+export const parseWaitHint = (headers: Readonly<Record<string, string | undefined>>, nowMillis: number) =>
+  Option.getOrUndefined(Option.map(Option.fromUndefinedOr(waitHintMillis(headers, nowMillis)), Duration.millis))
 
 /** Full jitter: uniformly in [0, min(8 s, 500 ms × 2^(retry − 1))), from Effect's `Random`. */
 export const backoff = (retry: number): Effect.Effect<Duration.Duration> => {
@@ -47,7 +34,7 @@ const logRetry = (message: string, where: Where, error: XtopayError, retry: numb
 
 /** Retryable, and no server's wait above 60 s (that gives up at once, with a log line: the caller learns `retryAfter`). */
 const willRetry = (error: XtopayError, where: Where): Effect.Effect<boolean> => {
-  if (!isRetryable(error)) return Effect.succeed(false)
+  if (!isRetryableFailure(error)) return Effect.succeed(false)
   const hint = error.retryAfter
   if (hint === undefined || Duration.toMillis(hint) <= MAX_RETRY_AFTER_MILLIS) return Effect.succeed(true)
   return Effect.as(
