@@ -14,9 +14,13 @@
  */
 import { MAX_RATE_LIMIT_REQUESTS } from "#core/fake/rateLimiter.js"
 import { Duration, Effect, Logger, Schedule } from "effect"
+import { existsSync } from "node:fs"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
 import { parseArgs } from "node:util"
 import { DEFAULT_ACCOUNT, type RateLimit } from "./Control.js"
 import { isMissingPlatformNode, missingPlatformNodeMessage } from "./internal/platformNode.js"
+import { CONTROL_PREFIX, CONTROL_ROUTES } from "./internal/controlApi.js"
 import { make } from "./server.js"
 
 /**
@@ -26,13 +30,35 @@ import { make } from "./server.js"
  */
 export const DEFAULT_PORT = 12111
 
-const USAGE = `Usage: xtopay-mock [options]
+/** Where the docs are: the installed package's docs/ (dist/esm/testing → the package), or a checkout's. */
+const docsFolder = (): string | undefined =>
+  ["../../../docs/", "../../docs/", "../../../../docs/"]
+    .map((relative) => fileURLToPath(new URL(relative, import.meta.url)))
+    .find((folder) => existsSync(join(folder, "testing.md")))
 
-Serves an in-memory Xtopay over HTTP, under /v1 like https://api.xtopay.co/v1.
-Credentials: any cid_test_… client id with a csk_test_… secret; each client id is its own account.
-A control API under /_mock (seed, complete a setup intent, faults, rate limit, requests, reset)
-drives each account from curl or any language: see docs/testing.md.
+/** The guide and the OpenAPI file as absolute paths, when they are there to point at. */
+const docsLines = (): string => {
+  const folder = docsFolder()
+  return folder === undefined
+    ? ""
+    : `The guide: ${join(folder, "testing.md")}\nThe OpenAPI description: ${join(folder, "openapi.yaml")}\n`
+}
 
+/** The usage, its URLs absolute (for `host` and `port`) so that each can be copied as it is. */
+const usage = (host: string, port: number) => {
+  const shownHost = isWildcard(host) ? (host.includes(":") ? "::1" : "127.0.0.1") : host
+  const origin = `http://${shownHost.includes(":") ? `[${shownHost}]` : shownHost}:${port === 0 ? "<port>" : port}`
+  const routes = CONTROL_ROUTES.map((route) => `  ${route.method.padEnd(7)}${origin}${CONTROL_PREFIX}${route.path}`).join("\n")
+  return `Usage: xtopay-mock [options]
+
+Serves an in-memory Xtopay over HTTP, like https://api.xtopay.co/v1, at
+  ${origin}/v1${port === 0 ? "   (<port>: the free port the URL printed at start names)" : ""}
+Credentials: any cid_test_… client id with a csk_test_… secret; each client id is its own account:
+  curl ${origin}/v1/customers -u cid_test_shop:csk_test_shop
+
+A control API (each account's own, with its credentials) drives it from curl or any language:
+${routes}
+${docsLines()}
 Options:
   --port <n>             port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
   --host <address>       address to listen on (default 127.0.0.1)
@@ -49,6 +75,16 @@ Options:
   -h, --help             show this help
 
 Prints the base URL on stdout when ready; stops on Ctrl-C (SIGINT) or SIGTERM.`
+}
+
+/** The usage for the host and port the arguments name, where they can be read (the defaults otherwise). */
+export const helpFor = (argv: ReadonlyArray<string>): string => {
+  const { values } = parseArgs({ args: [...argv], options: { port: { type: "string" }, host: { type: "string" } }, strict: false })
+  const port = typeof values.port === "string" && /^\d+$/.test(values.port) && Number(values.port) <= 65535
+    ? Number(values.port)
+    : DEFAULT_PORT
+  return usage(typeof values.host === "string" && values.host !== "" ? values.host : "127.0.0.1", port)
+}
 
 /**
  * What the command line asked for.
@@ -219,12 +255,12 @@ export const main = async (argv: ReadonlyArray<string>): Promise<void> => {
   try {
     options = parseCli(argv)
   } catch (error) {
-    process.stderr.write(`xtopay-mock: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}\n`)
+    process.stderr.write(`xtopay-mock: ${error instanceof Error ? error.message : String(error)}\n\n${helpFor(argv)}\n`)
     process.exitCode = 2
     return
   }
   if (options === "help") {
-    process.stdout.write(`${USAGE}\n`)
+    process.stdout.write(`${helpFor(argv)}\n`)
     return
   }
   let NodeRuntime: typeof import("@effect/platform-node/NodeRuntime")
