@@ -14,9 +14,8 @@
  */
 import { MAX_RATE_LIMIT_REQUESTS } from "#core/fake/rateLimiter.js"
 import { Duration, Effect, Logger, Schedule } from "effect"
-import { existsSync } from "node:fs"
-import { join } from "node:path"
-import { fileURLToPath } from "node:url"
+import { existsSync, realpathSync } from "node:fs"
+import { dirname, join } from "node:path"
 import { parseArgs } from "node:util"
 import { DEFAULT_ACCOUNT, type RateLimit } from "./Control.js"
 import { isMissingPlatformNode, missingPlatformNodeMessage } from "./internal/platformNode.js"
@@ -30,11 +29,17 @@ import { make } from "./server.js"
  */
 export const DEFAULT_PORT = 12111
 
-/** Where the docs are: the installed package's docs/ (dist/esm/testing → the package), or a checkout's. */
-const docsFolder = (): string | undefined =>
-  ["../../../docs/", "../../docs/", "../../../../docs/"]
-    .map((relative) => fileURLToPath(new URL(relative, import.meta.url)))
-    .find((folder) => existsSync(join(folder, "testing.md")))
+/**
+ * Where the docs are, found from the command's own script (bin/xtopay-mock.mjs, its symlink in
+ * node_modules/.bin resolved): the installed package's docs/, or a source checkout's at the
+ * repository's root. (Not `import.meta`: this module is built as CommonJS too.)
+ */
+const docsFolder = (): string | undefined => {
+  const script = process.argv[1]
+  if (script === undefined || !existsSync(script)) return undefined
+  const packageRoot = dirname(dirname(realpathSync(script)))
+  return [join(packageRoot, "docs"), join(packageRoot, "..", "..", "docs")].find((folder) => existsSync(join(folder, "testing.md")))
+}
 
 /** The guide and the OpenAPI file as absolute paths, when they are there to point at. */
 const docsLines = (): string => {

@@ -31,6 +31,8 @@ const INPUTS = [
     "bin"
   ].map((input) => join(EDITION, input)),
   "core",
+  // The root's build and package-docs scripts, which the edition's build and prepack run.
+  "scripts",
   "docs",
   "README.md",
   "LICENSE"
