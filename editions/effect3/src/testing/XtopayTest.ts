@@ -42,7 +42,7 @@ export const XtopayTestWith = (options: XtopayTestOptions = {}): Layer.Layer<Xto
       const clientReady = yield* Deferred.make<XtopayClient.Service>()
       const webhookApp = options.webhookApp
       const sender: WebhookSender = options.webhookSender ?? (webhookApp === undefined
-        ? () => Effect.fail("no webhookApp")
+        ? () => Effect.fail("No webhookApp: this XtopayTest has nowhere to deliver (give XtopayTestWith a webhookApp)")
         : (delivery) => Effect.flatMap(Deferred.await(clientReady), (client) => appSender(webhookApp, client)(delivery)))
       const backend = yield* makeBackend({ ...options, webhookSender: sender })
       const httpClient = makeMemoryHttpClient(backend.handle, new URL(DEFAULT_BASE_URL).pathname)

@@ -7,7 +7,7 @@
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpRouter from "@effect/platform/HttpRouter"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Fiber, Layer, Schedule, TestClock } from "effect"
+import { Effect, Layer, Schedule, TestClock } from "effect"
 import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { Customers, WebhookEndpoints, XtopayControl, XtopayTestWith } from "../../src/index.js"
@@ -99,13 +99,27 @@ describe("failed webhook deliveries record why", () => {
         yield* WebhookEndpoints.create({ url: "https://shop.example/slow" })
         yield* Customers.create({ email: "ama@example.com" })
         const [event] = yield* control.events
-        const settled = yield* Effect.fork(control.settleDeliveries)
-        yield* TestClock.adjust("11 seconds")
-        yield* Fiber.join(settled)
-        const [attempt] = yield* control.deliveryAttempts(event!.id)
+        // A second at a time until the attempt is recorded: the delivery's fiber may not have begun its wait yet.
+        const recorded = control.deliveryAttempts(event!.id).pipe(
+          Effect.tap(() => TestClock.adjust("1 second")),
+          Effect.repeat({ until: (all) => all.length > 0, times: 30 })
+        )
+        const [attempt] = yield* recorded
         assert.strictEqual(attempt?.status, "failed")
         assert.strictEqual(attempt?.response_status, null)
         assert.deepStrictEqual(attempt?.failure, { reason: "timeout", message: "No answer within 10 s" })
       }).pipe(Effect.provide(XtopayTestWith({ webhookApp: app, webhookRetryDelays: [] })))
     }))
+
+  it.effect("in XtopayTest without a webhookApp: failed, saying there is nowhere to deliver", () =>
+    Effect.gen(function*() {
+      const control = yield* XtopayControl
+      yield* WebhookEndpoints.create({ url: "https://shop.example/hooks" })
+      yield* Customers.create({ email: "ama@example.com" })
+      const [event] = yield* control.events
+      yield* control.settleDeliveries
+      const [attempt] = yield* control.deliveryAttempts(event!.id)
+      assert.strictEqual(attempt?.failure?.reason, "other")
+      assert.match(attempt!.failure!.message, /No webhookApp/)
+    }).pipe(Effect.provide(XtopayTestWith({ webhookRetryDelays: [] }))))
 })

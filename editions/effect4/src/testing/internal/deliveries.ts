@@ -28,7 +28,10 @@ export interface WebhookDelivery {
 export type WebhookSender = (delivery: WebhookDelivery) => Effect.Effect<WebhookReply, unknown>
 
 /** What an attempt with nowhere to go is recorded as failing with. */
-const NO_RECEIVER: DeliveryFailure = { reason: "other", message: "No webhook receiver: this XtopayTest has none to deliver to" }
+const NO_RECEIVER: DeliveryFailure = {
+  reason: "other",
+  message: "No webhookApp: this XtopayTest has nowhere to deliver (give XtopayTestWith a webhookApp)"
+}
 
 export interface Deliveries {
   /** Starts delivering every event recorded (or replayed) since the last call. */
