@@ -7,6 +7,9 @@
 /** How much of a value a message quotes, in characters, before "…". */
 export const QUOTE_LIMIT = 300
 
+/** The most characters an error message of ours holds, whatever it quotes. */
+export const MESSAGE_LIMIT = 500
+
 /** How deep `quote` renders nested arrays and objects before writing `[…]` / `{…}`. */
 const QUOTE_DEPTH = 8
 

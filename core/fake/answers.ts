@@ -2,6 +2,7 @@
  * The in-memory Xtopay's answers: JSON bodies already in wire form, and the reference's error
  * envelope `{ "error": { code, message, param, doc_url } }`.
  */
+import { MESSAGE_LIMIT, truncate } from "../text.js"
 import type { WireAnswer } from "./wire.js"
 
 /** Where an error's `doc_url` points. */
@@ -24,7 +25,10 @@ export const jsonTextAnswer = (status: number, json: string): WireAnswer => ({
   body: json
 })
 
-/** An error answer with the reference's envelope. */
+/**
+ * An error answer with the reference's envelope. Its message and param are capped: a schema's
+ * message may quote the bad value, and the value may be megabytes long.
+ */
 export const errorAnswer = (
   status: number,
   code: string,
@@ -34,7 +38,14 @@ export const errorAnswer = (
 ): WireAnswer =>
   jsonAnswer(
     status,
-    { error: { code, message, param, doc_url: `${DOC_URL}#${code}` } },
+    {
+      error: {
+        code,
+        message: truncate(message, MESSAGE_LIMIT),
+        param: param === null ? null : truncate(param, MESSAGE_LIMIT),
+        doc_url: `${DOC_URL}#${code}`
+      }
+    },
     extraHeaders === undefined ? JSON_HEADERS : { ...JSON_HEADERS, ...extraHeaders }
   )
 

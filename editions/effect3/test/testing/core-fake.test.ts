@@ -7,6 +7,7 @@ import { MAX_BODY_BYTES, MAX_QUERY_LENGTH } from "#core/fake/limits.js"
 import type { WireAnswer, WireOutcome, WireRequest } from "#core/fake/wire.js"
 import { assert, describe, it } from "@effect/vitest"
 import { randomToken } from "#core/random.js"
+import { MESSAGE_LIMIT } from "#core/text.js"
 import { checks, decode } from "../../src/testing/internal/schemaChecks.js"
 import { basic } from "./support.js"
 
@@ -203,5 +204,28 @@ describe("core's fake: one set of limits, whoever reaches it", () => {
     const query = new URLSearchParams({ email: `${"a".repeat(MAX_QUERY_LENGTH)}@example.com` })
     const answer = answerOf(fake, { ...request("GET", "/customers"), query })
     assert.deepStrictEqual([answer.status, JSON.parse(answer.body).error.code], [400, "invalid_request"])
+  })
+})
+
+describe("core's fake: messages quote a bad value in part", () => {
+  it("a phone given as an object holding 1 MB of text is refused with a message of at most MESSAGE_LIMIT characters", () => {
+    const fake = fakeWith()
+    const long = "9".repeat(1_000_000)
+    const answer = answerOf(fake, request("POST", "/customers", { body: { email: "ama@example.com", phone: { number: long } } }))
+    assert.strictEqual(answer.status, 400)
+    const error = JSON.parse(answer.body).error
+    assert.strictEqual(error.param, "phone")
+    assert.isAtMost(error.message.length, MESSAGE_LIMIT)
+    assert.isBelow(answer.body.length, 2 * MESSAGE_LIMIT)
+  })
+
+  it("a body field named by a 100,000-character key is refused with a param of at most MESSAGE_LIMIT characters", () => {
+    const fake = fakeWith()
+    const answer = answerOf(fake, request("POST", "/customers", { body: { email: "ama@example.com", ["k".repeat(100_000)]: 1 } }))
+    assert.strictEqual(answer.status, 400)
+    const error = JSON.parse(answer.body).error
+    assert.strictEqual(error.code, "parameter_unknown")
+    assert.isAtMost(error.param.length, MESSAGE_LIMIT)
+    assert.isAtMost(error.message.length, MESSAGE_LIMIT)
   })
 })
