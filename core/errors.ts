@@ -27,6 +27,12 @@ export const CONNECTION_ERROR_REASONS = ["Transport", "Timeout", "BodyCut", "Rat
 /** A `ConnectionError`'s `reason`. */
 export type ConnectionErrorReason = (typeof CONNECTION_ERROR_REASONS)[number]
 
+/** Why an answer could not be used, when it needs saying: an `UnexpectedResponse`'s `reason`. */
+export const UNEXPECTED_RESPONSE_REASONS = ["ResponseTooLarge"] as const
+
+/** An `UnexpectedResponse`'s `reason`. */
+export type UnexpectedResponseReason = (typeof UNEXPECTED_RESPONSE_REASONS)[number]
+
 /** The `error` member of Xtopay's error envelope, as decoded (`param` and `doc_url` may be `null`). */
 export interface ErrorBody {
   readonly code: string

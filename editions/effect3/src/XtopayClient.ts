@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import { DEFAULT_MAX_RESPONSE_BYTES } from "#core/limits.js"
 import { quote } from "#core/text.js"
 import * as Urls from "#core/urls.js"
 import { insecureHost, isRawPath } from "#core/urls.js"
@@ -162,9 +163,6 @@ export declare namespace XtopayClient {
     readonly baseUrl: string
   }
 }
-
-/** 16 MiB: far above any Xtopay answer (a page of 100 customers is tens of kB). */
-const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024
 
 /** Core's base-URL rule, its refusal a `ConfigError` named as the user set it: the option, or the variable `layerConfig` read it from. */
 const checkBaseUrl = (

@@ -1,5 +1,5 @@
 /**
- * What one call may change: its idempotency key, its timeout, its retries.
+ * What one call may change: its idempotency key, its timeout, its retries, the longest answer it reads.
  *
  * @since 1.0.0
  */
@@ -17,6 +17,8 @@ export interface RequestOptions {
   readonly timeout?: Duration.Input | undefined
   /** Retries after the first attempt. Default: the client's (2). */
   readonly maxRetries?: number | undefined
+  /** The longest answer read, in bytes; a longer one fails the call at once. Default: the client's (16 MiB). */
+  readonly maxResponseBytes?: number | undefined
 }
 
 /**
@@ -24,4 +26,4 @@ export interface RequestOptions {
  *
  * @since 1.0.0
  */
-export type ReadOptions = Pick<RequestOptions, "timeout" | "maxRetries">
+export type ReadOptions = Pick<RequestOptions, "timeout" | "maxRetries" | "maxResponseBytes">

@@ -10,6 +10,7 @@ import { Base64 } from "effect/encoding"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
+import { DEFAULT_MAX_RESPONSE_BYTES, isMaxResponseBytes } from "#core/limits.js"
 import { quote } from "#core/text.js"
 import * as Urls from "#core/urls.js"
 import { insecureHost, isRawPath } from "#core/urls.js"
@@ -53,6 +54,11 @@ export interface XtopayClientOptions {
   /** Retries after the first attempt. Default 2. */
   readonly maxRetries?: number | undefined
   /**
+   * The longest answer read, in bytes. Default 16 MiB, which no Xtopay answer comes near: a longer
+   * one fails the call at once with `UnexpectedResponse` (`reason: "ResponseTooLarge"`), not retried.
+   */
+  readonly maxResponseBytes?: number | undefined
+  /**
    * Replaces the default backoff (exponential from 500 ms, capped at 8 s, full jitter, honouring
    * `Retry-After`). Still bounded by `maxRetries`, and still only for retryable failures.
    */
@@ -72,7 +78,15 @@ export interface XtopayClientOptions {
  */
 export type XtopayClientConfig = Pick<
   XtopayClientOptions,
-  "clientId" | "clientSecret" | "baseUrl" | "allowInsecureHttp" | "timeout" | "maxRetries" | "tracePropagation" | "attemptSpans"
+  | "clientId"
+  | "clientSecret"
+  | "baseUrl"
+  | "allowInsecureHttp"
+  | "timeout"
+  | "maxRetries"
+  | "maxResponseBytes"
+  | "tracePropagation"
+  | "attemptSpans"
 >
 
 /**
@@ -178,7 +192,7 @@ export class XtopayClient extends Context.Service<XtopayClient, XtopayClient.Ser
   /**
    * A client from explicit options, over the `HttpClient` in context. Fails to build with a
    * `ConfigError` when the base URL is not https (and neither loopback nor allowed by
-   * `allowInsecureHttp`), or `maxRetries` or `timeout` is invalid.
+   * `allowInsecureHttp`), or `maxRetries`, `maxResponseBytes` or `timeout` is invalid.
    *
    * @since 1.0.0
    */
@@ -321,6 +335,12 @@ export const make = (
     if (!callLimits.isMaxRetries(maxRetries)) {
       return yield* Effect.fail(invalidData("maxRetries", maxRetries, `Expected a whole number ≥ 0, got ${maxRetries}`))
     }
+    const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES
+    if (!isMaxResponseBytes(maxResponseBytes)) {
+      return yield* Effect.fail(
+        invalidData("maxResponseBytes", maxResponseBytes, `Expected a whole number ≥ 1, got ${maxResponseBytes}`)
+      )
+    }
     const insecure = allowInsecureHttp ? insecureHost(baseUrl) : undefined
     if (insecure !== undefined) {
       yield* Effect.logWarning(
@@ -358,6 +378,7 @@ export const make = (
         headers,
         timeout,
         maxRetries,
+        maxResponseBytes,
         retrySchedule: options.retrySchedule,
         idempotencyKeyPrefix: "xtopay-effect-",
         serverAddress: new URL(baseUrl).hostname,

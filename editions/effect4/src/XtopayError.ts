@@ -9,6 +9,8 @@ import {
   CONNECTION_ERROR_REASONS,
   type ConnectionErrorReason,
   summarize as summarizeMessage,
+  UNEXPECTED_RESPONSE_REASONS,
+  type UnexpectedResponseReason,
   type XtopayErrorTag
 } from "#core/errors.js"
 import type { ErrorEnvelope } from "./Schemas.js"
@@ -224,7 +226,8 @@ export class ConnectionError extends Schema.TaggedError<ConnectionError>("effect
 
 /**
  * An answer the client cannot use: a body that is not JSON or not of the expected shape, a
- * redirect (`location` names where it pointed), or a status this endpoint cannot answer with.
+ * redirect (`location` names where it pointed), a status this endpoint cannot answer with, or an
+ * answer longer than `maxResponseBytes` (`reason: "ResponseTooLarge"`; not retried).
  *
  * @since 1.0.0
  */
@@ -232,7 +235,9 @@ export class UnexpectedResponse extends Schema.TaggedError<UnexpectedResponse>("
   "UnexpectedResponse",
   {
     ...details,
-    location: Schema.optional(Schema.String)
+    location: Schema.optional(Schema.String),
+    /** `ResponseTooLarge`: the answer was longer than `maxResponseBytes`, and was not read further. */
+    reason: Schema.optional(Schema.Literals(UNEXPECTED_RESPONSE_REASONS))
   }
 ) {
   /** Marks one of this SDK's errors, in any copy of the package (`isXtopayError` reads it). */
@@ -240,7 +245,10 @@ export class UnexpectedResponse extends Schema.TaggedError<UnexpectedResponse>("
   static {
     nameAfterTag(this, "UnexpectedResponse")
   }
-  constructor(props: Details & { readonly location?: string | undefined }, options?: Schema.MakeOptions) {
+  constructor(
+    props: Details & { readonly location?: string | undefined; readonly reason?: UnexpectedResponseReason | undefined },
+    options?: Schema.MakeOptions
+  ) {
     super(summarize(props), options)
   }
 }

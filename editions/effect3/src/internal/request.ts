@@ -14,6 +14,7 @@ import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as HttpTraceContext from "@effect/platform/HttpTraceContext"
+import { boundedBody, declaredWithin, responseTooLargeMessage } from "#core/limits.js"
 import { truncate } from "#core/text.js"
 import { Clock, Context, DateTime, Duration, Effect, Either, Option, Schema, type Schedule, Stream, Tracer } from "effect"
 import type { RequestOptions } from "../RequestOptions.js"
@@ -326,30 +327,15 @@ const readBody = <E1, E2>(
   bodyCut: (cause: HttpClientError.ResponseError) => E1,
   tooLarge: () => E2
 ): Effect.Effect<string, E1 | E2> => {
-  const declared = response.headers["content-length"]
-  if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) <= limit) {
-    return Effect.mapError(response.text, bodyCut)
-  }
-  const chunks: Array<Uint8Array> = []
-  let size = 0
-  return response.stream.pipe(
-    Stream.mapError(bodyCut),
-    Stream.runForEach((chunk): Effect.Effect<void, E2> => {
-      size += chunk.length
-      if (size > limit) return Effect.fail(tooLarge())
-      chunks.push(chunk)
-      return Effect.void
-    }),
-    Effect.map(() => {
-      const bytes = new Uint8Array(size)
-      let offset = 0
-      for (const chunk of chunks) {
-        bytes.set(chunk, offset)
-        offset += chunk.length
-      }
-      return new TextDecoder().decode(bytes)
-    })
-  )
+  if (declaredWithin(response.headers["content-length"], limit)) return Effect.mapError(response.text, bodyCut)
+  return Effect.suspend(() => {
+    const body = boundedBody(limit)
+    return response.stream.pipe(
+      Stream.mapError(bodyCut),
+      Stream.runForEach((chunk): Effect.Effect<void, E2> => (body.add(chunk) ? Effect.void : Effect.fail(tooLarge()))),
+      Effect.map(body.text)
+    )
+  })
 }
 
 /** A status this endpoint cannot answer with is not one of its errors: say so, keep the details. */
@@ -395,7 +381,7 @@ const interpret = <A>(
     new UnexpectedResponse({
       ...known,
       reason: "ResponseTooLarge",
-      message: `Xtopay's answer to ${where} is larger than maxResponseBytes (${maxResponseBytes} bytes); it was not read further`
+      message: responseTooLargeMessage(where, maxResponseBytes)
     })
   const body = readBody(response, maxResponseBytes, bodyCut, tooLarge)
 

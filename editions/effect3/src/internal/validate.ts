@@ -2,6 +2,7 @@
  * The client's checks of what a caller gives it, before anything is sent: a schema failure
  * becomes an `InvalidRequest` naming the field.
  */
+import { isMaxResponseBytes } from "#core/limits.js"
 import { truncate } from "#core/text.js"
 import { Duration, Effect, Either, Option, type ParseResult, Schema } from "effect"
 import { IdempotencyKey, ObjectId } from "../Schemas.js"
@@ -114,6 +115,6 @@ export const callLimits = {
   },
   /** A retry count: a whole number ≥ 0. */
   isMaxRetries: (value: number): boolean => Number.isInteger(value) && value >= 0,
-  /** A response size limit: a whole number of bytes ≥ 1. */
-  isMaxResponseBytes: (value: number): boolean => Number.isSafeInteger(value) && value >= 1
+  /** A response size limit: a whole number of bytes ≥ 1 (core's rule, shared with the Effect 4 edition). */
+  isMaxResponseBytes
 }

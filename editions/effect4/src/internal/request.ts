@@ -8,12 +8,13 @@
  *
  * The call's span is the endpoint's (`Effect.withSpan` in `invoke.ts`); the path only annotates it.
  */
-import { Clock, Context, DateTime, Duration, Effect, Option, Result, Schema, type Schedule, Tracer } from "effect"
+import { Clock, Context, DateTime, Duration, Effect, Option, Result, Schema, type Schedule, Stream, Tracer } from "effect"
 import type * as HttpClient from "effect/http/HttpClient"
 import type * as HttpClientError from "effect/http/HttpClientError"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as HttpTraceContext from "effect/http/HttpTraceContext"
+import { boundedBody, declaredWithin, isMaxResponseBytes, responseTooLargeMessage } from "#core/limits.js"
 import type { RequestOptions } from "../RequestOptions.js"
 import { ErrorEnvelope } from "../Schemas.js"
 import {
@@ -78,6 +79,8 @@ export interface ClientSettings {
   readonly headers: Readonly<Record<string, string>>
   readonly timeout: Duration.Duration
   readonly maxRetries: number
+  /** The longest answer read, in bytes. */
+  readonly maxResponseBytes: number
   readonly retrySchedule: Schedule.Schedule<unknown, XtopayError> | undefined
   readonly idempotencyKeyPrefix: string
   /** The host name the base URL names, for spans. */
@@ -130,6 +133,7 @@ interface CallSettings {
   readonly idempotencyKey: string | undefined
   readonly timeout: Duration.Duration
   readonly maxRetries: number
+  readonly maxResponseBytes: number
 }
 
 /** What the call's last attempt got: for the span and `withResponse`. */
@@ -154,12 +158,16 @@ const callSettings = (
   if (!callLimits.isMaxRetries(maxRetries)) {
     return Result.fail(invalidOption("maxRetries", `expected a whole number ≥ 0, got ${maxRetries}`))
   }
+  const maxResponseBytes = options?.maxResponseBytes ?? settings.maxResponseBytes
+  if (!isMaxResponseBytes(maxResponseBytes)) {
+    return Result.fail(invalidOption("maxResponseBytes", `expected a whole number ≥ 1, got ${maxResponseBytes}`))
+  }
   const key: Result.Result<string | undefined, InvalidRequest> = !keyed
     ? Result.succeed(undefined)
     : options?.idempotencyKey !== undefined
     ? validateIdempotencyKey(options.idempotencyKey)
     : Result.succeed(`${settings.idempotencyKeyPrefix}${crypto.randomUUID()}`)
-  return Result.map(key, (idempotencyKey): CallSettings => ({ idempotencyKey, timeout, maxRetries }))
+  return Result.map(key, (idempotencyKey): CallSettings => ({ idempotencyKey, timeout, maxRetries, maxResponseBytes }))
 }
 
 /** Stage 1: the whole request, built once per call (every attempt sends the same one, key included). */
@@ -214,7 +222,7 @@ export const makeExecute = (settings: ClientSettings) => {
 const runCall = <A>(
   settings: ClientSettings,
   spec: RequestSpec<A, boolean, boolean>,
-  { idempotencyKey, maxRetries, timeout }: CallSettings,
+  { idempotencyKey, maxResponseBytes, maxRetries, timeout }: CallSettings,
   context: Context.Context<never>,
   span: Tracer.Span | undefined,
   policy: Schedule.Schedule<number, XtopayError>
@@ -230,7 +238,7 @@ const runCall = <A>(
   }
   const request = buildRequest(settings, spec, idempotencyKey, span)
   const state: CallState = { attempts: 0, status: undefined, requestId: undefined, replayed: false }
-  const one = attempt(settings, spec, request, timeout, state)
+  const one = attempt(settings, spec, request, timeout, maxResponseBytes, state)
 
   // Stage 3: only requests safe to repeat are retried: GET, DELETE, and those carrying the same key each time.
   const safe = spec.method === "GET" || spec.method === "DELETE" || idempotencyKey !== undefined
@@ -263,6 +271,7 @@ const attempt = <A>(
   spec: RequestSpec<A, boolean, boolean>,
   request: HttpClientRequest.HttpClientRequest,
   timeout: Duration.Duration,
+  maxResponseBytes: number,
   state: CallState
 ): Effect.Effect<A, XtopayError> => {
   const where = `${spec.method} ${spec.route}`
@@ -296,7 +305,7 @@ const attempt = <A>(
 
   const exchange = Effect.flatMap(
     Effect.mapError(settings.httpClient.execute(request), transportError),
-    (response) => interpret(settings, spec, response, state)
+    (response) => interpret(settings, spec, response, maxResponseBytes, state)
   )
   return Effect.suspend(() => {
     state.attempts += 1
@@ -304,6 +313,30 @@ const attempt = <A>(
     state.requestId = undefined
     state.replayed = false
     return Effect.timeoutOrElse(exchange, { duration: timeout, orElse: timedOut })
+  })
+}
+
+/**
+ * The whole body as text, at most `limit` bytes. A declared length within it is read as text (the
+ * transport holds it to that length); a longer declared length, or an answer that grows past the
+ * limit as it arrives, ends the read at the chunk that crosses it, which aborts the request.
+ */
+const readBody = <E1, E2>(
+  response: HttpClientResponse.HttpClientResponse,
+  limit: number,
+  bodyCut: (error: HttpClientError.HttpClientError) => E1,
+  tooLarge: () => E2
+): Effect.Effect<string, E1 | E2> => {
+  if (declaredWithin(response.headers["content-length"], limit)) return Effect.mapError(response.text, bodyCut)
+  return Effect.suspend(() => {
+    const body = boundedBody(limit)
+    return response.stream.pipe(
+      // A body-less answer (`text` reads it as "") has no stream to count.
+      Stream.catchReason("HttpClientError", "EmptyBodyError", () => Stream.empty),
+      Stream.mapError(bodyCut),
+      Stream.runForEach((chunk): Effect.Effect<void, E2> => (body.add(chunk) ? Effect.void : Effect.fail(tooLarge()))),
+      Effect.map(body.text)
+    )
   })
 }
 
@@ -324,6 +357,7 @@ const interpret = <A>(
   settings: ClientSettings,
   spec: RequestSpec<A, boolean, boolean>,
   response: HttpClientResponse.HttpClientResponse,
+  maxResponseBytes: number,
   state: CallState
 ): Effect.Effect<A, XtopayError> => {
   const where = `${spec.method} ${spec.route}`
@@ -334,13 +368,16 @@ const interpret = <A>(
   state.requestId = requestId
   state.replayed = headers["idempotency-replayed"] === "true"
   const known = { status, attempts: state.attempts, ...(requestId !== undefined ? { requestId } : {}) }
-  const body = Effect.mapError(response.text, (error) =>
+  const bodyCut = (error: HttpClientError.HttpClientError) =>
     new ConnectionError({
       ...known,
       reason: "BodyCut",
       message: `The connection to ${settings.serverHost} failed while reading Xtopay's answer to ${where}`,
       cause: error.reason.cause
-    }))
+    })
+  const tooLarge = () =>
+    new UnexpectedResponse({ ...known, reason: "ResponseTooLarge", message: responseTooLargeMessage(where, maxResponseBytes) })
+  const body = readBody(response, maxResponseBytes, bodyCut, tooLarge)
 
   if (status >= 200 && status < 300) {
     const onEmpty = spec.onEmpty

@@ -1,7 +1,7 @@
 /**
  * `FetchTransport` and `XtopayLive` over real sockets (a node:http server on loopback): redirects
- * are never followed, even with a `RequestInit` of the user's in context, and the timeout covers a
- * body that stops arriving.
+ * are never followed, even with a `RequestInit` of the user's in context, the timeout covers a
+ * body that stops arriving, and a body that never stops growing ends at `maxResponseBytes`.
  */
 import { assert, describe, it } from "@effect/vitest"
 import { ConfigProvider, Effect, Layer, Redacted } from "effect"
@@ -80,6 +80,43 @@ describe("FetchTransport over real sockets", () => {
       assert.strictEqual(error._tag, "ConnectionError")
       assert.strictEqual(error._tag === "ConnectionError" ? error.reason : undefined, "Timeout")
     }).pipe(Effect.scoped))
+
+  it.live("an answer that never stops growing ends at maxResponseBytes: ResponseTooLarge at once, the request aborted", () =>
+    Effect.gen(function*() {
+      let closed: () => void = () => {}
+      const socketClosed = new Promise<void>((resolve) => (closed = resolve))
+      let sent = 0
+      // No declared length, and 64 KiB chunks for as long as the client reads.
+      const { origin } = yield* serve((request, response) => {
+        request.resume()
+        response.socket?.once("close", () => closed())
+        response.writeHead(200, { "content-type": "application/json" })
+        const chunk = Buffer.alloc(64 * 1024, 0x20)
+        const more = () => {
+          while (!response.destroyed && sent < 512 * 1024 * 1024) {
+            sent += chunk.length
+            if (!response.write(chunk)) return void response.once("drain", more)
+          }
+        }
+        more()
+      })
+      const client = XtopayClient.layer({ clientId: "cid_test_a", clientSecret: Redacted.make("csk_test_a"), baseUrl: `${origin}/v1`, maxRetries: 2 })
+      const started = Date.now()
+      const error = yield* Effect.flip(
+        Customers.retrieve("cus_a1b2c3", { maxResponseBytes: 1024 * 1024 }).pipe(Effect.provide(Layer.provide(client, FetchTransport)))
+      )
+      assert.strictEqual(error._tag, "UnexpectedResponse")
+      if (error._tag === "UnexpectedResponse") {
+        assert.strictEqual(error.reason, "ResponseTooLarge")
+        assert.strictEqual(error.attempts, 1)
+      }
+      assert.isBelow(Date.now() - started, 5_000)
+      yield* Effect.promise(() => socketClosed).pipe(
+        Effect.timeoutOrElse({ duration: "3 seconds", orElse: () => Effect.fail("socket still open") })
+      )
+      // What the server got out before the abort: the limit and what the socket buffers, not the 512 MiB.
+      assert.isBelow(sent, 64 * 1024 * 1024)
+    }).pipe(Effect.scoped), { timeout: 20_000 })
 
   it.live("XtopayLive: the environment's credentials and base URL, over fetch", () =>
     Effect.gen(function*() {

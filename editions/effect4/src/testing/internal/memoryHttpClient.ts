@@ -8,7 +8,7 @@
  * answer, a body read failing part-way, or a body that never ends. It keeps no deadline: the
  * request path's timeout (on the `Clock`) ends a stalled attempt, as over any other `HttpClient`.
  */
-import { Effect } from "effect"
+import { Effect, Stream } from "effect"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientError from "effect/http/HttpClientError"
 import type * as HttpClientRequest from "effect/http/HttpClientRequest"
@@ -24,9 +24,12 @@ const decoder = new TextDecoder()
 /** A status whose answer carries no body, by the Fetch standard (`new Response` refuses one). */
 const nullBodyStatus = (status: number) => status === 204 || status === 205 || status === 304
 
+/** What a cut or stalled body gets out before it fails or stops. */
+const firstHalf = (body: string): Uint8Array => encoder.encode(body.slice(0, Math.floor(body.length / 2)))
+
 const bodyOf = (body: string, delivery: Delivery): BodyInit | null => {
   if (delivery === "Complete") return body
-  const half = encoder.encode(body.slice(0, Math.floor(body.length / 2)))
+  const half = firstHalf(body)
   return new ReadableStream<Uint8Array>({
     start(controller) {
       controller.enqueue(half)
@@ -64,8 +67,13 @@ export const immediate = (
     : delivery === "CutMidBody"
     ? Effect.fail(cut())
     : Effect.never
+  // The request path counts a body without a declared length as a stream (maxResponseBytes): it too arrives at once.
+  const stream: Stream.Stream<Uint8Array, HttpClientError.HttpClientError> = delivery === "Complete"
+    ? Stream.succeed(encoder.encode(body))
+    : Stream.concat(Stream.succeed(firstHalf(body)), delivery === "CutMidBody" ? Stream.fail(cut()) : Stream.never)
   return Object.create(web, {
     text: { get: () => text },
+    stream: { get: () => stream },
     json: {
       get: () =>
         Effect.flatMap(text, (content) =>
