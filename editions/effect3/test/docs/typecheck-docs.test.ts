@@ -2,13 +2,8 @@ import { assert, describe, it } from "@effect/vitest"
 import { mkdir, rm, writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
-import {
-  defaultDocFiles,
-  extractBlocks,
-  formatDiagnostic,
-  isChecked,
-  typecheckDocs
-} from "../../scripts/typecheck-docs.js"
+import { extractBlocks, formatDiagnostic, isChecked } from "../../../../scripts/typecheck-docs.js"
+import { typecheckEditionDocs } from "../../scripts/typecheck-docs.js"
 
 const root = fileURLToPath(new URL("../..", import.meta.url))
 
@@ -42,7 +37,7 @@ describe("doc blocks are type-checked", () => {
   it("README.md and docs/**/*.md type-check against the source", async () => {
     const outDir = join(root, ".tmp", `doc-blocks-test-${process.pid}`)
     try {
-      const result = await typecheckDocs({ files: await defaultDocFiles(), outDir })
+      const result = await typecheckEditionDocs(outDir)
       assert.deepStrictEqual(result.diagnostics.map(formatDiagnostic), [])
     } finally {
       await rm(outDir, { recursive: true, force: true })
@@ -56,12 +51,12 @@ describe("doc blocks are type-checked", () => {
     const guide = join(dir, "guides", "guide.md")
     await writeFile(guide, fixture)
     try {
-      const result = await typecheckDocs({ files: [guide], outDir: join(dir, "blocks"), repoRoot: root })
+      const result = await typecheckEditionDocs(join(dir, "blocks"), [guide])
       assert.deepStrictEqual(result.checked.map((block) => block.line), [4, 18])
       assert.deepStrictEqual(result.skipped.map((block) => block.line), [9])
       assert.strictEqual(result.diagnostics.length, 1, result.diagnostics.map(formatDiagnostic).join("\n"))
       const [diagnostic] = result.diagnostics
-      assert.strictEqual(diagnostic?.file, join(".tmp", `doc-fixture-${process.pid}`, "guides", "guide.md"))
+      assert.strictEqual(diagnostic?.file, join("editions", "effect3", ".tmp", `doc-fixture-${process.pid}`, "guides", "guide.md"))
       assert.strictEqual(diagnostic?.line, lineOf(fixture, "const count: number"))
       // the 2-space list indent + "const " puts `count` in column 9
       assert.strictEqual(diagnostic?.column, 9)
@@ -84,6 +79,15 @@ describe("extractBlocks", () => {
         { code: "```", flags: ["no-check"], lang: "ts", line: 6 }
       ]
     )
-    assert.deepStrictEqual(blocks.map(isChecked), [true, false])
+    assert.deepStrictEqual(blocks.map((block) => isChecked(block, "effect3")), [true, false])
+  })
+
+  it("gives a sample naming one edition to that edition's checker, and one naming none to both", () => {
+    const blocks = extractBlocks(
+      ["```ts", "a", "```", "```ts effect3", "b", "```", "```ts effect4", "c", "```", "```ts no-check effect4", "d", "```"].join("\n"),
+      "x.md"
+    )
+    assert.deepStrictEqual(blocks.map((block) => isChecked(block, "effect3")), [true, true, false, false])
+    assert.deepStrictEqual(blocks.map((block) => isChecked(block, "effect4")), [true, false, true, false])
   })
 })
