@@ -10,6 +10,8 @@ export * as Events from "./Events.js"
 export * as PaymentMethods from "./PaymentMethods.js"
 export * as SetupIntents from "./SetupIntents.js"
 export * as WebhookEndpoints from "./WebhookEndpoints.js"
+export * as Webhooks from "./Webhooks.js"
+export { WebhookVerificationError } from "./Webhooks.js"
 
 export { paginate } from "./paginate.js"
 export * from "./Schemas.js"
