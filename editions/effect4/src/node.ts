@@ -1,0 +1,99 @@
+/**
+ * The client for Node servers: `XtopayLive`'s configuration over `@effect/platform-node`'s undici
+ * client, with a keep-alive connection pool of its own. Node only: it needs the optional peer
+ * dependency `@effect/platform-node` (`npm install @effect/platform-node@^4.1.5`). Import it from
+ * `effect-xtopay/node`.
+ *
+ * @module effect-xtopay/node
+ * @since 1.0.0
+ */
+import type { Config } from "effect"
+import { Duration, Effect, Layer } from "effect"
+import * as HttpClient from "effect/http/HttpClient"
+import { importOptionalPeer, missingPeerMessage, platformNodePeer } from "./internal/optionalPeer.js"
+import { makeUndiciClient } from "./internal/undiciClient.js"
+import { XtopayClient } from "./XtopayClient.js"
+
+/**
+ * The connection pool under `XtopayNode`'s `HttpClient`.
+ *
+ * @since 1.0.0
+ */
+export interface NodeHttpClientOptions {
+  /**
+   * The most sockets open to one origin at once; calls beyond it wait for a free one (inside their
+   * timeout). Default 128: a server calling Xtopay 64 at a time keeps every call on its own socket.
+   */
+  readonly connections?: number | undefined
+  /** How long an idle socket is kept open for the next call. Default 4 seconds (under the common 5 s of servers). */
+  readonly keepAlive?: Duration.Input | undefined
+}
+
+/**
+ * What `effect-xtopay/node` says when `@effect/platform-node` is not installed.
+ *
+ * @since 1.0.0
+ */
+export const missingPlatformNodeMessage: string = missingPeerMessage(platformNodePeer, "effect-xtopay/node (XtopayNode)")
+
+// Loaded lazily so that a missing optional peer dependency is reported in plain words.
+const platformNode = importOptionalPeer(
+  platformNodePeer,
+  missingPlatformNodeMessage,
+  () => import("@effect/platform-node/NodeHttpClient")
+)
+
+const DEFAULT_CONNECTIONS = 128
+const DEFAULT_KEEP_ALIVE = Duration.seconds(4)
+
+/**
+ * The platform's `HttpClient` over undici, with a keep-alive pool of its own, destroyed when the
+ * layer is released (a call still running then is cut off). undici never follows a redirect here,
+ * so the client sees every 3xx and refuses it. The client's per-attempt timeout covers the body:
+ * when it runs out the attempt is interrupted, which aborts the undici request.
+ *
+ * Dies with `missingPlatformNodeMessage` when `@effect/platform-node` is not installed.
+ *
+ * @example
+ * import { XtopayClient } from "effect-xtopay"
+ * import { layerHttpClient } from "effect-xtopay/node"
+ * import { Layer, Redacted } from "effect"
+ *
+ * const Shop = XtopayClient.layer({
+ *   clientId: "cid_live_shop",
+ *   clientSecret: Redacted.make(process.env.SHOP_SECRET ?? ""),
+ *   maxRetries: 3
+ * }).pipe(Layer.provide(layerHttpClient({ connections: 32 })))
+ *
+ * @since 1.0.0
+ */
+export const layerHttpClient = (options: NodeHttpClientOptions = {}): Layer.Layer<HttpClient.HttpClient> =>
+  Layer.effect(
+    HttpClient.HttpClient,
+    Effect.flatMap(platformNode, (platform) =>
+      makeUndiciClient(platform, {
+        connections: options.connections ?? DEFAULT_CONNECTIONS,
+        keepAliveMillis: Duration.toMillis(Duration.fromInputUnsafe(options.keepAlive ?? DEFAULT_KEEP_ALIVE))
+      }))
+  )
+
+/**
+ * The client for Node servers: like `XtopayLive`, configured from `XTOPAY_CLIENT_ID`,
+ * `XTOPAY_CLIENT_SECRET` (redacted), `XTOPAY_BASE_URL` and `XTOPAY_ALLOW_INSECURE_HTTP`, but over
+ * undici (`layerHttpClient()`) rather than `fetch`: the same refusal of redirects and the same
+ * body-covering timeout. Its only error is a `ConfigError`.
+ *
+ * Dies with `missingPlatformNodeMessage` when `@effect/platform-node` is not installed.
+ *
+ * @example
+ * import { Customers } from "effect-xtopay"
+ * import { XtopayNode } from "effect-xtopay/node"
+ * import { Effect } from "effect"
+ *
+ * Effect.runPromise(Customers.create({ email: "ama@example.com" }).pipe(Effect.provide(XtopayNode)))
+ *
+ * @since 1.0.0
+ */
+export const XtopayNode: Layer.Layer<XtopayClient, Config.ConfigError> = XtopayClient.layerConfig().pipe(
+  Layer.provide(layerHttpClient())
+)
