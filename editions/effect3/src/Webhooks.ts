@@ -11,6 +11,7 @@ import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import { quote, truncate } from "#core/text.js"
 import { jsonTextNestsDeeperThan, MAX_JSON_DEPTH as CORE_MAX_JSON_DEPTH } from "#core/json.js"
+import * as Core from "#core/webhooks.js"
 import { Cause, Clock, Duration, Effect, Either, ParseResult, Redacted, Schema, Stream } from "effect"
 import {
   type KnownEventType,
@@ -34,28 +35,28 @@ import { XtopayClient } from "./XtopayClient.js"
  *
  * @since 0.1.0
  */
-export const TIMESTAMP_HEADER = "x-xtopay-timestamp"
+export const TIMESTAMP_HEADER = Core.TIMESTAMP_HEADER
 
 /**
  * The header that carries a delivery's signatures (`X-Xtopay-Signature: sha256=<hex>`).
  *
  * @since 0.1.0
  */
-export const SIGNATURE_HEADER = "x-xtopay-signature"
+export const SIGNATURE_HEADER = Core.SIGNATURE_HEADER
 
 /**
  * How far a delivery's timestamp may be from now, in either direction, by default: 300 seconds.
  *
  * @since 0.1.0
  */
-export const DEFAULT_TOLERANCE: Duration.Duration = Duration.seconds(300)
+export const DEFAULT_TOLERANCE: Duration.Duration = Duration.seconds(Core.DEFAULT_TOLERANCE_SECONDS)
 
 /**
  * The largest body `handler` reads: 1 MiB. A larger one is answered 413.
  *
  * @since 0.1.0
  */
-export const MAX_BODY_BYTES = 1024 * 1024
+export const MAX_BODY_BYTES = Core.MAX_BODY_BYTES
 
 /**
  * A delivery was refused. `reason` says why:
@@ -75,13 +76,7 @@ export const MAX_BODY_BYTES = 1024 * 1024
 export class WebhookVerificationError extends Schema.TaggedError<WebhookVerificationError>(
   "effect-xtopay/WebhookVerificationError"
 )("WebhookVerificationError", {
-  reason: Schema.Literal(
-    "MissingHeader",
-    "MalformedHeader",
-    "NoMatchingSignature",
-    "TimestampOutsideTolerance",
-    "InvalidPayload"
-  ),
+  reason: Schema.Literal(...Core.WEBHOOK_REFUSAL_REASONS),
   message: Schema.String,
   /** The header at fault, for `MissingHeader` and `MalformedHeader`. */
   header: Schema.optional(Schema.String),
@@ -141,136 +136,17 @@ export interface SignOptions {
  *
  * @since 0.1.0
  */
-export type SignedHeaders = {
-  /** `application/json`, as on every delivery. */
-  readonly "content-type": string
-  /** Unix seconds, digits only. */
-  readonly "x-xtopay-timestamp": string
-  /** `sha256=<lower-case hex>`. */
-  readonly "x-xtopay-signature": string
-}
+export type SignedHeaders = Core.SignedHeaders
 
-// ---------------------------------------------------------------------------------------------
-// HMAC-SHA256 with Web Crypto
-// ---------------------------------------------------------------------------------------------
+const refuse = (refusal: Core.WebhookRefusal) => new WebhookVerificationError(refusal)
 
-const encoder = new TextEncoder()
+/** Dies without Web Crypto (a runtime that cannot verify anything), before any promise is made. */
+const needWebCrypto: Effect.Effect<void> = Effect.suspend(() =>
+  Core.hasWebCrypto() ? Effect.void : Effect.dieMessage(Core.NO_WEB_CRYPTO)
+)
 
-// RFC 2104 pads a short key with zero bytes, so an empty key and one zero byte are the same key;
-// Web Crypto refuses a zero-length key.
-const ZERO_BYTE_KEY = new Uint8Array(1)
-
-const subtle = (): SubtleCrypto | undefined => globalThis.crypto?.subtle
-
-const bytesOf = (body: string | Uint8Array): Uint8Array => typeof body === "string" ? encoder.encode(body) : body
-
-/** The signed string `"<timestamp>.<raw body>"`, as bytes: the body's own bytes, never re-encoded. */
-const signedBytes = (timestamp: string, body: Uint8Array): Uint8Array<ArrayBuffer> => {
-  const prefix = encoder.encode(`${timestamp}.`)
-  const out = new Uint8Array(prefix.length + body.length)
-  out.set(prefix, 0)
-  out.set(body, prefix.length)
-  return out
-}
-
-const hmacSha256 = (secret: Redacted.Redacted<string>, message: Uint8Array<ArrayBuffer>): Effect.Effect<Uint8Array> => {
-  const crypto = subtle()
-  if (crypto === undefined) {
-    return Effect.dieMessage("effect-xtopay Webhooks needs Web Crypto (globalThis.crypto.subtle), which this runtime lacks")
-  }
-  return Effect.promise(async () => {
-    const keyBytes = encoder.encode(Redacted.value(secret))
-    const key = await crypto.importKey(
-      "raw",
-      keyBytes.length === 0 ? ZERO_BYTE_KEY : keyBytes,
-      { name: "HMAC", hash: "SHA-256" },
-      false,
-      ["sign"]
-    )
-    return new Uint8Array(await crypto.sign("HMAC", key, message))
-  })
-}
-
-const toHex = (bytes: Uint8Array): string => {
-  let hex = ""
-  for (const byte of bytes) hex += byte.toString(16).padStart(2, "0")
-  return hex
-}
-
-const fromHex = (hex: string): Uint8Array => {
-  const out = new Uint8Array(hex.length / 2)
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16)
-  return out
-}
-
-/** Equal bytes, in time that depends on the length only (never on where the first difference is). */
-const constantTimeEqual = (a: Uint8Array, b: Uint8Array): boolean => {
-  if (a.length !== b.length) return false
-  let diff = 0
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!
-  return diff === 0
-}
-
-// ---------------------------------------------------------------------------------------------
-// Reading the headers
-// ---------------------------------------------------------------------------------------------
-
-const DISPLAY_NAME: Record<string, string> = {
-  [TIMESTAMP_HEADER]: "X-Xtopay-Timestamp",
-  [SIGNATURE_HEADER]: "X-Xtopay-Signature"
-}
-
-const refuse = (
-  reason: WebhookVerificationError["reason"],
-  message: string,
-  extra: { readonly header?: string; readonly skewSeconds?: number } = {}
-) => new WebhookVerificationError({ reason, message, ...extra })
-
-const isWebHeaders = (headers: WebhookHeaders): headers is globalThis.Headers =>
-  typeof (headers as { readonly get?: unknown }).get === "function"
-
-/** One header's value, looked up case-insensitively; a list, or the name given twice, is malformed. */
-const readHeader = (headers: WebhookHeaders, name: string): Either.Either<string, WebhookVerificationError> => {
-  const display = DISPLAY_NAME[name] ?? name
-  const missing = () =>
-    Either.left(
-      refuse(
-        "MissingHeader",
-        `The ${display} header is missing: the request was not sent by Xtopay, or a proxy dropped the header`,
-        { header: display }
-      )
-    )
-  if (isWebHeaders(headers)) {
-    const value = headers.get(name)
-    return value === null ? missing() : Either.right(value)
-  }
-  const values: Array<unknown> = []
-  for (const key of Object.keys(headers)) {
-    if (key.toLowerCase() === name) values.push((headers as Record<string, unknown>)[key])
-  }
-  const present = values.filter((value) => value !== undefined)
-  if (present.length === 0) return missing()
-  if (present.length > 1 || typeof present[0] !== "string") {
-    return Either.left(
-      refuse(
-        "MalformedHeader",
-        `The ${display} header came as a list (or under several spellings of its name); pass it once, as one string`,
-        { header: display }
-      )
-    )
-  }
-  return Either.right(present[0])
-}
-
-const TIMESTAMP_PATTERN = /^\d+$/
-const SIGNATURE_ENTRY = /^sha256=([0-9a-f]{64})$/
-
-/** The `sha256=` entries of the signature header, as bytes; entries of other schemes are skipped. */
-const signatureEntries = (header: string): ReadonlyArray<Uint8Array> =>
-  header.split(/[\s,]+/).flatMap((entry) => {
-    const match = SIGNATURE_ENTRY.exec(entry)
-    return match === null ? [] : [fromHex(match[1]!)]
-  })
+const secretValues = (secrets: ReadonlyArray<Redacted.Redacted<string>>): ReadonlyArray<string> =>
+  secrets.map((secret) => Redacted.value(secret))
 
 // ---------------------------------------------------------------------------------------------
 // Verifying and decoding
@@ -342,11 +218,7 @@ const faultPaths = (json: unknown, error: ParseResult.ParseError): string => {
       onRight: () => error.issue
     })
   const paths = issuePaths(issue)
-  const shown = paths.slice(0, MAX_FAULT_PATHS).join(", ")
-  const described = member === undefined ? "an Xtopay event" : `a ${String(type)} event`
-  return truncate(
-    `The signed body is JSON but not ${described} (fields at fault: ${shown}${paths.length > MAX_FAULT_PATHS ? ", …" : ""})`
-  )
+  return truncate(Core.notAnEvent(member === undefined ? undefined : String(type), paths, MAX_FAULT_PATHS))
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true })
@@ -361,102 +233,50 @@ const utf8 = new TextDecoder("utf-8", { fatal: true })
 export const MAX_JSON_DEPTH = CORE_MAX_JSON_DEPTH
 
 const parseEvent = (body: Uint8Array): Either.Either<XtopayEvent, WebhookVerificationError> => {
-  if (body.length === 0) return Either.left(refuse("InvalidPayload", "The signed body is empty; expected an event as JSON"))
-  if (jsonTextNestsDeeperThan(body, MAX_JSON_DEPTH)) {
-    return Either.left(
-      refuse(
-        "InvalidPayload",
-        `The signed body nests arrays or objects more than ${MAX_JSON_DEPTH} levels deep; no Xtopay event does`
-      )
-    )
-  }
+  if (body.length === 0) return Either.left(refuse(Core.EMPTY_BODY))
+  if (jsonTextNestsDeeperThan(body, MAX_JSON_DEPTH)) return Either.left(refuse(Core.TOO_DEEP))
   let json: unknown
   try {
     json = JSON.parse(utf8.decode(body))
   } catch {
     // The engine's parse message quotes the body, so it is not passed on.
-    return Either.left(
-      refuse("InvalidPayload", `The signed body (${body.length} bytes) is not UTF-8 JSON; expected an event`)
-    )
+    return Either.left(refuse(Core.notJson(body.length)))
   }
-  return Either.mapLeft(decodeEvent(json), (error) => refuse("InvalidPayload", faultPaths(json, error)))
+  return Either.mapLeft(decodeEvent(json), (error) => refuse({ reason: "InvalidPayload", message: faultPaths(json, error) }))
 }
 
-const wholeSeconds = (duration: Duration.Duration) =>
-  Duration.isFinite(duration) ? Math.floor(Duration.toMillis(duration) / 1000) : Number.POSITIVE_INFINITY
-
-/**
- * Why these secrets cannot verify anything, or `undefined`. An empty or whitespace-only secret is
- * a key anyone can sign with (an unset `XTOPAY_CLIENT_SECRET` read as `""`, say), so it is never
- * used to verify. The message never holds a secret.
- */
-const blankSecretProblem = (secrets: ReadonlyArray<Redacted.Redacted<string>>): string | undefined =>
-  secrets.some((secret) => Redacted.value(secret).trim() === "")
-    ? "a webhook secret is empty or only whitespace (is XTOPAY_CLIENT_SECRET set?). Anyone can sign with such a " +
-      "key, so it verifies nothing: give the client secret of the credential that created the webhook endpoint"
-    : undefined
+/** The tolerance in whole seconds; an infinite one turns the check off. */
+const toleranceSeconds = (input: Duration.DurationInput | undefined): number => {
+  const duration = Duration.decode(input ?? DEFAULT_TOLERANCE)
+  return Duration.isFinite(duration) ? Core.toleranceSecondsOf(Duration.toMillis(duration)) : Number.POSITIVE_INFINITY
+}
 
 const verify = Effect.fnUntraced(function*(
   body: string | Uint8Array,
   headers: WebhookHeaders,
   options: VerifyOptions
 ) {
-  const blank = blankSecretProblem(options.secrets)
+  const blank = Core.blankSecretProblem(secretValues(options.secrets))
   // A configuration error, not a bad delivery: a defect, so that a handler answers 500 and Xtopay retries.
   if (blank !== undefined) return yield* Effect.dieMessage(`Webhooks: ${blank}`)
-  const timestamp = yield* readHeader(headers, TIMESTAMP_HEADER)
-  const signatureHeader = yield* readHeader(headers, SIGNATURE_HEADER)
-  if (!TIMESTAMP_PATTERN.test(timestamp)) {
-    const shown = quote(timestamp, 32)
-    return yield* refuse(
-      "MalformedHeader",
-      `The X-Xtopay-Timestamp header must be unix seconds in digits only, got ${shown}`,
-      { header: "X-Xtopay-Timestamp" }
-    )
-  }
-  const entries = signatureEntries(signatureHeader)
-  if (entries.length === 0) {
-    return yield* refuse(
-      "MalformedHeader",
-      "The X-Xtopay-Signature header holds no \"sha256=<64 lower-case hex digits>\" entry",
-      { header: "X-Xtopay-Signature" }
-    )
-  }
-  const raw = bytesOf(body)
-  const message = signedBytes(timestamp, raw)
-  let matched = false
-  for (const secret of options.secrets) {
-    const expected = yield* hmacSha256(secret, message)
-    // Every entry is compared, so the time taken does not tell which one matched.
-    for (const entry of entries) matched = constantTimeEqual(entry, expected) || matched
-    if (matched) break
-  }
-  if (!matched) {
-    const secrets = options.secrets.length === 0
-      ? "no secret (the list of secrets is empty)"
-      : options.secrets.length === 1
-      ? "the secret"
-      : `any of the ${options.secrets.length} secrets`
-    return yield* refuse(
-      "NoMatchingSignature",
-      `No signature in X-Xtopay-Signature matches the body with ${secrets}. Verify the raw bytes exactly as ` +
-        "received, before any JSON parsing: a body parser that parsed and re-serialized the JSON (express.json(), " +
-        "a framework's request.json()) changes them. Check too that the secret is the client secret of the " +
-        "credential that created the webhook endpoint."
-    )
-  }
-  const tolerance = wholeSeconds(Duration.decode(options.tolerance ?? DEFAULT_TOLERANCE))
-  const now = Math.floor((yield* Clock.currentTimeMillis) / 1000)
-  const skewSeconds = now - Number(timestamp)
-  if (Math.abs(skewSeconds) > tolerance) {
-    const direction = skewSeconds > 0 ? "older than this machine's clock" : "ahead of this machine's clock"
-    return yield* refuse(
-      "TimestampOutsideTolerance",
-      `The delivery's timestamp is ${Math.abs(skewSeconds)} s ${direction}, beyond the tolerance of ${tolerance} s: ` +
-        "a replayed delivery, or a clock out of sync (check that this machine keeps time with NTP)",
-      { skewSeconds }
-    )
-  }
+  const source = headers as Core.HeaderSource
+  const timestamp = Core.readHeader(source, TIMESTAMP_HEADER)
+  if (!timestamp.ok) return yield* refuse(timestamp.refusal)
+  const signature = Core.readHeader(source, SIGNATURE_HEADER)
+  if (!signature.ok) return yield* refuse(signature.refusal)
+  const malformed = Core.timestampProblem(timestamp.value)
+  if (malformed !== undefined) return yield* refuse(malformed)
+  const entries = Core.signatureEntries(signature.value)
+  if (entries.length === 0) return yield* refuse(Core.NO_SIGNATURE_ENTRY)
+  const raw = Core.bytesOf(body)
+  const message = Core.signedMessage(timestamp.value, raw)
+  yield* needWebCrypto
+  const secrets = secretValues(options.secrets)
+  const matched = yield* Effect.promise(() => Core.anySignatureMatches(entries, secrets, message))
+  if (!matched) return yield* refuse(Core.noMatchingSignature(secrets.length))
+  const now = yield* Clock.currentTimeMillis
+  const late = Core.toleranceProblem(timestamp.value, now, toleranceSeconds(options.tolerance))
+  if (late !== undefined) return yield* refuse(late)
   return yield* parseEvent(raw)
 })
 
@@ -500,15 +320,10 @@ export const constructEventWith: (
 export const sign: (options: SignOptions) => Effect.Effect<SignedHeaders> = Effect.fn("Xtopay.webhooks.sign")(
   function*(options: SignOptions) {
     const timestamp = options.timestamp ?? Math.floor((yield* Clock.currentTimeMillis) / 1000)
-    if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
-      return yield* Effect.dieMessage(`Webhooks.sign: timestamp must be unix seconds, a non-negative integer, got ${timestamp}`)
-    }
-    const signature = yield* hmacSha256(options.secret, signedBytes(String(timestamp), bytesOf(options.payload)))
-    return {
-      "content-type": "application/json",
-      "x-xtopay-timestamp": String(timestamp),
-      "x-xtopay-signature": `sha256=${toHex(signature)}`
-    }
+    const problem = Core.signTimestampProblem(timestamp)
+    if (problem !== undefined) return yield* Effect.dieMessage(problem)
+    yield* needWebCrypto
+    return yield* Effect.promise(() => Core.signedHeaders(options.payload, Redacted.value(options.secret), timestamp))
   }
 )
 
@@ -516,8 +331,7 @@ export const sign: (options: SignOptions) => Effect.Effect<SignedHeaders> = Effe
 // The router handler
 // ---------------------------------------------------------------------------------------------
 
-/** Beyond this, an oversized body is no longer drained: the answer goes out and the connection closes. */
-const DRAIN_LIMIT_BYTES = 16 * MAX_BODY_BYTES
+const DRAIN_LIMIT_BYTES = Core.DRAIN_LIMIT_BYTES
 
 type RawBody =
   | { readonly _tag: "Read"; readonly bytes: Uint8Array }
@@ -567,38 +381,13 @@ const readRawBody = (request: HttpServerRequest.HttpServerRequest): Effect.Effec
   })
 }
 
-const tooLarge = (drained: boolean) =>
-  HttpServerResponse.unsafeJson(
-    {
-      _tag: "PayloadTooLarge",
-      message: `The body is larger than ${MAX_BODY_BYTES} bytes (1 MiB), the most this webhook handler reads`
-    },
-    { status: 413, headers: drained ? {} : { connection: "close" } }
-  )
+const answer = (reply: { readonly status: number; readonly body: unknown }, headers?: Record<string, string>) =>
+  HttpServerResponse.unsafeJson(reply.body, { status: reply.status, ...(headers === undefined ? {} : { headers }) })
 
-const unreadable = () =>
-  HttpServerResponse.unsafeJson(
-    { _tag: "RequestError", message: "The request body could not be read to its end" },
-    { status: 400 }
-  )
+const tooLarge = (drained: boolean) => answer(Core.answers.tooLarge, drained ? {} : { connection: "close" })
 
 const refused = (error: WebhookVerificationError) =>
-  HttpServerResponse.unsafeJson(
-    { _tag: error._tag, reason: error.reason, message: error.message },
-    { status: 400 }
-  )
-
-const handlerFailed = () =>
-  HttpServerResponse.unsafeJson(
-    { _tag: "HandlerFailed", message: "The webhook handler failed on this event; Xtopay will deliver it again" },
-    { status: 500 }
-  )
-
-const secretUnusable = (problem: string) =>
-  HttpServerResponse.unsafeJson(
-    { _tag: "InvalidWebhookSecret", message: `This receiver's ${problem}. Xtopay will deliver the event again` },
-    { status: 500 }
-  )
+  HttpServerResponse.unsafeJson(Core.refusedBody(error), { status: 400 })
 
 /**
  * What `handler` and `router` take besides the code that handles an event.
@@ -629,13 +418,8 @@ export type SecretSource<O> = O extends { readonly secrets: ReadonlyArray<Redact
 const checkHandlerSecrets = (made: string, options: HandlerOptions | undefined): void => {
   const secrets = options?.secrets
   if (secrets === undefined) return
-  if (secrets.length === 0) {
-    throw new Cause.IllegalArgumentException(
-      `${made}: secrets is an empty list, so no delivery could ever pass; give at least one secret, or leave ` +
-        "secrets out to verify with the client secret of the XtopayClient in context"
-    )
-  }
-  const blank = blankSecretProblem(secrets)
+  if (secrets.length === 0) throw new Cause.IllegalArgumentException(Core.emptySecretsProblem(made))
+  const blank = Core.blankSecretProblem(secretValues(secrets))
   if (blank !== undefined) throw new Cause.IllegalArgumentException(`${made}: ${blank}`)
 }
 
@@ -646,7 +430,7 @@ const secretsFor = (
   const given = options?.secrets
   if (given !== undefined) return Effect.succeed(Either.right(given))
   return Effect.map(XtopayClient, (client) => {
-    const blank = blankSecretProblem([client.clientSecret])
+    const blank = Core.blankSecretProblem([Redacted.value(client.clientSecret)])
     return blank === undefined ? Either.right([client.clientSecret]) : Either.left(`${blank} (the XtopayClient's clientSecret)`)
   })
 }
@@ -668,12 +452,12 @@ const serveDeliveries = <E, R>(
     const request = yield* HttpServerRequest.HttpServerRequest
     const secrets = yield* secretsFor(options)
     if (Either.isLeft(secrets)) {
-      yield* Effect.logError(`${made}: refusing every delivery: the ${secrets.left}`)
-      return secretUnusable(secrets.left)
+      yield* Effect.logError(Core.secretUnusableLog(made, secrets.left))
+      return answer(Core.answers.secretUnusable(secrets.left))
     }
     const body = yield* readRawBody(request)
     if (body._tag === "TooLarge") return tooLarge(body.drained)
-    if (body._tag === "Unreadable") return unreadable()
+    if (body._tag === "Unreadable") return answer(Core.answers.unreadable)
     const verified = yield* Effect.either(
       constructEventWith(body.bytes, request.headers, { secrets: secrets.right, tolerance: options?.tolerance })
     )
@@ -684,12 +468,9 @@ const serveDeliveries = <E, R>(
       Effect.catchAllCause((cause) =>
         Cause.isInterruptedOnly(cause)
           ? Effect.interrupt
-          : Effect.logWarning(
-            `${made}: the handler failed on an event; answered 500 so that Xtopay delivers it again`,
-            cause
-          ).pipe(
+          : Effect.logWarning(Core.handlerFailedLog(made), cause).pipe(
             Effect.annotateLogs({ "xtopay.event_id": event.id, "xtopay.event_type": String(event.type) }),
-            Effect.as(handlerFailed())
+            Effect.as(answer(Core.answers.handlerFailed))
           )
       )
     )
