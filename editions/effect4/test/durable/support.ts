@@ -13,8 +13,8 @@ import { fileURLToPath } from "node:url"
 
 const edition = fileURLToPath(new URL("../..", import.meta.url))
 
-/** The mock server's command: the Effect 3 edition's `xtopay-mock` (run from its sources). */
-const MOCK_COMMAND = fileURLToPath(new URL("../../../effect3/bin/xtopay-mock.mjs", import.meta.url))
+/** The mock server's command: this edition's `xtopay-mock` (a source checkout runs its sources). */
+const MOCK_COMMAND = fileURLToPath(new URL("../../bin/xtopay-mock.mjs", import.meta.url))
 
 /** The example resolves `effect-xtopay` to this edition's source through this tsconfig's paths. */
 const TSCONFIG = fileURLToPath(new URL("./tsconfig.json", import.meta.url))
