@@ -6,7 +6,7 @@
 import { mkdir, rm } from "node:fs/promises"
 import { join, resolve } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
-import { npm, run, type RunResult } from "./run.js"
+import { npm, run, type RunResult } from "../../../scripts/run.js"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 

@@ -8,7 +8,7 @@ import { existsSync } from "node:fs"
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { npm, run } from "../../scripts/run.js"
+import { npm, run } from "../../../../scripts/run.js"
 import { packed, registryReachable } from "./packed.js"
 
 /** Every process below `pid`, by its command line (Linux: /proc/<pid>/task/<tid>/children). */

@@ -10,7 +10,7 @@ import { existsSync } from "node:fs"
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { npm, run } from "../../scripts/run.js"
+import { npm, run } from "../../../../scripts/run.js"
 import { packed, registryReachable, root } from "./packed.js"
 
 const installedVersion = async (name: string): Promise<string> =>

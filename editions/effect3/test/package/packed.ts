@@ -9,7 +9,7 @@ import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promi
 import { join, relative } from "node:path"
 import { fileURLToPath } from "node:url"
 import { pack, type Packed } from "../../scripts/check-package.js"
-import { npm, run } from "../../scripts/run.js"
+import { npm, run } from "../../../../scripts/run.js"
 
 /** This edition. */
 export const root = fileURLToPath(new URL("../..", import.meta.url))

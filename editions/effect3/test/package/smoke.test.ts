@@ -6,7 +6,7 @@ import { tmpdir } from "node:os"
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
 import { join } from "node:path"
-import { npm, run } from "../../scripts/run.js"
+import { npm, run } from "../../../../scripts/run.js"
 import { packed, registryReachable, root } from "./packed.js"
 
 const installedVersion = async (name: string): Promise<string> =>
