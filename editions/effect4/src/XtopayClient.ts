@@ -15,6 +15,7 @@ import { quote } from "#core/text.js"
 import * as Urls from "#core/urls.js"
 import { insecureHost, isRawPath } from "#core/urls.js"
 import type { Method } from "./internal/endpoints.js"
+import { XtopayRateGate } from "./internal/rateGate.js"
 import { CLIENT_SPAN, type ErrorsOf, makeExecute, type RequestSpec } from "./internal/request.js"
 import { ResponseSink, type XtopayResponse } from "./internal/responseMeta.js"
 import { callLimits } from "./internal/validate.js"
@@ -356,6 +357,8 @@ export const make = (
       request.pipe(HttpClientRequest.prependUrl(baseUrl), HttpClientRequest.setHeaders(headers))
     )
     const base = yield* HttpClient.HttpClient
+    // effect-xtopay/rate-limit's gate, read once here: a client built without one pays nothing per call.
+    const rateGate = yield* Effect.serviceOption(XtopayRateGate)
     const attemptSpans = options.attemptSpans === true
     const tracePropagation = options.tracePropagation === true
     // Without attempt spans the platform traces nothing (the call's span is the client span); with
@@ -383,7 +386,9 @@ export const make = (
         idempotencyKeyPrefix: "xtopay-effect-",
         serverAddress: new URL(baseUrl).hostname,
         serverHost: new URL(baseUrl).host,
-        propagateFromCallSpan: tracePropagation && !attemptSpans
+        propagateFromCallSpan: tracePropagation && !attemptSpans,
+        rateGate: Option.getOrUndefined(rateGate),
+        clientId: options.clientId
       })
     })
   })

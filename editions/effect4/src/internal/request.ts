@@ -29,6 +29,7 @@ import {
 } from "../XtopayError.js"
 import type { Method } from "./endpoints.js"
 import { firstIssue } from "./issues.js"
+import type { RateGate } from "./rateGate.js"
 import { ResponseSink } from "./responseMeta.js"
 import { parseWaitHint, retryPolicy } from "./retry.js"
 import { callLimits, validateIdempotencyKey } from "./validate.js"
@@ -89,6 +90,10 @@ export interface ClientSettings {
   readonly serverHost: string
   /** Send trace-propagation headers from the call's span (when the platform's attempt spans are off). */
   readonly propagateFromCallSpan: boolean
+  /** The shared budget each attempt takes a token from, when `effect-xtopay/rate-limit` gave one. */
+  readonly rateGate: RateGate | undefined
+  /** The key of that budget. */
+  readonly clientId: string
 }
 
 const decodeEnvelope = Schema.decodeUnknownOption(ErrorEnvelope)
@@ -239,10 +244,11 @@ const runCall = <A>(
   const request = buildRequest(settings, spec, idempotencyKey, span)
   const state: CallState = { attempts: 0, status: undefined, requestId: undefined, replayed: false }
   const one = attempt(settings, spec, request, timeout, maxResponseBytes, state)
+  const gated = settings.rateGate === undefined ? one : throughGate(settings.rateGate, settings.clientId, one)
 
   // Stage 3: only requests safe to repeat are retried: GET, DELETE, and those carrying the same key each time.
   const safe = spec.method === "GET" || spec.method === "DELETE" || idempotencyKey !== undefined
-  const retried = safe && maxRetries > 0 ? Effect.retry(one, policy) : one
+  const retried = safe && maxRetries > 0 ? Effect.retry(gated, policy) : gated
 
   return Effect.ensuring(
     retried,
@@ -260,6 +266,18 @@ const runCall = <A>(
     })
   )
 }
+
+/** Each attempt waits for a token first; a 429's wait is passed on to every process sharing the budget. */
+const throughGate = <A>(
+  gate: RateGate,
+  clientId: string,
+  one: Effect.Effect<A, XtopayError>
+): Effect.Effect<A, XtopayError> =>
+  Effect.andThen(gate.take(clientId), one).pipe(
+    Effect.tapError((error) =>
+      error._tag === "RateLimited" && error.retryAfter !== undefined ? gate.backOff(clientId, error.retryAfter) : Effect.void
+    )
+  )
 
 /**
  * Stage 2, one attempt: send the request, interpret the status, read the whole body and decode it,
