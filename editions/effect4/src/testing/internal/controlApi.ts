@@ -8,6 +8,7 @@ import { errorAnswer, jsonAnswer, withHeaders } from "#core/fake/answers.js"
 import { jsonBody as readJson } from "#core/fake/decode.js"
 import { faultRouteProblem } from "#core/fake/faults.js"
 import { rateLimitProblem } from "#core/fake/rateLimiter.js"
+import { quote } from "#core/text.js"
 import { Duration, Effect, Option, Result, Schema } from "effect"
 import { firstIssue } from "../../internal/issues.js"
 import {
@@ -111,6 +112,8 @@ const SeedBody = Schema.Struct({
   synthetic_customers: Schema.optionalKey(int(0, 10_000_000))
 })
 
+const FAULT_TAGS = ["Status", "RateLimit", "Drop", "Stall", "Delay", "TruncatedJson"] as const
+
 const Fault = Schema.Union([
   Schema.Struct({
     _tag: Schema.Literal("Status"),
@@ -166,10 +169,37 @@ const Window = Schema.Union([
 const RateLimitBody = Schema.Struct({ requests: int(1, Number.MAX_SAFE_INTEGER), window: Window })
 
 const decodeOptions = { errors: "first", onExcessProperty: "error" } as const
-const decodeSeed = Schema.decodeUnknownResult(SeedBody, decodeOptions)
-const decodeDetails = Schema.decodeUnknownResult(Details, decodeOptions)
-const decodeFaults = Schema.decodeUnknownResult(FaultsBody, decodeOptions)
-const decodeRateLimit = Schema.decodeUnknownResult(RateLimitBody, decodeOptions)
+
+/** Decodes a body with `schema`; a refusal is the 400 naming the first wrong field. */
+const decoder = <S extends Schema.Codec<any, any>>(schema: S) => {
+  const decode = Schema.decodeUnknownResult(schema, decodeOptions)
+  return (input: unknown): Result.Result<S["Type"], WireAnswer> => Result.mapError(decode(input), invalid)
+}
+
+const decodeSeed = decoder(SeedBody)
+const decodeDetails = decoder(Details)
+const decodeRateLimit = decoder(RateLimitBody)
+
+/**
+ * Effect 4 reports a fault of no known `_tag` at the fault itself; the Effect 3 edition names its
+ * `_tag`, and so does this one (one behaviour for both).
+ */
+const decodeFaults = (input: unknown): Result.Result<typeof FaultsBody.Type, WireAnswer> => {
+  const plans = (input as { readonly plans?: unknown }).plans
+  if (Array.isArray(plans)) {
+    for (const [index, plan] of plans.entries()) {
+      const fault = (plan as { readonly fault?: unknown } | null)?.fault
+      const tag = (fault as { readonly _tag?: unknown } | null)?._tag
+      if (typeof fault === "object" && fault !== null && !FAULT_TAGS.includes(tag as never)) {
+        const param = `plans.${index}.fault._tag`
+        const expected = FAULT_TAGS.map((t) => JSON.stringify(t)).join(" | ")
+        const got = tag === undefined ? "is missing" : `Expected ${expected}, got ${quote(tag)}`
+        return Result.fail(refuse(400, "parameter_invalid", `Invalid ${param}: ${got}`, param))
+      }
+    }
+  }
+  return decoder(FaultsBody)(input)
+}
 const encodeDetails = Schema.encodeSync(Schema.Array(CustomerDetails))
 const encodePaymentMethod = Schema.encodeSync(PaymentMethod)
 
@@ -202,10 +232,10 @@ const jsonBody = (request: WireRequest): Result.Result<unknown, WireAnswer> => {
 /** Decodes the body, then runs `act` on it; a refusal is the answer. */
 const withBody = <A>(
   request: WireRequest,
-  decode: (input: unknown) => Result.Result<A, Schema.SchemaError>,
+  decode: (input: unknown) => Result.Result<A, WireAnswer>,
   act: (body: A) => Effect.Effect<WireAnswer>
 ): Effect.Effect<WireAnswer> =>
-  Result.match(Result.flatMap(jsonBody(request), (body) => Result.mapError(decode(body), invalid)), {
+  Result.match(Result.flatMap(jsonBody(request), decode), {
     onFailure: Effect.succeed,
     onSuccess: act
   })
