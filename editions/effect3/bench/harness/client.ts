@@ -1,15 +1,13 @@
 /**
- * The two sides of every comparison: the real client (`XtopayClient.layer` over
- * `FetchHttpClient.layer`, default retries and timeout) and hand-written `fetch` + `JSON.parse`
- * sending the same requests with the same headers.
+ * The client's side of every comparison: the real client (`XtopayClient.layer` over
+ * `FetchHttpClient.layer`, default retries and timeout), and the platform's `HttpClient` alone.
+ * The other side, hand-written `fetch` + `JSON.parse`, is the shared harness's (`bench/raw.ts`).
  */
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import { Effect, Layer, ManagedRuntime, Redacted } from "effect"
+import { CLIENT_ID, CLIENT_SECRET, HEADERS as headers } from "../../../../bench/raw.js"
 import { XtopayClient } from "./sdk.js"
-
-export const CLIENT_ID = "cid_test_default"
-const CLIENT_SECRET = "csk_test_default"
 
 /** A runtime holding the real client pointed at `baseUrl`: `runtime.runPromise(Customers.retrieve(id))`. */
 export const clientRuntime = (baseUrl: string) =>
@@ -36,37 +34,3 @@ export const platformAlone = () => {
     )
   return { get, dispose: () => runtime.dispose() }
 }
-
-/** The headers the client sends on every request. */
-const headers = {
-  authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString("base64")}`,
-  accept: "application/json",
-  "user-agent": "effect-xtopay-bench"
-}
-
-const readJson = async (response: Response): Promise<unknown> => {
-  const text = await response.text()
-  if (!response.ok) throw new Error(`HTTP ${response.status}: ${text}`)
-  return JSON.parse(text)
-}
-
-/** The baseline: one `fetch`, body read as text, `JSON.parse`. */
-export const raw = {
-  get: (url: string): Promise<unknown> => fetch(url, { headers }).then(readJson),
-  post: (url: string, body: unknown, idempotencyKey: string): Promise<unknown> =>
-    fetch(url, {
-      method: "POST",
-      headers: { ...headers, "content-type": "application/json", "idempotency-key": idempotencyKey },
-      body: JSON.stringify(body)
-    }).then(readJson)
-}
-
-/** The shape of a list page, as the baseline reads it (no schema). */
-export interface RawPage {
-  readonly data: ReadonlyArray<{ readonly id: string }>
-  readonly pagination: { readonly has_more: boolean; readonly next_cursor: string | null }
-}
-
-/** The URL of one page of `GET /customers`. */
-export const customersPageUrl = (baseUrl: string, limit: number, after: string | null): string =>
-  `${baseUrl}/customers?limit=${limit}${after !== null ? `&after=${encodeURIComponent(after)}` : ""}`

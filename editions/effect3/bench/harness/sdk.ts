@@ -11,7 +11,6 @@ import type * as NodeModule from "../../src/node.js"
 import type * as RateLimitModule from "../../src/rate-limit.js"
 import type * as DecodersModule from "../../src/internal/decoders.js"
 import type * as SchemasModule from "../../src/Schemas.js"
-import type * as CliModule from "../../src/testing/cli.js"
 import type * as XtopayTestModule from "../../src/testing/XtopayTest.js"
 import type * as XtopayClientModule from "../../src/XtopayClient.js"
 
@@ -31,6 +30,5 @@ export const { XtopayTest, XtopayTestWith }: typeof XtopayTestModule = await imp
 export const loadRateLimit = async (): Promise<typeof RateLimitModule> => import(built("rate-limit.js"))
 export const { CustomerPage }: typeof SchemasModule = await import(built("Schemas.js"))
 export const { decoderFor }: typeof DecodersModule = await import(built("internal/decoders.js"))
-/** The `xtopay-mock` command's `main`. */
-export const loadMockServerMain = async (): Promise<typeof CliModule.main> =>
-  ((await import(built("testing/cli.js"))) as typeof CliModule).main
+/** The module URL of the `xtopay-mock` command's `main`, which the bench's mock server runs. */
+export const mockCli = (): string => built("testing/cli.js")

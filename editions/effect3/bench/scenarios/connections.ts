@@ -4,9 +4,10 @@
  * connection pool), beside the same calls with raw fetch.
  */
 import { Customers } from "../harness/sdk.js"
-import { clientRuntime, customersPageUrl, raw, type RawPage } from "../harness/client.js"
-import { throughput } from "../harness/measure.js"
-import type { Row, Scenario } from "../harness/scenario.js"
+import { clientRuntime } from "../harness/client.js"
+import { firstCustomerId, raw } from "../../../../bench/raw.js"
+import { throughput } from "../../../../bench/measure.js"
+import type { Row, Scenario } from "../../../../bench/scenario.js"
 
 const CALLS = 1_000
 
@@ -31,7 +32,7 @@ export const scenario: Scenario = {
   title: "Connection reuse (connections the mock server accepted)",
   run: async ({ startServer, inChild }) => {
     const server = await startServer({ seedCustomers: 10 })
-    const id = ((await raw.get(customersPageUrl(server.baseUrl, 1, null))) as RawPage).data[0]!.id
+    const id = await firstCustomerId(server.baseUrl)
     // Counted around each child; the parent's own request above is already in the count.
     const accepted = async (side: Input["side"], concurrency: number) => {
       const before = await server.connections()

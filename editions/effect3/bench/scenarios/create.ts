@@ -4,16 +4,15 @@
  */
 import { randomUUID } from "node:crypto"
 import { Customers } from "../harness/sdk.js"
-import { clientRuntime, raw } from "../harness/client.js"
-import { callRows, callSizes, type CallSizes, compareCalls } from "../harness/compare.js"
-import type { Scenario } from "../harness/scenario.js"
+import { clientRuntime } from "../harness/client.js"
+import { createParams as params, raw } from "../../../../bench/raw.js"
+import { callRows, callSizes, type CallSizes, compareCalls } from "../../../../bench/compare.js"
+import type { Scenario } from "../../../../bench/scenario.js"
 
 interface Input {
   readonly baseUrl: string
   readonly sizes: CallSizes
 }
-
-const params = (i: number) => ({ email: `bench${i}@example.com`, name: "Bench Customer" })
 
 export const measure = async ({ baseUrl, sizes }: Input) => {
   const runtime = clientRuntime(baseUrl)

@@ -8,9 +8,9 @@
  */
 import { Effect, ManagedRuntime } from "effect"
 import OpenAI from "openai"
-import { FLOOR_CUSTOMER } from "../harness/floor-server.js"
-import { median, settledHeapUsed } from "../harness/measure.js"
-import type { Row, Scenario } from "../harness/scenario.js"
+import { FLOOR_CUSTOMER } from "../../../../bench/floor-server.js"
+import { median, settledHeapUsed } from "../../../../bench/measure.js"
+import type { Row, Scenario } from "../../../../bench/scenario.js"
 import { Customers, XtopayLive } from "../harness/sdk.js"
 
 const CLIENTS = ["fetch", "openai", "effectFiber", "xtopayLive"] as const

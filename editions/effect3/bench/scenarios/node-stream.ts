@@ -8,11 +8,10 @@
  * the timed rounds, so the figures are those of a warm process.
  */
 import { Effect, ManagedRuntime, Stream } from "effect"
-import { CLIENT_ID } from "../harness/client.js"
-import { alternate, median, timed } from "../harness/measure.js"
-import type { Row, Scenario } from "../harness/scenario.js"
+import { alternate, median, timed } from "../../../../bench/measure.js"
+import type { Row, Scenario } from "../../../../bench/scenario.js"
 import { Customers, XtopayNode } from "../harness/sdk.js"
-import { rawWalk } from "./stream.js"
+import { pause, rawWalk, useEnvironment } from "../../../../bench/raw.js"
 
 const LIMIT = 100
 const CONSUMER_MS = 20
@@ -31,12 +30,8 @@ interface Walks {
   readonly raw: number
 }
 
-const pause = (millis: number) => new Promise<void>((resolve) => setTimeout(resolve, millis))
-
 export const measure = async ({ baseUrl, consumerMs, customers, prefetch, rounds }: Input): Promise<Walks> => {
-  process.env["XTOPAY_CLIENT_ID"] = CLIENT_ID
-  process.env["XTOPAY_CLIENT_SECRET"] = "csk_test_default"
-  process.env["XTOPAY_BASE_URL"] = baseUrl
+  useEnvironment(baseUrl)
   const runtime = ManagedRuntime.make(XtopayNode)
   await runtime.runPromise(Effect.void)
   let items = 0

@@ -8,8 +8,8 @@ import { Duration, Effect, Stream } from "effect"
 import { Customers } from "../harness/sdk.js"
 import type { Customer } from "../../src/Schemas.js"
 import { clientRuntime } from "../harness/client.js"
-import { alternate, median, timed } from "../harness/measure.js"
-import type { Scenario } from "../harness/scenario.js"
+import { alternate, median, timed } from "../../../../bench/measure.js"
+import type { Scenario } from "../../../../bench/scenario.js"
 
 const PAGES = 50
 const LIMIT = 100

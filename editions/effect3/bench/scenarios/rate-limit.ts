@@ -9,8 +9,8 @@ import { spawn } from "node:child_process"
 import { createServer } from "node:net"
 import type { XtopayRateGate } from "../../src/internal/rateGate.js"
 import { Customers, loadRateLimit, XtopayTestWith } from "../harness/sdk.js"
-import { alternate, latencies, median } from "../harness/measure.js"
-import type { Row, Scenario } from "../harness/scenario.js"
+import { alternate, latencies, median } from "../../../../bench/measure.js"
+import type { Row, Scenario } from "../../../../bench/scenario.js"
 
 interface Input {
   readonly redisPort: number | undefined

@@ -2,9 +2,10 @@
  * (a) `Customers.retrieve` against raw fetch + JSON.parse of the same `GET /customers/:id`.
  */
 import { Customers } from "../harness/sdk.js"
-import { clientRuntime, customersPageUrl, platformAlone, raw, type RawPage } from "../harness/client.js"
-import { callRows, callSizes, type CallSizes, compareCalls, slowServerSizes } from "../harness/compare.js"
-import type { Scenario } from "../harness/scenario.js"
+import { clientRuntime, platformAlone } from "../harness/client.js"
+import { firstCustomerId, raw } from "../../../../bench/raw.js"
+import { callRows, callSizes, type CallSizes, compareCalls, slowServerSizes } from "../../../../bench/compare.js"
+import type { Scenario } from "../../../../bench/scenario.js"
 
 interface Input {
   readonly baseUrl: string
@@ -38,10 +39,9 @@ export const scenario: Scenario = {
   run: async ({ startServer, inChild, quick }) => {
     const compare = async (latencyMs: number | undefined, sizes: CallSizes, floor = false) => {
       const server = await startServer({ seedCustomers: 1_000, latencyMs })
-      const first = (await raw.get(customersPageUrl(server.baseUrl, 1, null))) as RawPage
       const result = await inChild<Input, Awaited<ReturnType<typeof measure>>>(import.meta.url, {
         baseUrl: server.baseUrl,
-        id: first.data[0]!.id,
+        id: await firstCustomerId(server.baseUrl),
         sizes,
         floor
       })

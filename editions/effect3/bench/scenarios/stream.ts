@@ -5,11 +5,10 @@
  */
 import { Effect, Stream } from "effect"
 import { Customers } from "../harness/sdk.js"
-import { clientRuntime, customersPageUrl, raw, type RawPage } from "../harness/client.js"
-import { MB, memorySampler, settledHeapUsed, settleHeap, timed } from "../harness/measure.js"
-import type { Row, Scenario } from "../harness/scenario.js"
-
-const LIMIT = 100
+import { clientRuntime } from "../harness/client.js"
+import { rawWalk, WALK_LIMIT as LIMIT } from "../../../../bench/raw.js"
+import { MB, memorySampler, settledHeapUsed, settleHeap, timed } from "../../../../bench/measure.js"
+import type { Row, Scenario } from "../../../../bench/scenario.js"
 
 /**
  * The old-generation cap of the extra walk that shows the memory is bounded: V8 may not let the
@@ -37,17 +36,6 @@ interface Walk {
   readonly peakRssMB: number
   /** `heapUsed` after a forced full GC while the last customer is handled: what the walk still holds. */
   readonly heldHeapMB: number
-}
-
-/** The hand-written loop (also the node-stream baseline): fetch a page, JSON.parse it, follow `next_cursor`. */
-export const rawWalk = async (baseUrl: string, onItem: () => void, onPage?: () => Promise<void>) => {
-  let after: string | null = null
-  do {
-    const page = (await raw.get(customersPageUrl(baseUrl, LIMIT, after))) as RawPage
-    for (let i = 0; i < page.data.length; i++) onItem()
-    if (onPage !== undefined) await onPage()
-    after = page.pagination.has_more ? page.pagination.next_cursor : null
-  } while (after !== null)
 }
 
 /**

@@ -4,8 +4,8 @@
  */
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { Customers, XtopayTest } from "../harness/sdk.js"
-import { alternate, median, timed } from "../harness/measure.js"
-import type { Scenario } from "../harness/scenario.js"
+import { alternate, median, timed } from "../../../../bench/measure.js"
+import type { Scenario } from "../../../../bench/scenario.js"
 
 interface Input {
   readonly operations: number

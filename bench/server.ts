@@ -1,11 +1,14 @@
 /**
- * Starts the mock server (`xtopay-mock`) on loopback in its own process, and stops it.
+ * Starts the mock server (`xtopay-mock`) on loopback in its own process, and stops it. Which
+ * edition's command it runs is the caller's (`cli`: the module URL of its built `testing/cli.js`).
  */
 import { type ChildProcess, fork } from "node:child_process"
 import { once } from "node:events"
 import { fileURLToPath } from "node:url"
 
 export interface MockServerOptions {
+  /** The module URL of the `xtopay-mock` command's `main` (an edition's built `testing/cli.js`). */
+  readonly cli: string
   /** `--seed-customers N`. */
   readonly seedCustomers?: number | undefined
   /** `--latency-ms N`: the server waits this long before answering each request. */
@@ -29,11 +32,15 @@ process.on("exit", () => {
   for (const child of running) child.kill("SIGKILL")
 })
 
-export const startMockServer = async (options: MockServerOptions = {}): Promise<MockServer> => {
+export const startMockServer = async (options: MockServerOptions): Promise<MockServer> => {
   const args = ["--port", "0", "--host", "127.0.0.1"]
   if (options.seedCustomers !== undefined) args.push("--seed-customers", String(options.seedCustomers))
   if (options.latencyMs !== undefined) args.push("--latency-ms", String(options.latencyMs))
-  const child = fork(ENTRY, args, { execArgv: ["--import", "tsx"], stdio: ["ignore", "pipe", "pipe", "ipc"] })
+  const child = fork(ENTRY, args, {
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "pipe", "pipe", "ipc"],
+    env: { ...process.env, XTOPAY_BENCH_MOCK_CLI: options.cli }
+  })
   running.add(child)
   let stderr = ""
   child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {

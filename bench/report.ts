@@ -1,9 +1,11 @@
 /**
- * Writes a run's figures: bench/results.json, and the generated part of docs/performance.md (the
- * text between the two markers; the hand-written part around it is kept).
+ * Writes a run's figures: the edition's bench/results.json, and the generated part of
+ * docs/performance.md (the text between the two markers; the hand-written part around it is
+ * kept), rendered from both editions' results.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs"
 import * as os from "node:os"
+import { type PeerLine, sideBySideTables } from "./peer-figures.js"
 import type { JudgedRow, Table } from "./scenario.js"
 
 export interface Machine {
@@ -67,31 +69,76 @@ const rowLine = (row: JudgedRow): string => {
   return `| ${cells.join(" | ")} |`
 }
 
-export const markdownTables = (results: Results): string => {
+/** An edition's last full run, as its bench/results.json holds it. */
+export interface EditionResults {
+  /** "Effect 3", "Effect 4". */
+  readonly edition: string
+  readonly results: Results
+}
+
+/** The id of the scenario whose runs both editions' columns share one table. */
+const PEERS_ID = "peers"
+
+const runLine = ({ edition, results }: EditionResults): string => {
   const { machine: m } = results
-  const lines = [
-    `Measured ${m.date.slice(0, 10)} (${m.date}) on ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, ` +
-    `Node ${m.node}. Load average ${m.loadAverage.start.toFixed(1)} at the start, ${
+  return `**${edition} edition**: measured ${m.date.slice(0, 10)} (${m.date}) on ${m.cpu}, ${m.cores} cores, ` +
+    `${m.memoryGiB} GiB, ${m.os}, Node ${m.node}. Load average ${m.loadAverage.start.toFixed(1)} at the start, ${
       m.loadAverage.end.toFixed(1)
-    } at the end; the whole run took ${Math.round(results.totalSeconds)} s.`,
-    "",
+    } at the end; the whole run took ${Math.round(results.totalSeconds)} s.`
+}
+
+const rowsTable = (rows: ReadonlyArray<JudgedRow>): Array<string> =>
+  rows.length === 0
+    ? []
+    : ["| Figure | Ours | Baseline | Ratio | Target | Result |", "|---|---|---|---|---|---|", ...rows.map(rowLine), ""]
+
+const failure = (scenario: ScenarioResult): Array<string> =>
+  scenario.error === undefined ? [] : ["The scenario failed:", "", "```", scenario.error, "```", ""]
+
+/**
+ * The generated part of docs/performance.md from each edition's last full run: one peer section
+ * with both editions side by side (the floor server's tables, then each edition's targets), then
+ * each edition's other scenarios under its name.
+ */
+export const markdownDoc = (editions: ReadonlyArray<EditionResults>): string => {
+  const lines = [
+    ...editions.flatMap((e) => [runLine(e), ""]),
     "Ratio is ours ÷ baseline, both measured in the same run (for latency and time, lower is better; for " +
     "throughput, higher is better).",
     ""
   ]
-  for (const scenario of results.scenarios) {
-    lines.push(`### ${scenario.title}`, "")
-    if (scenario.error !== undefined) {
-      lines.push("The scenario failed:", "", "```", scenario.error, "```", "")
-      continue
+  const peers = editions.map((e) => ({ edition: e.edition, scenario: e.results.scenarios.find((s) => s.id === PEERS_ID) }))
+  if (peers.some((p) => p.scenario !== undefined)) {
+    lines.push("### Peers on the floor server, both editions side by side", "")
+    const sideBySide = sideBySideTables(
+      peers.map(({ edition, scenario }) => ({ edition, lines: (scenario?.data as ReadonlyArray<PeerLine> | undefined) ?? [] }))
+    )
+    for (const table of sideBySide) lines.push(...markdownTable(table), "")
+    for (const { edition, scenario } of peers) {
+      if (scenario === undefined) continue
+      lines.push(`**${edition} edition's targets**`, "", ...failure(scenario), ...rowsTable(scenario.rows))
     }
-    for (const table of scenario.tables ?? []) lines.push(...markdownTable(table), "")
-    if (scenario.rows.length === 0) continue
-    lines.push("| Figure | Ours | Baseline | Ratio | Target | Result |", "|---|---|---|---|---|---|")
-    for (const row of scenario.rows) lines.push(rowLine(row))
-    lines.push("")
+  }
+  for (const { edition, results } of editions) {
+    for (const scenario of results.scenarios.filter((s) => s.id !== PEERS_ID)) {
+      lines.push(`### ${edition} edition: ${scenario.title}`, "", ...failure(scenario))
+      if (scenario.error !== undefined) continue
+      for (const table of scenario.tables ?? []) lines.push(...markdownTable(table), "")
+      lines.push(...rowsTable(scenario.rows))
+    }
   }
   return lines.join("\n")
+}
+
+/**
+ * Re-renders the generated part of the page from every edition's results.json there is (an
+ * edition not run yet is left out), so either edition's run keeps the other's figures.
+ */
+export const writeDocFrom = (docPath: string, files: ReadonlyArray<{ readonly edition: string; readonly path: string }>) => {
+  const editions = files.flatMap(({ edition, path }): Array<EditionResults> =>
+    existsSync(path) ? [{ edition, results: JSON.parse(readFileSync(path, "utf8")) as Results }] : []
+  )
+  writeDoc(docPath, markdownDoc(editions))
 }
 
 const markdownTable = (table: Table): Array<string> => [

@@ -95,8 +95,8 @@ export interface Outcome {
 export interface Context {
   /** Smaller sizes, for trying the harness out; its figures are not written anywhere. */
   readonly quick: boolean
-  /** Starts `xtopay-mock` in its own process; it is stopped when the scenario ends. */
-  readonly startServer: (options?: MockServerOptions) => Promise<MockServer>
+  /** Starts the edition's `xtopay-mock` in its own process; it is stopped when the scenario ends. */
+  readonly startServer: (options?: Omit<MockServerOptions, "cli">) => Promise<MockServer>
   /** Runs `measure(input)` of the module at `moduleUrl` in a fresh Node process and returns its result. */
   readonly inChild: <I, O>(moduleUrl: string, input: I, options?: ChildOptions) => Promise<O>
   readonly log: (line: string) => void

@@ -1,0 +1,113 @@
+/**
+ * Streaming over `XtopayNode`: every customer through `Customers.list` (page size 100) against the
+ * hand-written fetch loop, on loopback and with the server 20 ms away (`--latency-ms 20`), where
+ * `prefetch: 2` fetches the next pages while the consumer works on one. In that case both sides
+ * spend `CONSUMER_MS` per page (awaiting, as a database write does): each page's cursor comes in
+ * the page before it, so fetching ahead can only overlap the fetches with the consumer's work,
+ * never the fetches with each other (2× is the ceiling). Each side walks once untimed before the
+ * timed rounds, so the figures are those of a warm process. Until the build has `XtopayNode`, the
+ * walk runs over `XtopayLive` and its rows carry no target.
+ */
+import { Effect, ManagedRuntime, Stream } from "effect"
+import { alternate, median, timed } from "../../../../bench/measure.js"
+import { pause, rawWalk, useEnvironment, WALK_LIMIT as LIMIT } from "../../../../bench/raw.js"
+import type { Row, Scenario } from "../../../../bench/scenario.js"
+import { Customers, XtopayLive, XtopayNode } from "../harness/sdk.js"
+
+const CONSUMER_MS = 20
+
+interface Input {
+  readonly baseUrl: string
+  readonly customers: number
+  readonly prefetch: number
+  readonly rounds: number
+  /** Awaited after every page, on both sides. */
+  readonly consumerMs: number
+}
+
+interface Walks {
+  readonly client: number
+  readonly raw: number
+}
+
+export const measure = async ({ baseUrl, consumerMs, customers, prefetch, rounds }: Input): Promise<Walks> => {
+  useEnvironment(baseUrl)
+  const runtime = ManagedRuntime.make(XtopayNode ?? XtopayLive)
+  await runtime.runPromise(Effect.void)
+  let items = 0
+  const counted = (walk: () => Promise<unknown>) => async () => {
+    items = 0
+    const millis = await timed(walk)
+    if (items !== customers) throw new Error(`walked ${items} customers of ${customers}`)
+    return millis
+  }
+  const client = counted(() =>
+    runtime.runPromise(Stream.runForEach(Customers.list({ limit: LIMIT, prefetch }), () =>
+      Effect.suspend(() => {
+        items += 1
+        return consumerMs > 0 && items % LIMIT === 0 ? Effect.promise(() => pause(consumerMs)) : Effect.void
+      })))
+  )
+  // The same consumer in the hand loop: the page's items, then the wait.
+  const raw = counted(() => rawWalk(baseUrl, () => (items += 1), consumerMs > 0 ? () => pause(consumerMs) : undefined))
+  // One untimed walk of each side first: the rate of a warm process, as a running server's would be.
+  await client()
+  await raw()
+  const times = await alternate(rounds, { client, raw })
+  await runtime.dispose()
+  return { client: median(times.client), raw: median(times.raw) }
+}
+
+const label = (n: number) => `${n / 1_000}k`
+
+export const scenario: Scenario = {
+  id: "node-stream",
+  title: "Streaming over XtopayNode (Customers.list, page size 100) against the hand-written fetch loop",
+  run: async ({ inChild, log, quick, startServer }) => {
+    const walk = async (customers: number, latencyMs: number | undefined, prefetch: number, consumerMs: number) => {
+      const server = await startServer({ seedCustomers: customers, latencyMs })
+      // Untimed: the server encodes each customer on its first listing and caches it.
+      await rawWalk(server.baseUrl, () => {})
+      const result = await inChild<Input, Walks>(import.meta.url, {
+        baseUrl: server.baseUrl,
+        customers,
+        prefetch,
+        consumerMs,
+        rounds: quick ? 1 : 3
+      })
+      await server.stop()
+      return result
+    }
+    const layer = XtopayNode !== undefined ? "XtopayNode" : "XtopayLive"
+    if (XtopayNode === undefined) log("XtopayNode is not in this build (no dist/esm/node.js): walking over XtopayLive, no targets")
+    const judged = XtopayNode !== undefined
+    const near = quick ? 20_000 : 100_000
+    const far = quick ? 2_000 : 10_000
+    const loopback = await walk(near, undefined, 0, 0)
+    const distant = await walk(far, 20, 2, CONSUMER_MS)
+    const baseline = (walks: Walks) => ({ label: "hand-written fetch loop", value: walks.raw })
+    const rows: Array<Row> = [
+      {
+        id: "node-stream.loopback",
+        figure: `Customers.list over ${layer}, ${label(near)} customers, loopback: wall time (median of rounds)`,
+        value: loopback.client,
+        unit: "ms",
+        baseline: baseline(loopback),
+        ...(judged ? { target: { kind: "speedup-at-least", limit: 1 } as const } : {}),
+        note: `${(loopback.raw / loopback.client).toFixed(2)}× the loop's rate`
+      },
+      {
+        id: "node-stream.latency20",
+        figure: `Customers.list({ prefetch: 2 }) over ${layer}, ${label(far)} customers, server +20 ms, ` +
+          `consumer ${CONSUMER_MS} ms per page on both sides: wall time`,
+        value: distant.client,
+        unit: "ms",
+        baseline: baseline(distant),
+        ...(judged ? { target: { kind: "speedup-at-least", limit: 1.8 } as const } : {}),
+        note: `${(distant.raw / distant.client).toFixed(2)}× the loop's rate; at most 2× is possible when fetching ` +
+          "and consuming take as long (cursor pages come one after another)"
+      }
+    ]
+    return rows
+  }
+}
