@@ -13,7 +13,7 @@ import { join } from "node:path"
 import { packed, registryReachable, repoRoot, root } from "./packed.js"
 
 const lineIn = async (file: string): Promise<string> => {
-  const found = [...(await readFile(join(repoRoot, file), "utf8")).matchAll(/^```sh npx-line\n(.+)\n```$/gm)].map((m) => m[1]!)
+  const found = [...(await readFile(join(repoRoot, file), "utf8")).matchAll(/^```sh npx-line effect3\n(.+)\n```$/gm)].map((m) => m[1]!)
   assert.strictEqual(found.length, 1, `${file} has one npx-line block`)
   return found[0]!
 }
