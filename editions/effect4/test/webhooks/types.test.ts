@@ -16,7 +16,8 @@ import {
   Webhooks,
   type WebhookVerificationError,
   type XtopayClient,
-  type XtopayEvent
+  type XtopayEvent,
+  XtopayTestWith
 } from "../../src/index.js"
 
 describe("XtopayEvent and Webhooks types", () => {
@@ -121,5 +122,22 @@ describe("XtopayEvent and Webhooks types", () => {
       Webhooks.router({}, { secrets: [Redacted.make("csk_test_x")] })
     )
     expectTypeOf(withSecrets).toEqualTypeOf<Layer.Layer<never, never, HttpRouter.HttpRouter>>()
+  })
+
+  it("XtopayTestWith's webhookApp takes a router layer or a handler effect needing at most the XtopayClient", () => {
+    class Mailer extends Context.Service<Mailer, { readonly send: (to: string) => Effect.Effect<void> }>()("Mailer") {}
+    const needsMailer = Webhooks.handler(() =>
+      Effect.gen(function*() {
+        const mailer = yield* Mailer
+        yield* mailer.send("ama@example.com")
+      })
+    )
+    XtopayTestWith({ webhookApp: HttpRouter.add("POST", "/webhooks/xtopay", Webhooks.handler(() => Effect.void)) })
+    XtopayTestWith({ webhookApp: Webhooks.router({}) })
+    // @ts-expect-error the app needs a Mailer, which the test cannot provide
+    XtopayTestWith({ webhookApp: needsMailer })
+    // @ts-expect-error the route needs a Mailer, which the test cannot provide
+    XtopayTestWith({ webhookApp: HttpRouter.add("POST", "/webhooks/xtopay", needsMailer) })
+    XtopayTestWith({ webhookApp: needsMailer.pipe(Effect.provideService(Mailer, { send: () => Effect.void })) })
   })
 })

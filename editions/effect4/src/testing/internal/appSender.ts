@@ -28,7 +28,7 @@ export type WebhookHttpEffect = Effect.Effect<
  * whose handlers may need the `XtopayClient`: the test builds the router from it.
  */
 export type WebhookRouterLayer = Layer.Layer<
-  unknown,
+  never,
   unknown,
   | HttpRouter.HttpRouter
   | HttpRouter.Request<"Requires", XtopayClient>
