@@ -59,3 +59,4 @@ export {
   XtopayControlError
 } from "./testing/Control.js"
 export { XtopayTest, type XtopayTestOptions, XtopayTestWith } from "./testing/XtopayTest.js"
+export type { WebhookApp } from "./testing/XtopayTest.js"

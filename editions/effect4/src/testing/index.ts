@@ -24,3 +24,4 @@ export {
 } from "./Control.js"
 export type { WireAnswer, WireOutcome, WireRequest } from "./wire.js"
 export { XtopayTest, type XtopayTestOptions, XtopayTestWith } from "./XtopayTest.js"
+export type { WebhookApp } from "./XtopayTest.js"
