@@ -7,7 +7,7 @@
 // core, resolvable by Node, bundlers and type checkers alike, and no copy is kept in the edition.
 // What differs per edition (Effect 4's CommonJS type mapping, say) lives in its tsconfig.*.json.
 import { spawn } from "node:child_process"
-import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises"
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises"
 import { createRequire } from "node:module"
 import { dirname, join, relative, resolve, sep } from "node:path"
 
@@ -48,6 +48,35 @@ const linkCore = async (format) => {
   }
 }
 
+/**
+ * A module's CommonJS twin, `src/…/name.cjs.ts` beside `src/…/name.ts`, is what dist/cjs holds under
+ * `name` (with its declarations and maps); dist/esm drops it. For the little that must differ by
+ * format: the edition check reads effect's package.json with `require`, which an ES module has not
+ * and a bundler would pull into a browser bundle.
+ */
+const placeTwins = async () => {
+  const twin = /^(.*)\.cjs(\.js|\.d\.ts)(\.map)?$/
+  for (const format of ["esm", "cjs"]) {
+    for (const file of await filesUnder(join(edition, "dist", format))) {
+      const match = twin.exec(file)
+      if (match === null) continue
+      if (format === "esm") {
+        await rm(file)
+        continue
+      }
+      const [, stem, kind, map] = match
+      const base = stem.slice(stem.lastIndexOf(sep) + 1)
+      const text = await readFile(file, "utf8")
+      // A map names its output file; the output names its map on its last line.
+      const renamed = map === undefined
+        ? text.replace(`sourceMappingURL=${base}.cjs${kind}.map`, `sourceMappingURL=${base}${kind}.map`)
+        : text.replace(`"file":"${base}.cjs${kind}"`, `"file":"${base}${kind}"`)
+      await writeFile(file, renamed)
+      await rename(file, `${stem}${kind}${map ?? ""}`)
+    }
+  }
+}
+
 const main = async () => {
   // A stale file from a renamed module must not ship.
   await rm(join(edition, "dist"), { recursive: true, force: true })
@@ -55,6 +84,7 @@ const main = async () => {
   await Promise.all([compile("tsconfig.core.json"), compile("tsconfig.core.cjs.json")])
   await Promise.all([compile("tsconfig.build.json"), compile("tsconfig.build.cjs.json")])
   await Promise.all([linkCore("esm"), linkCore("cjs")])
+  await placeTwins()
   await mkdir(join(edition, "dist", "cjs"), { recursive: true })
   await writeFile(join(edition, "dist", "cjs", "package.json"), `${JSON.stringify({ type: "commonjs" }, null, 2)}\n`)
 }

@@ -32,6 +32,7 @@ import {
   Schema,
   Tracer
 } from "effect"
+import { checkEdition } from "./internal/edition.js"
 import { XtopayRateGate } from "./internal/rateGate.js"
 import type { Method } from "./internal/endpoints.js"
 import { CLIENT_SPAN, type ErrorsOf, makeExecute, type RequestSpec } from "./internal/request.js"
@@ -443,6 +444,8 @@ export const make = (
   options: XtopayClientOptions
 ): Effect.Effect<XtopayClient.Service, ConfigError.ConfigError, HttpClient.HttpClient> =>
   Effect.gen(function*() {
+    // Every call needs this service: where an ES module program first runs our code, it says so.
+    checkEdition()
     const allowInsecureHttp = options.allowInsecureHttp === true
     const baseUrl = yield* checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL, allowInsecureHttp)
     const timeout = yield* checkTimeout(options.timeout ?? Duration.seconds(30))

@@ -7,6 +7,7 @@
  * @module effect-xtopay/node
  * @since 0.1.0
  */
+import "./internal/edition.js" // first of all: a wrong major of effect is named before anything loads it
 import * as HttpClient from "@effect/platform/HttpClient"
 import type { ConfigError } from "effect"
 import { Duration, Effect, Layer } from "effect"

@@ -23,6 +23,7 @@
  * @module effect-xtopay/rate-limit
  * @since 0.1.0
  */
+import "./internal/edition.js" // first of all: a wrong major of effect is named before anything loads it
 import type * as RateLimiter from "@effect/experimental/RateLimiter"
 import { quote } from "#core/text.js"
 import { Duration, Effect, Either, Layer } from "effect"

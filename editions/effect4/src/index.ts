@@ -4,6 +4,7 @@
  * @module effect-xtopay
  * @since 1.0.0
  */
+import "./internal/edition.js" // first of all: a wrong major of effect is named before anything loads it
 export * as CustomerPortal from "./CustomerPortal.js"
 export * as Customers from "./Customers.js"
 export * as Events from "./Events.js"

@@ -7,6 +7,7 @@
  * @module effect-xtopay/node
  * @since 1.0.0
  */
+import "./internal/edition.js" // first of all: a wrong major of effect is named before anything loads it
 import type { Config } from "effect"
 import { Duration, Effect, Layer } from "effect"
 import * as HttpClient from "effect/http/HttpClient"

@@ -5,6 +5,7 @@
  * @module effect-xtopay/testing
  * @since 0.1.0
  */
+import "../internal/edition.js" // first of all: a wrong major of effect is named before anything loads it
 export { type Backend, type BackendOptions, makeBackend } from "./Backend.js"
 export {
   DEFAULT_ACCOUNT,

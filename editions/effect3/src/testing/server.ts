@@ -7,6 +7,7 @@
  * @module effect-xtopay/mock-server
  * @since 0.1.0
  */
+import "../internal/edition.js" // first of all: a wrong major of effect is named before anything loads it
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type { ServeError } from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"

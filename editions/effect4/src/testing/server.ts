@@ -8,6 +8,7 @@
  * @module effect-xtopay/mock-server
  * @since 1.0.0
  */
+import "../internal/edition.js" // first of all: a wrong major of effect is named before anything loads it
 import { errorAnswer, withHeaders } from "#core/fake/answers.js"
 import * as Limits from "#core/fake/limits.js"
 import { isPagePath } from "#core/fake/pages.js"
