@@ -36,5 +36,15 @@ const load = async () => {
   process.exit(1)
 }
 
+// Before anything loads effect, a major of it this edition is not for is named, with the edition to
+// install: the CommonJS build's check reads effect's package.json (a source checkout has its own).
+if (!sourceCheckout) {
+  await import(new URL("../dist/cjs/internal/edition.js", import.meta.url).href).catch((error) => {
+    if (error?.code === "ERR_MODULE_NOT_FOUND") return // no dist/: load() says so
+    console.error(`xtopay-mock: ${error?.message ?? error}`)
+    process.exit(1)
+  })
+}
+
 const cli = await load()
 await cli.main(process.argv.slice(2))

@@ -15,6 +15,7 @@ import { quote } from "#core/text.js"
 import * as Urls from "#core/urls.js"
 import { insecureHost, isRawPath } from "#core/urls.js"
 import type { Method } from "./internal/endpoints.js"
+import { checkEdition } from "./internal/edition.js"
 import { XtopayRateGate } from "./internal/rateGate.js"
 import { CLIENT_SPAN, type ErrorsOf, makeExecute, type RequestSpec } from "./internal/request.js"
 import { ResponseSink, type XtopayResponse } from "./internal/responseMeta.js"
@@ -326,6 +327,8 @@ export const make = (
   options: XtopayClientOptions
 ): Effect.Effect<XtopayClient.Service, Config.ConfigError, HttpClient.HttpClient> =>
   Effect.gen(function*() {
+    // Every call needs this service: where an ES module program first runs our code, it says so.
+    checkEdition()
     const allowInsecureHttp = options.allowInsecureHttp === true
     const baseUrl = yield* Effect.fromResult(checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL, allowInsecureHttp))
     const timeout = callLimits.timeout(options.timeout ?? Duration.seconds(30))

@@ -24,6 +24,7 @@
  * @module effect-xtopay/rate-limit
  * @since 1.0.0
  */
+import "./internal/edition.js" // first of all: a wrong major of effect is named before anything loads it
 import { quote } from "#core/text.js"
 import { Duration, Effect, Layer, Option, Result } from "effect"
 import * as RateLimiter from "effect/persistence/RateLimiter"
