@@ -8,6 +8,10 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer, Redacted, Ref } from "effect"
 import * as HttpEffect from "effect/http/HttpEffect"
 import * as HttpRouter from "effect/http/HttpRouter"
+import * as HttpApi from "effect/http-api/HttpApi"
+import * as HttpApiBuilder from "effect/http-api/HttpApiBuilder"
+import * as HttpApiEndpoint from "effect/http-api/HttpApiEndpoint"
+import * as HttpApiGroup from "effect/http-api/HttpApiGroup"
 import { createServer } from "node:http"
 import { Webhooks, type XtopayEvent, XtopayTestWith } from "../../src/index.js"
 import {
@@ -214,5 +218,37 @@ describe("Webhooks.handler on a web Request (fetch runtimes, in process)", () =>
     )
     assert.strictEqual(answer.status, 200)
     assert.deepStrictEqual(seen, ["evt_once01"])
+  })
+})
+
+describe("Webhooks.handler in an HttpApi endpoint implemented with handleRaw (as docs/webhooks.md shows)", () => {
+  class XtopayWebhooks extends HttpApiGroup.make("xtopay").add(HttpApiEndpoint.post("receive", "/webhooks/xtopay")) {}
+  class ShopApi extends HttpApi.make("shop").add(XtopayWebhooks) {}
+
+  it("gets the raw body: a genuine delivery is 200, a re-serialized one 400", async () => {
+    const seen: Array<string> = []
+    const group = HttpApiBuilder.group(ShopApi, "xtopay", (handlers) =>
+      handlers.handleRaw("receive", () => Webhooks.handler((event) => Effect.sync(() => seen.push(event.id)))))
+    const { dispose, handler } = HttpRouter.toWebHandler(
+      HttpApiBuilder.layer(ShopApi).pipe(
+        Layer.provide(group),
+        Layer.provide(client),
+        Layer.provide(NodeHttpServer.layerHttpServices)
+      ),
+      { disableLogger: true }
+    )
+    try {
+      const body = eventBody("customer.created", customer, "evt_api01")
+      const post = (payload: string) =>
+        handler(new Request("http://shop.test/webhooks/xtopay", { method: "POST", body: payload, headers: nowHeaders(body) }))
+      const accepted = await post(body)
+      assert.strictEqual(accepted.status, 200, await accepted.text())
+      const refused = await post(JSON.stringify(JSON.parse(body), null, 2))
+      assert.strictEqual(refused.status, 400)
+      assert.strictEqual(((await refused.json()) as { reason: string }).reason, "NoMatchingSignature")
+      assert.deepStrictEqual(seen, ["evt_api01"])
+    } finally {
+      await dispose()
+    }
   })
 })
