@@ -12,7 +12,11 @@ import { CurrencyCode, E164Phone, Email, IdempotencyKey, ObjectId } from "../../
 
 type Check = (input: unknown) => Decoded
 
-const invalid = (error: Schema.SchemaError): Decoded => ({ _tag: "Invalid", ...firstIssue(error) })
+/** A missing field "is missing", in the Effect 3 edition's words (Effect 4's formatter says "Missing key"): one behaviour. */
+const invalid = (error: Schema.SchemaError): Decoded => {
+  const issue = firstIssue(error)
+  return { _tag: "Invalid", ...issue, message: issue.missing ? "is missing" : issue.message }
+}
 
 /** Decodes, then encodes what was decoded: the fake keeps wire JSON, normalised as the schema reads it. */
 const checkWith = (schema: Schema.Codec<any, any>): Check => {
