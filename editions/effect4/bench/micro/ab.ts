@@ -1,0 +1,141 @@
+/**
+ * The request path's plain forms taken out one at a time, in copies of the build (`dist/esm`,
+ * patched under bench/.tmp/ab, never src/): CPU µs per `XtopayTest` operation for each copy, all
+ * in one process, rounds alternating. What each row changes:
+ *
+ * - `built`: the build as it is;
+ * - `lazy empty`: the "empty body" `UnexpectedResponse` made only when a body is empty (the build
+ *   makes it on every 2xx, before the body is read);
+ * - `… no timeout`: also the attempt without `Effect.timeoutOrElse`;
+ * - `… no retry`: also without `Effect.retry`;
+ * - `… no span`: also without the endpoint's `Effect.withSpan`.
+ *
+ * With `floor`, each copy's `XtopayClient.layerConfig()` runs over `NodeHttpClient.layerUndici`
+ * against the floor server instead, one `runPromise` per retrieve, one after another.
+ *
+ *   npx tsx bench/micro/ab.ts [operations per round] [rounds] [floor]
+ */
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { fileURLToPath } from "node:url"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import { Effect, Layer, ManagedRuntime } from "effect"
+import { FLOOR_CUSTOMER, startFloorServer } from "../../../../bench/floor-server.js"
+import { alternate, median } from "../../../../bench/measure.js"
+import { useEnvironment } from "../../../../bench/raw.js"
+
+const operations = Number(process.argv[2] ?? 3_000)
+const rounds = Number(process.argv[3] ?? 5)
+const overNetwork = process.argv[4] === "floor"
+
+const dist = fileURLToPath(new URL("../../dist/esm", import.meta.url))
+const tmp = fileURLToPath(new URL("../.tmp/ab", import.meta.url))
+
+interface Patch {
+  readonly file: string
+  readonly from: string
+  readonly to: string
+}
+
+const LAZY_EMPTY: Patch = {
+  file: "internal/request.js",
+  from: ": Effect.fail(new UnexpectedResponse({ ...known, message: `Xtopay answered ${where} with HTTP ${status} and an empty body` }));",
+  to: ": Effect.suspend(() => Effect.fail(new UnexpectedResponse({ ...known, message: `Xtopay answered ${where} with HTTP ${status} and an empty body` })));"
+}
+const NO_TIMEOUT: Patch = {
+  file: "internal/request.js",
+  from: "return Effect.timeoutOrElse(exchange, { duration: timeout, orElse: timedOut });",
+  to: "return exchange;"
+}
+const NO_RETRY: Patch = {
+  file: "internal/request.js",
+  from: "const retried = safe && maxRetries > 0 ? Effect.retry(one, policy) : one;",
+  to: "const retried = one;"
+}
+const NO_SPAN: Patch = {
+  file: "internal/invoke.js",
+  from: "Effect.withSpan(Effect.suspend(() => call(args)), spanName, CLIENT_SPAN)",
+  to: "Effect.suspend(() => call(args))"
+}
+
+const VARIANTS: Record<string, ReadonlyArray<Patch>> = {
+  "built": [],
+  "lazy empty": [LAZY_EMPTY],
+  "lazy empty, no timeout": [LAZY_EMPTY, NO_TIMEOUT],
+  "lazy empty, no timeout, no retry": [LAZY_EMPTY, NO_TIMEOUT, NO_RETRY],
+  "lazy empty, no timeout, no retry, no span": [LAZY_EMPTY, NO_TIMEOUT, NO_RETRY, NO_SPAN]
+}
+
+/** A copy of the build with `patches` applied; each must apply exactly once, or the copy is not the row it claims. */
+const variant = (name: string, patches: ReadonlyArray<Patch>): string => {
+  const dir = `${tmp}/${name.replace(/[^a-z]+/g, "-")}`
+  if (existsSync(dir)) rmSync(dir, { recursive: true })
+  cpSync(dist, dir, { recursive: true })
+  for (const { file, from, to } of patches) {
+    const path = `${dir}/${file}`
+    const text = readFileSync(path, "utf8")
+    if (text.split(from).length !== 2) throw new Error(`${name}: the build no longer has ${JSON.stringify(from)} once in ${file}`)
+    writeFileSync(path, text.replace(from, to))
+  }
+  return dir
+}
+
+type Sdk = {
+  readonly Customers: typeof import("../../src/Customers.js")
+  readonly XtopayTest: typeof import("../../src/testing/XtopayTest.js")["XtopayTest"]
+  readonly XtopayClient: typeof import("../../src/XtopayClient.js")["XtopayClient"]
+}
+
+const load = async (dir: string): Promise<Sdk> => ({
+  Customers: await import(`${dir}/Customers.js`),
+  XtopayTest: ((await import(`${dir}/testing/XtopayTest.js`)) as typeof import("../../src/testing/XtopayTest.js")).XtopayTest,
+  XtopayClient: ((await import(`${dir}/XtopayClient.js`)) as typeof import("../../src/XtopayClient.js")).XtopayClient
+})
+
+const floor = overNetwork ? await startFloorServer() : undefined
+if (floor !== undefined) useEnvironment(floor.baseUrl)
+
+/** Retrieves over undici against the floor server, one `runPromise` each: CPU µs per retrieve. */
+const networkLoop = async ({ Customers, XtopayClient }: Sdk) => {
+  const runtime = ManagedRuntime.make(XtopayClient.layerConfig().pipe(Layer.provide(NodeHttpClient.layerUndici)))
+  const loop = async () => {
+    for (let i = 0; i < operations; i++) await runtime.runPromise(Customers.retrieve(FLOOR_CUSTOMER.id))
+  }
+  await loop() // warm-up
+  return async () => {
+    const start = process.cpuUsage()
+    await loop()
+    const used = process.cpuUsage(start)
+    return (used.user + used.system) / operations
+  }
+}
+
+/** A retrieve loop (one customer, `operations` retrieves) in one runtime per copy: CPU µs per retrieve. */
+const retrieveLoop = async ({ Customers, XtopayTest }: Sdk) => {
+  const runtime = ManagedRuntime.make(XtopayTest)
+  const id = (await runtime.runPromise(Customers.create({ email: "ab@example.com" }))).id
+  const loop = Effect.gen(function*() {
+    for (let i = 0; i < operations; i++) yield* Customers.retrieve(id)
+  })
+  await runtime.runPromise(loop) // warm-up
+  return async () => {
+    const start = process.cpuUsage()
+    await runtime.runPromise(loop)
+    const used = process.cpuUsage(start)
+    return (used.user + used.system) / operations
+  }
+}
+
+const loops = Object.fromEntries(
+  await Promise.all(Object.entries(VARIANTS).map(async ([name, patches]) => [name, await (overNetwork ? networkLoop : retrieveLoop)(await load(variant(name, patches)))]))
+) as Record<string, () => Promise<number>>
+const times = await alternate(rounds, loops)
+rmSync(tmp, { recursive: true })
+await floor?.stop()
+
+console.log(`Node ${process.version}: Customers.retrieve over ${overNetwork ? "NodeHttpClient.layerUndici against the floor server" : "XtopayTest"}, ${operations.toLocaleString("en-US")} a round × ${rounds} rounds, CPU µs per call (median round)`)
+console.log("| copy of the build | µs per call | − built |\n|---|---|---|")
+const built = median(times["built"]!)
+for (const name of Object.keys(VARIANTS)) {
+  const m = median(times[name]!)
+  console.log(`| ${name} | ${m.toFixed(1)} | ${(m - built).toFixed(1)} |`)
+}
