@@ -232,7 +232,8 @@ describe("Webhooks.handler in an HttpApi endpoint implemented with handleRaw (as
     const { dispose, handler } = HttpRouter.toWebHandler(
       HttpApiBuilder.layer(ShopApi).pipe(
         Layer.provide(group),
-        Layer.provide(client),
+        // The handler reads the XtopayClient per request: Effect 4 routers provide such services so.
+        HttpRouter.provideRequest(client),
         Layer.provide(NodeHttpServer.layerHttpServices)
       ),
       { disableLogger: true }
