@@ -16,7 +16,7 @@ const root = fileURLToPath(new URL("..", import.meta.url))
  */
 const EDITIONS = [
   { dir: "editions/effect3", scripts: ["build", "demo", "test", "bench"], node: [20, 0] },
-  { dir: "editions/effect4", scripts: ["build", "test", "bench"], node: [22, 19] }
+  { dir: "editions/effect4", scripts: ["build", "demo", "test", "bench"], node: [22, 19] }
 ]
 
 const npm = process.platform === "win32" ? "npm.cmd" : "npm"
