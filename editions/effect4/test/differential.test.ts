@@ -5,14 +5,11 @@
  * with the same words. The cases: the wire examples, requests good and bad, values generated from
  * each response schema, and those values with one field broken.
  */
-import { spawnSync } from "node:child_process"
 import { readFileSync } from "node:fs"
-import { createRequire } from "node:module"
 import { fileURLToPath } from "node:url"
 import { assert, describe, it } from "@effect/vitest"
 import { Arbitrary, Effect, Result, Schema } from "effect"
 import * as Rules from "#core/rules.js"
-import * as S from "../src/Schemas.js"
 import {
   customerCreatedEvent,
   customerDetails,
@@ -26,33 +23,9 @@ import {
   webhookEndpoint
 } from "./fixtures.js"
 import { refusals } from "./support/cases.js"
-import type { Case, Verdict } from "./support/effect3-schemas.js"
-import { firstIssue } from "./support/issues.js"
+import { type Case, effect3Folder as effect3, effect3Verdicts, effect4Verdict, schemas } from "./support/verdicts.js"
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
-const effect3 = here("../../effect3/")
-
-/** The Effect 3 edition's verdicts on `cases`, from its own process (Effect 3 and 4 cannot share one). */
-const effect3Verdicts = (cases: ReadonlyArray<Case>): ReadonlyArray<Verdict> => {
-  const tsx = createRequire(import.meta.url).resolve("tsx/cli")
-  const child = spawnSync(process.execPath, [tsx, here("./support/effect3-schemas.ts")], {
-    cwd: effect3,
-    input: JSON.stringify(cases),
-    encoding: "utf8",
-    maxBuffer: 256 * 1024 * 1024
-  })
-  if (child.status !== 0) throw new Error(`The Effect 3 process failed: ${child.stderr}`)
-  return JSON.parse(child.stdout) as ReadonlyArray<Verdict>
-}
-
-const schemas = S as unknown as Record<string, Schema.Codec<unknown, unknown>>
-
-const effect4Verdict = ({ input, shape }: Case): Verdict => {
-  const schema = schemas[shape]!
-  const decoded = Schema.decodeUnknownResult(schema)(input)
-  if (Result.isSuccess(decoded)) return { ok: true, wire: JSON.parse(JSON.stringify(Schema.encodeSync(schema)(decoded.success))) }
-  return { ok: false, ...firstIssue(schema, input)! }
-}
 
 /** A small deterministic generator, so a difference found is found again on the next run. */
 const prng = (seed: number) => () => {
