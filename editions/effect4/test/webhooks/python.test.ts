@@ -2,20 +2,24 @@
  * The signature scheme as docs/webhooks.md states it, for teams that don't write Node: the doc's
  * Python snippet, run by python3, verifies and reproduces the signatures that the Effect 4
  * edition's `Webhooks.sign` makes and that the in-memory Xtopay's deliveries to a `webhookApp`
- * carry; and the doc's worked example is what `Webhooks.sign` makes. Skipped where python3 is absent.
+ * and the mock server's deliveries carry; and the doc's worked example is what `Webhooks.sign` makes. Skipped where python3 is absent.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Redacted, Ref, Result } from "effect"
+import { Effect, Layer, Redacted, Ref, Result, Schedule } from "effect"
 import * as HttpRouter from "effect/http/HttpRouter"
 import * as HttpServerRequest from "effect/http/HttpServerRequest"
 import * as HttpServerResponse from "effect/http/HttpServerResponse"
 import { TestClock } from "effect/testing"
 import { execFile, execFileSync } from "node:child_process"
+import { createServer, type Server } from "node:http"
+import type { AddressInfo } from "node:net"
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { Customers, WebhookEndpoints, Webhooks, XtopayControl, XtopayTestWith } from "../../src/index.js"
+import { MockServer } from "../../src/testing/server.js"
+import { FetchTransport } from "../../src/XtopayClient.js"
 import { NOW_MILLIS, NOW_SECONDS, OTHER_SECRET, SECRET } from "./support.js"
 
 /** Is python3 on this machine? */
@@ -89,6 +93,14 @@ const runPython = (cases: ReadonlyArray<Case>): Effect.Effect<ReadonlyArray<Outc
       }),
     (dir) => Effect.promise(() => rm(dir, { recursive: true, force: true }))
   )
+
+/** A mock server, and the real client of it over fetch, whose credential signs the deliveries with MOCK_SECRET. */
+const MOCK_SECRET = "csk_test_python_receiver"
+const mockServer = MockServer.layerClient({ clientSecret: Redacted.make(MOCK_SECRET) }).pipe(
+  Layer.provideMerge(MockServer.layer()),
+  Layer.provide(FetchTransport),
+  Layer.orDie
+)
 
 const bytes = (text: string) => new TextEncoder().encode(text)
 
@@ -186,4 +198,47 @@ describe.runIf(hasPython)("docs/webhooks.md's signature scheme, in Python", () =
         assert.isFalse(outcomes.find((o) => o.name === `delivery ${i}, other secret`)!.verified)
       })
     }))
+
+  it.live("verifies the mock server's deliveries, received over HTTP by a plain node:http server", () =>
+    Effect.gen(function*() {
+      const received: Array<{ body: Uint8Array; timestamp: string; signature: string }> = []
+      const server = yield* Effect.acquireRelease(
+        Effect.callback<Server>((resume) => {
+          const listening = createServer((request, response) => {
+            const chunks: Array<Buffer> = []
+            request.on("data", (chunk: Buffer) => chunks.push(chunk))
+            request.on("end", () => {
+              received.push({
+                body: new Uint8Array(Buffer.concat(chunks)),
+                timestamp: String(request.headers["x-xtopay-timestamp"] ?? ""),
+                signature: String(request.headers["x-xtopay-signature"] ?? "")
+              })
+              response.writeHead(204).end()
+            })
+          })
+          listening.listen(0, "127.0.0.1", () => resume(Effect.succeed(listening)))
+        }),
+        (listening) =>
+          Effect.callback<void>((resume) => {
+            listening.closeAllConnections()
+            listening.close(() => resume(Effect.void))
+          })
+      )
+      const { port } = server.address() as AddressInfo
+      yield* WebhookEndpoints.create({ url: `http://127.0.0.1:${port}/webhooks/xtopay` })
+      yield* Customers.create({ email: "ama@example.com", name: "Ama Ọwụsụ" })
+      yield* Effect.sync(() => received.length).pipe(
+        Effect.filterOrFail((count) => count > 0, () => "no delivery yet"),
+        Effect.retry(Schedule.spaced("20 millis").pipe(Schedule.upTo({ duration: "5 seconds" }))),
+        Effect.orDie
+      )
+      const now = Math.floor(Date.now() / 1000)
+      const outcomes = yield* runPython([
+        { name: "genuine", secrets: [MOCK_SECRET], now, ...received[0]! },
+        { name: "other secret", secrets: [OTHER_SECRET], now, ...received[0]! }
+      ])
+      assert.isTrue(outcomes[0]!.verified)
+      assert.strictEqual(outcomes[0]!.signed, received[0]!.signature)
+      assert.isFalse(outcomes[1]!.verified)
+    }).pipe(Effect.scoped, Effect.provide(mockServer)), 30_000)
 })
