@@ -5,9 +5,10 @@
  */
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Layer, Redacted, Ref } from "effect"
+import { Context, Effect, Layer, Redacted, Ref } from "effect"
 import * as HttpEffect from "effect/http/HttpEffect"
 import * as HttpRouter from "effect/http/HttpRouter"
+import * as HttpServer from "effect/http/HttpServer"
 import * as HttpApi from "effect/http-api/HttpApi"
 import * as HttpApiBuilder from "effect/http-api/HttpApiBuilder"
 import * as HttpApiEndpoint from "effect/http-api/HttpApiEndpoint"
@@ -150,6 +151,26 @@ describe("Webhooks.handler over real HTTP", () => {
       const result = yield* Effect.exit(post(url, body, nowHeaders(body)).pipe(Effect.catchDefect(Effect.fail)))
       assert.strictEqual(result._tag, "Failure")
     }).pipe(Effect.provide(client)))
+})
+
+describe("Webhooks.handler served as docs/webhooks.md's Effect 4 Main is (HttpRouter.serve of the routes' layer)", () => {
+  it.live("the client layer provided to the served layer verifies the deliveries", () =>
+    Effect.gen(function*() {
+      const seen: Array<string> = []
+      const Routes = HttpRouter.add("POST", "/webhooks/xtopay", Webhooks.handler((event) => Effect.sync(() => void seen.push(event.id))))
+      const Main = HttpRouter.serve(Routes, { disableLogger: true, disableListenLog: true }).pipe(
+        Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" })),
+        Layer.provide(client)
+      )
+      const context = yield* Layer.build(Main)
+      const address = Context.get(context, HttpServer.HttpServer).address
+      if (address._tag === "UnixPathAddress") return yield* Effect.die(new Error("expected a TCP address"))
+      const url = `http://127.0.0.1:${address.port}/webhooks/xtopay`
+      const body = eventBody("customer.created", customer, "evt_main01")
+      assert.strictEqual((yield* post(url, body, nowHeaders(body))).status, 200)
+      assert.strictEqual((yield* post(url, body, nowHeaders(body, OTHER_SECRET))).status, 400)
+      assert.deepStrictEqual(seen, ["evt_main01"])
+    }).pipe(Effect.scoped))
 })
 
 describe("Webhooks.handler on a web Request (fetch runtimes, in process)", () => {
