@@ -1,7 +1,7 @@
 /**
-^ * The curl examples of docs/testing.md's control API section, run as written (```sh control-api:…
+ * The curl examples of docs/testing.md's control API section, run as written (```sh control-api:…
  * blocks, in order) against a fresh mock server on a free loopback port, with `XTOPAY_MOCK` set
- * to it. What each prints must be what the doc shows in its trailing `# ` lines (`…` stands for
+ * to it (this edition's server: one guide for both). What each prints must be what the doc shows in its trailing `# ` lines (`…` stands for
  * any text), and what each does is checked through the client between the blocks.
  */
 import { FetchTransport } from "../../src/XtopayClient.js"
