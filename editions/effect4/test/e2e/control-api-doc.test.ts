@@ -1,8 +1,9 @@
 /**
  * The curl examples of docs/testing.md's control API section, run as written (```sh control-api:…
- * blocks, in order) against a fresh mock server on a free loopback port, with `XTOPAY_MOCK` set
- * to it (this edition's server: one guide for both). What each prints must be what the doc shows in its trailing `# ` lines (`…` stands for
- * any text), and what each does is checked through the client between the blocks.
+ * blocks, in order) against a fresh Effect 4 mock server on a free loopback port (one guide for
+ * both editions), with `XTOPAY_MOCK` set to it. What each prints must be what the doc shows in its
+ * trailing `# ` lines (`…` stands for any text), and what each does is checked through the client
+ * between the blocks.
  */
 import { FetchTransport } from "../../src/XtopayClient.js"
 import { assert, describe, it } from "@effect/vitest"
