@@ -13,6 +13,7 @@ import { XtopayRateGate } from "../../src/internal/rateGate.js"
 import { ConnectionError } from "../../src/XtopayError.js"
 import { missingRedisMessage, type RateLimitOptions, XtopayRateLimit } from "../../src/rate-limit.js"
 import { answering } from "../node/servers.js"
+import { type AddressInfo, createServer, type Server, type Socket } from "node:net"
 import { freePort, redisServer } from "./support.js"
 
 const postsSoFar = Effect.flatMap(Effect.service(XtopayControl), (control) => control.requests).pipe(
@@ -178,6 +179,68 @@ describe("XtopayRateLimit.layerRedis without a Redis", () => {
       }).pipe(Effect.provide(redisAt(port)))
       assert.isAtLeast(took.length, 10)
       assert.isBelow(Math.max(...took), 600, `takes took ${took.join(", ")} ms`)
+    }), 30_000)
+})
+
+/** A TCP server on loopback that takes connections and never says a word, like a Redis that hangs. */
+const mute = Effect.acquireRelease(
+  Effect.callback<{ readonly server: Server; readonly sockets: Set<Socket> }>((resume) => {
+    const sockets = new Set<Socket>()
+    const server = createServer((socket) => {
+      sockets.add(socket)
+      socket.on("error", () => {})
+      socket.on("close", () => sockets.delete(socket))
+    })
+    server.listen(0, "127.0.0.1", () => resume(Effect.succeed({ server, sockets })))
+  }),
+  ({ server, sockets }) =>
+    Effect.callback<void>((resume) => {
+      for (const socket of sockets) socket.destroy()
+      server.close(() => resume(Effect.void))
+    })
+)
+
+describe("XtopayRateLimit.layerRedis with a Redis that does not answer", () => {
+  it.live("a connection that never gets an answer fails the take at storeTimeout, and takes just after at once; nothing is sent", () =>
+    Effect.gen(function*() {
+      const { server } = yield* mute
+      const port = (server.address() as AddressInfo).port
+      const http = yield* answering
+      const client = yield* Layer.build(clientOver(`${http.url}/v1`, redisAt(port, { storeTimeout: "300 millis" })))
+      const took: Array<number> = []
+      for (let i = 0; i < 2; i++) {
+        const started = Date.now()
+        const error = yield* Effect.flip(Customers.create({ email: "ama@example.com" }).pipe(Effect.provide(client)))
+        took.push(Date.now() - started)
+        assert.strictEqual(error._tag === "ConnectionError" ? error.reason : error._tag, "RateLimitStore")
+        assert.include(error.message, "could not be reached: no connection within 300ms. Nothing was sent.")
+      }
+      // The first waited for the connection; the second, right after, is not made to wait again.
+      assert.isAtLeast(took[0]!, 280)
+      assert.isBelow(took[0]!, 1_500)
+      assert.isBelow(took[1]!, 100)
+      assert.deepStrictEqual(http.hits, [])
+    }), 20_000)
+
+  it.live("a Redis that stops answering (SIGSTOP) fails each take at storeTimeout; once it goes on (SIGCONT), takes count again", () =>
+    Effect.gen(function*() {
+      const redis = yield* redisServer()
+      yield* Effect.gen(function*() {
+        const gate = yield* XtopayRateGate
+        yield* gate.take("cid_test_paused")
+        redis.signal("SIGSTOP")
+        for (let i = 0; i < 2; i++) {
+          const started = Date.now()
+          const error = yield* Effect.flip(gate.take("cid_test_paused"))
+          const took = Date.now() - started
+          assert.strictEqual(error.reason, "RateLimitStore")
+          assert.include(error.message, "could not be reached: no answer within 300ms")
+          assert.isAtLeast(took, 280)
+          assert.isBelow(took, 1_500)
+        }
+        redis.signal("SIGCONT")
+        yield* gate.take("cid_test_paused")
+      }).pipe(Effect.provide(redisAt(redis.port, { storeTimeout: "300 millis" })))
     }), 30_000)
 })
 

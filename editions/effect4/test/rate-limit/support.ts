@@ -46,6 +46,8 @@ export const stop = (child: ChildProcess): Effect.Effect<void> =>
 export interface RedisServer {
   readonly port: number
   readonly stop: Effect.Effect<void>
+  /** Sends `signal` to this redis-server (by its pid): SIGSTOP makes it hang, SIGCONT goes on. */
+  readonly signal: (signal: "SIGSTOP" | "SIGCONT") => void
 }
 
 /** Starts redis-server on `port` (a free one by default); stopped when the scope closes, if not before. */
@@ -72,7 +74,9 @@ export const redisServer = (port?: number): Effect.Effect<RedisServer, Error, Sc
     }).pipe(
       Effect.timeoutOrElse({ duration: "10 seconds", orElse: () => Effect.fail(new Error("redis-server not ready in 10 s")) })
     )
-    return { port: chosen, stop: stop(child) }
+    // A stopped process ignores SIGTERM until it goes on: the scope's stop sends SIGCONT first.
+    yield* Effect.addFinalizer(() => Effect.sync(() => child.exitCode === null && child.kill("SIGCONT")))
+    return { port: chosen, stop: stop(child), signal: (signal: "SIGSTOP" | "SIGCONT") => void child.kill(signal) }
   })
 
 /** One request as the recording server saw it. */
