@@ -2,8 +2,8 @@
  * Webhook deliveries of the in-memory Xtopay, as Effect fibers: each due delivery (core's
  * schedule says which) is forked into the backend's scope, attempted, and retried after core's
  * waits on the `Clock`. It never delays an answer, and it ends with the backend. With no receiver
- * (this edition's `XtopayTest` has no `webhookApp` yet) every attempt is recorded as unanswered,
- * as the Effect 3 edition records it without one.
+ * (an `XtopayTest` without a `webhookApp`) every attempt is recorded as unanswered, as the Effect 3
+ * edition records it.
  */
 import {
   attemptTarget,
