@@ -1,0 +1,149 @@
+/**
+ * The Effect 4 edition, packed, in fresh npm projects (issue 24.4): with effect 4 it installs
+ * without a peer warning and runs; beside effect 3 npm refuses it (ERESOLVE, from the peer range);
+ * forced in there anyway, it says which edition to install wherever its own code runs first: at
+ * `require` of any entry point, from `xtopay-mock`, and at the client's first build when an ES
+ * module program linked. An `import` that fails to link before any of our code runs is Node's own
+ * error, which the docs show with the fix.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { cp, mkdir, mkdtemp, readFile, rm, symlink } from "node:fs/promises"
+import { join, relative } from "node:path"
+import { fileURLToPath } from "node:url"
+import { type FreshProject, freshProject } from "../../../../scripts/fresh-project.js"
+import { PEER_TROUBLE } from "../../../../scripts/install-lines.js"
+import { npm, run } from "../../../../scripts/run.js"
+
+const edition = fileURLToPath(new URL("../../", import.meta.url))
+const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url))
+
+/** What the build and `npm pack` read, relative to the repository (the copy keeps its layout). */
+const INPUTS = [
+  ...["package.json", "tsconfig.json", "tsconfig.build.json", "tsconfig.build.cjs.json", "tsconfig.core.json", "tsconfig.core.cjs.json", "src", "bin"]
+    .map((input) => join(relative(repoRoot, edition), input)),
+  "core",
+  "scripts",
+  "docs",
+  "README.md"
+]
+
+/**
+ * The package as `npm publish` ships it: the inputs copied under .tmp/ and packed there (`prepack`
+ * builds), so the repository's own dist/ is left alone. The copy reaches this edition's
+ * node_modules through a link: its CommonJS build maps effect's types to ./node_modules.
+ */
+const pack = async (): Promise<{ readonly tarball: string; readonly remove: () => Promise<void> }> => {
+  await mkdir(join(edition, ".tmp"), { recursive: true })
+  const directory = await mkdtemp(join(edition, ".tmp", "install-pack-"))
+  const remove = () => rm(directory, { recursive: true, force: true })
+  for (const input of INPUTS) await cp(join(repoRoot, input), join(directory, input), { recursive: true })
+  const copy = join(directory, relative(repoRoot, edition))
+  await symlink(join(edition, "node_modules"), join(copy, "node_modules"), "dir")
+  await mkdir(join(directory, "out"))
+  const packed = await run(npm, ["pack", "--json", "--pack-destination", join(directory, "out")], { cwd: copy })
+  if (packed.code !== 0) {
+    await remove()
+    throw new Error(`npm pack failed:\n${packed.stderr}${packed.stdout}`)
+  }
+  // The build's output precedes npm's JSON on stdout; the JSON array is the last thing printed.
+  const start = packed.stdout.startsWith("[") ? 0 : packed.stdout.lastIndexOf("\n[") + 1
+  const [info] = JSON.parse(packed.stdout.slice(start)) as ReadonlyArray<{ readonly filename: string }>
+  return { tarball: join(directory, "out", info!.filename), remove }
+}
+
+let packing: ReturnType<typeof pack> | undefined
+/** Packed once for this file's tests. */
+const packed = () => (packing ??= pack())
+
+const registryReachable = async (): Promise<boolean> =>
+  (await run(npm, ["ping", "--fetch-timeout=10000", "--fetch-retries=0"], { cwd: edition })).code === 0
+
+const ENTRY_POINTS = ["effect-xtopay", "effect-xtopay/testing", "effect-xtopay/mock-server", "effect-xtopay/node", "effect-xtopay/rate-limit"]
+
+/** What this edition says beside effect `found` (written out here, not taken from core/edition.ts). */
+const refusal = (found: string) =>
+  `this is effect-xtopay 1.0.0 for Effect 4; your project has effect ${found}. ` +
+  "Install `effect-xtopay@^0.1` (Effect 3: `npm i effect-xtopay@^0.1 effect@^3.22 @effect/platform@^0.97`) " +
+  "or `effect-xtopay@^1` (Effect 4: `npm i effect-xtopay@^1 effect@^4.1.5`)."
+
+const installedEffect = async (project: FreshProject): Promise<string> =>
+  (JSON.parse(await readFile(join(project.dir, "node_modules", "effect", "package.json"), "utf8")) as { version: string }).version
+
+/** Creates a customer through XtopayTest; `pretend` first makes effect report another version, as a linked effect 3 or 5 would. */
+const firstCall = (pretend?: string) => `
+import { Cause, Effect, Exit, Version } from "effect"
+import { Customers, XtopayTest } from "effect-xtopay"
+${pretend === undefined ? "" : `Version.setCurrentVersion(${JSON.stringify(pretend)})`}
+const exit = await Effect.runPromiseExit(Customers.create({ email: "ama@example.com" }).pipe(Effect.provide(XtopayTest)))
+console.log(JSON.stringify(Exit.isSuccess(exit) ? { email: exit.value.email } : { failure: String(Cause.squash(exit.cause)?.message) }))
+`
+
+const requireEach = `
+const said = {}
+for (const name of ${JSON.stringify(ENTRY_POINTS)}) {
+  try {
+    require(name)
+    said[name] = "loaded"
+  } catch (error) {
+    said[name] = String(error && error.message)
+  }
+}
+console.log(JSON.stringify(said))
+`
+
+describe("the Effect 4 edition beside effect 4 and effect 3", () => {
+  it("installs with effect@^4.1.5 with no peer warning; refused beside effect@^3.22, and forced in, names the edition to install", {
+    timeout: 600_000
+  }, async (ctx) => {
+    if (!(await registryReachable())) ctx.skip("SKIPPED: the npm registry is unreachable (npm ping failed)")
+    const { tarball, remove } = await packed()
+    const right = await freshProject("right-effect4")
+    const wrong = await freshProject("wrong-effect4")
+    try {
+      // Beside effect 4: a clean install, every entry point loads, the first call runs.
+      const installed = await right.install(["effect@^4.1.5", tarball])
+      const output = `${installed.stdout}${installed.stderr}`
+      assert.strictEqual(installed.code, 0, output)
+      assert.notMatch(output, PEER_TROUBLE)
+      const required = await right.node(["-e", requireEach])
+      assert.strictEqual(required.code, 0, required.stderr)
+      assert.deepStrictEqual(JSON.parse(required.stdout), Object.fromEntries(ENTRY_POINTS.map((name) => [name, "loaded"])))
+      const ran = await right.node(["--input-type=module", "-e", firstCall()])
+      assert.strictEqual(ran.code, 0, ran.stderr)
+      assert.deepStrictEqual(JSON.parse(ran.stdout), { email: "ama@example.com" })
+      // The check at the first call reads the effect the imports linked to, not a file beside it.
+      const linkedToThree = await right.node(["--input-type=module", "-e", firstCall("3.22.5")])
+      assert.strictEqual(linkedToThree.code, 0, linkedToThree.stderr)
+      assert.deepStrictEqual(JSON.parse(linkedToThree.stdout), { failure: refusal("3.22.5") })
+
+      // Beside effect 3: npm refuses it from the peer range.
+      const refused = await wrong.install(["effect@^3.22", tarball])
+      const said = `${refused.stdout}${refused.stderr}`
+      assert.notStrictEqual(refused.code, 0, said)
+      assert.include(said, "ERESOLVE")
+      assert.match(said, /peer effect@"\^4\.1\.5" from effect-xtopay@1\.0\.0/)
+
+      // Forced in: every entry point's require and xtopay-mock say which edition to install.
+      const forced = await wrong.install(["effect@^3.22", tarball], ["--legacy-peer-deps"])
+      assert.strictEqual(forced.code, 0, `${forced.stdout}${forced.stderr}`)
+      const found = await installedEffect(wrong)
+      assert.match(found, /^3\./)
+      const requiredWrong = await wrong.node(["-e", requireEach])
+      assert.strictEqual(requiredWrong.code, 0, requiredWrong.stderr)
+      assert.deepStrictEqual(JSON.parse(requiredWrong.stdout), Object.fromEntries(ENTRY_POINTS.map((name) => [name, refusal(found)])))
+      const mock = await wrong.bin("xtopay-mock", ["--help"])
+      assert.strictEqual(mock.code, 1, mock.stdout)
+      assert.strictEqual(mock.stderr.trim(), `xtopay-mock: ${refusal(found)}`)
+
+      // An import links before any of our code runs: Node's own error, which the docs quote.
+      const imported = await wrong.node(["--input-type=module", "-e", `import "effect-xtopay"`])
+      assert.strictEqual(imported.code, 1)
+      assert.match(
+        imported.stderr,
+        /Error \[ERR_PACKAGE_PATH_NOT_EXPORTED\]: Package subpath '\.\/[^']+' is not defined by "exports" in [^\n]*node_modules[\\/]effect[\\/]package\.json imported from [^\n]*node_modules[\\/]effect-xtopay[\\/]dist[\\/]esm[\\/]/
+      )
+    } finally {
+      await Promise.all([right.remove(), wrong.remove(), remove()])
+    }
+  })
+})
