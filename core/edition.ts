@@ -61,13 +61,15 @@ const versionIn = (manifest: unknown): string | undefined => {
  * The version of the `effect` that `load` (a module's `require`) finds, read from its package.json without loading
  * effect: `effect/package.json` (exported by 3.22 and 4.1), else the package's folder in each
  * place Node looks (a package.json read by path ignores `exports`). Null: none is installed;
- * undefined: one is there but its version cannot be read.
+ * undefined: one is there but its version cannot be read or its folder found.
  */
 export const installedEffectVersion = (load: RequireLike): string | null | undefined => {
+  let missing = false
   try {
     return versionIn(load("effect/package.json"))
-  } catch {
-    // Not exported, or not installed: look in each node_modules folder Node would search.
+  } catch (error) {
+    // Not exported (then it is there), or not installed: look where Node would.
+    missing = typeof error === "object" && error !== null && (error as { code?: unknown }).code === "MODULE_NOT_FOUND"
   }
   for (const folder of load.resolve.paths("effect") ?? []) {
     let manifest: unknown
@@ -78,5 +80,6 @@ export const installedEffectVersion = (load: RequireLike): string | null | undef
     }
     return versionIn(manifest)
   }
-  return null
+  // A package there but in no folder (Yarn's Plug'n'Play has none) is not judged.
+  return missing ? null : undefined
 }

@@ -82,6 +82,17 @@ describe("installedEffectVersion", () => {
     }
   })
 
+  it("is undefined for an effect it cannot find a folder of, rather than calling it missing", () => {
+    // Yarn's Plug'n'Play: no node_modules folders to look in.
+    const load = Object.assign(
+      (id: string): unknown => {
+        throw Object.assign(new Error(`Package subpath not exported: ${id}`), { code: "ERR_PACKAGE_PATH_NOT_EXPORTED" })
+      },
+      { resolve: { paths: () => null } }
+    )
+    assert.isUndefined(installedEffectVersion(load))
+  })
+
   it("is null when no effect is installed, and undefined when its package.json has no version", async () => {
     const none = await project(undefined)
     const noVersion = await project({ name: "effect" })
