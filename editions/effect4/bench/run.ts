@@ -18,12 +18,13 @@ import { scenario as inFlight } from "./scenarios/in-flight.js"
 import { scenario as nodeStream } from "./scenarios/node-stream.js"
 import { scenario as peers } from "./scenarios/peers.js"
 import { scenario as prefetch } from "./scenarios/prefetch.js"
+import { scenario as rateLimit } from "./scenarios/rate-limit.js"
 import { scenario as retrieve } from "./scenarios/retrieve.js"
 import { scenario as stream } from "./scenarios/stream.js"
 import { scenario as xtopayTest } from "./scenarios/xtopay-test.js"
 
 await runBench({
   edition: "Effect 4",
-  scenarios: [peers, inFlight, nodeStream, retrieve, create, stream, decode, xtopayTest, prefetch, connections],
+  scenarios: [peers, inFlight, nodeStream, retrieve, create, stream, decode, xtopayTest, prefetch, connections, rateLimit],
   mockCli: mockCli()
 })

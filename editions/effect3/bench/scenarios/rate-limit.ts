@@ -5,11 +5,10 @@
  * The budget is far above the call rate, so no call waits: the rows are the take itself.
  */
 import { Layer, ManagedRuntime } from "effect"
-import { spawn } from "node:child_process"
-import { createServer } from "node:net"
 import type { XtopayRateGate } from "../../src/internal/rateGate.js"
 import { Customers, loadRateLimit, XtopayTestWith } from "../harness/sdk.js"
 import { alternate, latencies, median } from "../../../../bench/measure.js"
+import { startRedis } from "../../../../bench/redis.js"
 import type { Row, Scenario } from "../../../../bench/scenario.js"
 
 interface Input {
@@ -46,39 +45,6 @@ export const measure = async ({ redisPort, rounds, samples }: Input) => {
   const micros = (rounds: ReadonlyArray<ReadonlyArray<number>> | undefined) =>
     rounds === undefined ? undefined : median(rounds.flat()) * 1000
   return { none: micros(times.none)!, memory: micros(times.memory)!, redis: micros(times.redis) }
-}
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer()
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0))
-    })
-  })
-
-/** A redis-server of this scenario's own, or undefined when none is installed. */
-const startRedis = async () => {
-  const port = await freePort()
-  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
-    stdio: ["ignore", "pipe", "ignore"]
-  })
-  const ready = await new Promise<boolean>((resolve) => {
-    const timer = setTimeout(() => resolve(false), 10_000)
-    child.on("error", () => resolve(false))
-    child.stdout.on("data", (chunk: Buffer) => {
-      if (chunk.toString().includes("Ready to accept connections")) {
-        clearTimeout(timer)
-        resolve(true)
-      }
-    })
-  })
-  const stop = () => void child.kill("SIGTERM")
-  if (!ready) {
-    stop()
-    return undefined
-  }
-  return { port, stop }
 }
 
 export const scenario: Scenario = {

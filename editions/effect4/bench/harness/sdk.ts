@@ -7,6 +7,7 @@
 import { existsSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import type * as CustomersModule from "../../src/Customers.js"
+import type * as RateLimitModule from "../../src/rate-limit.js"
 import type * as SchemasModule from "../../src/Schemas.js"
 import type * as XtopayTestModule from "../../src/testing/XtopayTest.js"
 import type * as XtopayClientModule from "../../src/XtopayClient.js"
@@ -24,6 +25,8 @@ export const Customers: typeof CustomersModule = await import(built("Customers.j
 export const { FetchTransport, XtopayClient, XtopayLive }: typeof XtopayClientModule = await import(built("XtopayClient.js"))
 export const { XtopayTest, XtopayTestWith }: typeof XtopayTestModule = await import(built("testing/XtopayTest.js"))
 export const { CustomerPage }: typeof SchemasModule = await import(built("Schemas.js"))
+/** `effect-xtopay/rate-limit`, loaded only by the scenario that measures it. */
+export const loadRateLimit = async (): Promise<typeof RateLimitModule> => import(built("rate-limit.js"))
 
 /**
  * `effect-xtopay/node`'s `XtopayNode`, when the build has it; until then the scenarios that need
