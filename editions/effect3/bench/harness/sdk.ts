@@ -4,8 +4,7 @@
  * closure our source creates in a `__name(…)` call: measuring the source would charge the SDK for
  * that. The types come from the source, which the build is made from.
  */
-import { existsSync } from "node:fs"
-import { fileURLToPath } from "node:url"
+import { builtModule } from "../../../../bench/built.js"
 import type * as CustomersModule from "../../src/Customers.js"
 import type * as NodeModule from "../../src/node.js"
 import type * as RateLimitModule from "../../src/rate-limit.js"
@@ -14,13 +13,8 @@ import type * as SchemasModule from "../../src/Schemas.js"
 import type * as XtopayTestModule from "../../src/testing/XtopayTest.js"
 import type * as XtopayClientModule from "../../src/XtopayClient.js"
 
-const built = (path: string): string => {
-  const url = new URL(`../../dist/esm/${path}`, import.meta.url)
-  if (!existsSync(fileURLToPath(url))) {
-    throw new Error(`${fileURLToPath(url)} is missing: run \`npm run build\` first (\`npm run bench\` does).`)
-  }
-  return url.href
-}
+/** A module of the build, checked to be there and linked (`bench/built.ts`). */
+const built = (path: string): string => builtModule(new URL("../../dist/esm/", import.meta.url), path)
 
 export const Customers: typeof CustomersModule = await import(built("Customers.js"))
 export const { XtopayClient, XtopayLive }: typeof XtopayClientModule = await import(built("XtopayClient.js"))

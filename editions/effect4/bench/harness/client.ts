@@ -8,6 +8,7 @@ import { Effect, Layer, ManagedRuntime, Redacted } from "effect"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as HttpClient from "effect/http/HttpClient"
 import { CLIENT_ID, CLIENT_SECRET, HEADERS as headers } from "../../../../bench/raw.js"
+import { withoutPlatformSpans } from "./platform.js"
 import { XtopayClient } from "./sdk.js"
 
 /** A runtime holding the real client pointed at `baseUrl`: `runtime.runPromise(Customers.retrieve(id))`. */
@@ -17,10 +18,6 @@ export const clientRuntime = (baseUrl: string) =>
       Layer.provide(FetchHttpClient.layer)
     )
   )
-
-/** The platform's own span off, as the client runs it (the call's span is the client span). */
-export const withoutPlatformSpans = (client: HttpClient.HttpClient): HttpClient.HttpClient =>
-  HttpClient.transform(client, (effect) => Effect.provideService(effect, HttpClient.TracerDisabledWhen, () => true))
 
 /**
  * The floor under the SDK: the same GET through `effect/http`'s `FetchHttpClient` alone, as the

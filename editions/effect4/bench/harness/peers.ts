@@ -18,7 +18,7 @@ import Stripe from "stripe"
 import * as undici from "undici"
 import { type EditionPeer, makeRawPeers, type Peer, type PeerCalls } from "../../../../bench/peers.js"
 import { createParams, HEADERS as headers, useEnvironment } from "../../../../bench/raw.js"
-import { withoutPlatformSpans } from "./client.js"
+import { withoutPlatformSpans } from "./platform.js"
 import { Customers, XtopayClient, XtopayLive, XtopayNode } from "./sdk.js"
 
 export interface PeerClients {

@@ -6,6 +6,7 @@
  */
 import { existsSync } from "node:fs"
 import { fileURLToPath } from "node:url"
+import { builtModule } from "../../../../bench/built.js"
 import type * as CustomersModule from "../../src/Customers.js"
 import type * as RateLimitModule from "../../src/rate-limit.js"
 import type * as SchemasModule from "../../src/Schemas.js"
@@ -14,12 +15,8 @@ import type * as XtopayClientModule from "../../src/XtopayClient.js"
 
 const path = (file: string): string => fileURLToPath(new URL(`../../dist/esm/${file}`, import.meta.url))
 
-const built = (file: string): string => {
-  if (!existsSync(path(file))) {
-    throw new Error(`${path(file)} is missing: run \`npm run build\` first (\`npm run bench\` does).`)
-  }
-  return new URL(`../../dist/esm/${file}`, import.meta.url).href
-}
+/** A module of the build, checked to be there and linked (`bench/built.ts`). */
+const built = (file: string): string => builtModule(new URL("../../dist/esm/", import.meta.url), file)
 
 export const Customers: typeof CustomersModule = await import(built("Customers.js"))
 export const { FetchTransport, XtopayClient, XtopayLive }: typeof XtopayClientModule = await import(built("XtopayClient.js"))
@@ -42,8 +39,7 @@ export const XtopayNode: typeof XtopayLive | undefined = existsSync(path("node.j
  * from core's fake: the server is never what is measured).
  */
 export const mockCli = (): string => {
-  const own = path("testing/cli.js")
-  if (existsSync(own)) return new URL(`../../dist/esm/testing/cli.js`, import.meta.url).href
+  if (existsSync(path("testing/cli.js"))) return built("testing/cli.js")
   const effect3 = new URL("../../../effect3/dist/esm/testing/cli.js", import.meta.url)
   if (existsSync(fileURLToPath(effect3))) return effect3.href
   throw new Error("No built xtopay-mock: neither this edition's dist/esm/testing/cli.js nor the Effect 3 edition's (npm run build there)")

@@ -11,22 +11,28 @@
  * - `… no span`: also without the endpoint's `Effect.withSpan`.
  *
  * With `floor`, each copy's `XtopayClient.layerConfig()` runs over `NodeHttpClient.layerUndici`
- * against the floor server instead, one `runPromise` per retrieve, one after another.
+ * against the floor server instead, one `runPromise` per retrieve, one after another; beside them,
+ * for scale, the same GET through that `HttpClient` alone (its span off, text, `JSON.parse`).
  *
  *   npx tsx bench/micro/ab.ts [operations per round] [rounds] [floor]
  */
-import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { dirname, join, relative } from "node:path"
 import { fileURLToPath } from "node:url"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { FLOOR_CUSTOMER, startFloorServer } from "../../../../bench/floor-server.js"
 import { alternate, median } from "../../../../bench/measure.js"
-import { useEnvironment } from "../../../../bench/raw.js"
+import { HEADERS, useEnvironment } from "../../../../bench/raw.js"
+import * as HttpClient from "effect/http/HttpClient"
+import { withoutPlatformSpans } from "../harness/platform.js"
 
 const operations = Number(process.argv[2] ?? 3_000)
 const rounds = Number(process.argv[3] ?? 5)
 const overNetwork = process.argv[4] === "floor"
 
+// Copied from the build; each copy's imports of core are linked to its own core (as
+// scripts/build-edition.mjs links dist/esm), so the copies never load core's source through tsx.
 const dist = fileURLToPath(new URL("../../dist/esm", import.meta.url))
 const tmp = fileURLToPath(new URL("../.tmp/ab", import.meta.url))
 
@@ -71,7 +77,15 @@ const VARIANTS: Record<string, ReadonlyArray<Patch>> = {
 const variant = (name: string, patches: ReadonlyArray<Patch>): string => {
   const dir = `${tmp}/${name.replace(/[^a-z]+/g, "-")}`
   if (existsSync(dir)) rmSync(dir, { recursive: true })
+  if (!existsSync(`${dist}/internal/request.js`)) throw new Error(`${dist} is missing: run \`npm run build\``)
   cpSync(dist, dir, { recursive: true })
+  for (const file of readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".js"))) {
+    const path = join(dir, file)
+    const text = readFileSync(path, "utf8")
+    if (!text.includes("\"#core/")) continue
+    const core = relative(dirname(path), join(dir, "core")) || "."
+    writeFileSync(path, text.replaceAll("\"#core/", `"${core.startsWith(".") ? core : `./${core}`}/`))
+  }
   for (const { file, from, to } of patches) {
     const path = `${dir}/${file}`
     const text = readFileSync(path, "utf8")
@@ -128,9 +142,32 @@ const retrieveLoop = async ({ Customers, XtopayTest }: Sdk) => {
   }
 }
 
-const loops = Object.fromEntries(
-  await Promise.all(Object.entries(VARIANTS).map(async ([name, patches]) => [name, await (overNetwork ? networkLoop : retrieveLoop)(await load(variant(name, patches)))]))
-) as Record<string, () => Promise<number>>
+/** The GET through `NodeHttpClient.layerUndici` alone, no SDK code: CPU µs per GET. */
+const platformLoop = async () => {
+  const runtime = ManagedRuntime.make(NodeHttpClient.layerUndici)
+  const url = `${floor!.baseUrl}/customers/${FLOOR_CUSTOMER.id}`
+  const get = Effect.flatMap(HttpClient.HttpClient, (client) =>
+    withoutPlatformSpans(client).get(url, { headers: HEADERS }).pipe(
+      Effect.flatMap((response) => response.text),
+      Effect.map((text) => JSON.parse(text) as unknown)
+    ))
+  const loop = async () => {
+    for (let i = 0; i < operations; i++) await runtime.runPromise(get)
+  }
+  await loop() // warm-up
+  return async () => {
+    const start = process.cpuUsage()
+    await loop()
+    const used = process.cpuUsage(start)
+    return (used.user + used.system) / operations
+  }
+}
+
+const PLATFORM = "the platform's undici HttpClient alone (no SDK)"
+const loops = Object.fromEntries([
+  ...await Promise.all(Object.entries(VARIANTS).map(async ([name, patches]) => [name, await (overNetwork ? networkLoop : retrieveLoop)(await load(variant(name, patches)))])),
+  ...(overNetwork ? [[PLATFORM, await platformLoop()]] : [])
+]) as Record<string, () => Promise<number>>
 const times = await alternate(rounds, loops)
 rmSync(tmp, { recursive: true })
 await floor?.stop()
@@ -139,7 +176,7 @@ console.log(`Node ${process.version}: Customers.retrieve over ${overNetwork ? "N
 // Paired by round (every copy runs once in each round), so a drift in the machine's load cancels out.
 console.log("| copy of the build | µs per call (median round) | − built, paired by round (median) | rounds below built |\n|---|---|---|---|")
 const built = times["built"]!
-for (const name of Object.keys(VARIANTS)) {
+for (const name of Object.keys(loops)) {
   const own = times[name]!
   const diffs = own.map((x, round) => x - built[round]!)
   const below = diffs.filter((d) => d < 0).length

@@ -6,10 +6,10 @@
  *
  *   npx tsx bench/micro/error-cost.ts [constructions]
  */
-import { fileURLToPath } from "node:url"
+import { builtModule } from "../../../../bench/built.js"
 
 const count = Number(process.argv[2] ?? 50_000)
-const built = fileURLToPath(new URL("../../dist/esm/XtopayError.js", import.meta.url))
+const built = builtModule(new URL("../../dist/esm/", import.meta.url), "XtopayError.js")
 const { UnexpectedResponse } = (await import(built)) as typeof import("../../src/XtopayError.js")
 
 const known = { status: 200, attempts: 1, requestId: "req_0123456789" }

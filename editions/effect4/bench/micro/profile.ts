@@ -3,17 +3,19 @@
  * workload, its self time summed by where the code lives (Effect's fiber runtime, Schema,
  * effect/http, this SDK, core's in-memory Xtopay, Node's fetch and sockets, GC) and the hottest
  * functions. Workloads: `xtopay-test` (the bench's mixed create / retrieve / list loop over
- * `XtopayTest`) and `live-retrieve` (`Customers.retrieve` over `XtopayLive` against the floor
- * server, one call after another).
+ * `XtopayTest`), `live-retrieve` (`Customers.retrieve` over `XtopayLive` against the floor
+ * server, one call after another) and `node-walk` (`Customers.list` over `XtopayNode`, every
+ * customer of a mock server seeded with `operations` customers, one effect per customer).
  *
- *   npx tsx bench/micro/profile.ts xtopay-test|live-retrieve [operations] [function to show the callers of]
+ *   npx tsx bench/micro/profile.ts xtopay-test|live-retrieve|node-walk [operations] [function to show the callers of]
  */
-import { Effect, ManagedRuntime } from "effect"
+import { Effect, ManagedRuntime, Stream } from "effect"
 import { Session } from "node:inspector/promises"
 import { FLOOR_CUSTOMER, startFloorServer } from "../../../../bench/floor-server.js"
-import { useEnvironment } from "../../../../bench/raw.js"
+import { rawWalk, useEnvironment } from "../../../../bench/raw.js"
+import { startMockServer } from "../../../../bench/server.js"
 import { mixed } from "../scenarios/xtopay-test.js"
-import { Customers, XtopayLive, XtopayTest } from "../harness/sdk.js"
+import { Customers, mockCli, XtopayLive, XtopayNode, XtopayTest } from "../harness/sdk.js"
 
 const workload = process.argv[2] ?? "xtopay-test"
 const operations = Number(process.argv[3] ?? 6_000)
@@ -46,6 +48,20 @@ const run = async (): Promise<() => Promise<void>> => {
     const runtime = ManagedRuntime.make(XtopayTest)
     await runtime.runPromise(mixed(1_500)) // warm-up
     return () => runtime.runPromise(mixed(operations))
+  }
+  if (workload === "node-walk") {
+    const mock = await startMockServer({ cli: mockCli(), seedCustomers: operations })
+    await rawWalk(mock.baseUrl, () => {}) // the server encodes each customer once
+    useEnvironment(mock.baseUrl)
+    const runtime = ManagedRuntime.make(XtopayNode ?? XtopayLive)
+    let items = 0
+    const walk = () => runtime.runPromise(Stream.runForEach(Customers.list({ limit: 100 }), () => Effect.sync(() => void items++)))
+    await walk() // warm-up
+    return async () => {
+      await walk()
+      await runtime.dispose()
+      await mock.stop()
+    }
   }
   const server = await startFloorServer()
   useEnvironment(server.baseUrl)

@@ -11,15 +11,15 @@
  */
 import { Duration, Effect, Fiber, Layer, ManagedRuntime, Schedule } from "effect"
 import { readFileSync } from "node:fs"
-import { fileURLToPath } from "node:url"
 import type { XtopayError } from "../../src/XtopayError.js"
 import { alternate, median } from "../../../../bench/measure.js"
+import { builtModule } from "../../../../bench/built.js"
 
 const operations = Number(process.argv[2] ?? 20_000)
 const rounds = Number(process.argv[3] ?? 5)
 
 // The client's retry policy as built (dist/esm), so the schedule is the one every call steps.
-const retryModule = fileURLToPath(new URL("../../dist/esm/internal/retry.js", import.meta.url))
+const retryModule = builtModule(new URL("../../dist/esm/", import.meta.url), "internal/retry.js")
 const { retryPolicy } = (await import(retryModule)) as typeof import("../../src/internal/retry.js")
 const effectVersion = (JSON.parse(readFileSync(new URL("../../node_modules/effect/package.json", import.meta.url), "utf8")) as {
   readonly version: string
