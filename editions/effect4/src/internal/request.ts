@@ -401,7 +401,8 @@ const interpret = <A>(
     const onEmpty = spec.onEmpty
     const empty: Effect.Effect<A, XtopayError> = onEmpty !== undefined
       ? Effect.map(DateTime.now, onEmpty)
-      : Effect.fail(new UnexpectedResponse({ ...known, message: `Xtopay answered ${where} with HTTP ${status} and an empty body` }))
+      // Built only when a body is empty: an error is a schema-checked class with a stack, too dear for every 2xx.
+      : Effect.suspend(() => Effect.fail(new UnexpectedResponse({ ...known, message: `Xtopay answered ${where} with HTTP ${status} and an empty body` })))
     if (status === 204) return empty
     const decode = decoderFor(spec.response)
     return Effect.flatMap(body, (text): Effect.Effect<A, XtopayError> => {
