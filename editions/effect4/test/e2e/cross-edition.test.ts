@@ -167,7 +167,9 @@ const session = async (baseUrl: string, hooks: string): Promise<{ steps: Readonl
         if (UNCOMPARED.has(key)) continue
         kept[key] = key === "retry-after" && options.looseRetryAfter === true ? (/^\d+$/.test(value) ? "<seconds>" : value) : normalise(value)
       }
-      steps.push({ name, status: response.status, headers: kept, body: hooksNormalise(normalise(text)) })
+      // A sliding window's wait is counted from the clock: a second either way is no difference.
+      const shown = options.looseRetryAfter === true ? text.replace(/retry after \d+ seconds/, "retry after <n> seconds") : text
+      steps.push({ name, status: response.status, headers: kept, body: hooksNormalise(normalise(shown)) })
       try {
         return JSON.parse(text)
       } catch {
