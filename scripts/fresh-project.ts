@@ -59,3 +59,11 @@ export const freshProject = async (name: string): Promise<FreshProject> => {
     remove: () => rm(dir, { recursive: true, force: true })
   }
 }
+
+/**
+ * The `Error [ERR_…]: …` line Node printed, with each path up to a `node_modules` folder written
+ * as `/app/node_modules/`: the line the README's troubleshooting section quotes, whatever folder
+ * the project was made in.
+ */
+export const nodeErrorLine = (stderr: string): string | undefined =>
+  stderr.split("\n").find((line) => line.startsWith("Error [ERR_"))?.replace(/[^\s']*?[\\/]node_modules[\\/]/g, "/app/node_modules/")

@@ -21,7 +21,7 @@ const section = (markdown: string, heading: string): string => {
 
 describe("a new project is told it needs ES modules", () => {
   for (
-    const [file, heading] of [["README.md", "## In your own project"], ["docs/getting-started.md", "## Install"]] as const
+    const [file, heading] of [["README.md", "## In your own project: pick the edition that matches your `effect`"], ["docs/getting-started.md", "## Install"]] as const
   ) {
     it(`${file}, ${heading}`, () => {
       const text = section(read(file), heading)

@@ -9,9 +9,9 @@
 import { assert, describe, it } from "@effect/vitest"
 import { readFile } from "node:fs/promises"
 import { join } from "node:path"
-import { type FreshProject, freshProject } from "../../../../scripts/fresh-project.js"
+import { type FreshProject, freshProject, nodeErrorLine } from "../../../../scripts/fresh-project.js"
 import { PEER_TROUBLE } from "../../../../scripts/install-lines.js"
-import { packed, registryReachable } from "./packed.js"
+import { packed, registryReachable, repoRoot } from "./packed.js"
 
 const ENTRY_POINTS = ["effect-xtopay", "effect-xtopay/testing", "effect-xtopay/mock-server", "effect-xtopay/node", "effect-xtopay/rate-limit"]
 
@@ -114,6 +114,9 @@ describe("the Effect 3 edition beside effect 3 and effect 4", () => {
         imported.stderr,
         /Error \[ERR_MODULE_NOT_FOUND\]: Cannot find module '[^']*node_modules[\\/]effect[\\/]dist[\\/][^']+\.js' imported from /
       )
+      // The README's troubleshooting section quotes this very line, and the install line that fixes it.
+      const readme = await readFile(join(repoRoot, "README.md"), "utf8")
+      assert.include(readme, nodeErrorLine(imported.stderr) ?? "(no Error [ERR_…] line)")
     } finally {
       await project.remove()
     }

@@ -10,7 +10,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { cp, mkdir, mkdtemp, readFile, rm, symlink } from "node:fs/promises"
 import { join, relative } from "node:path"
 import { fileURLToPath } from "node:url"
-import { type FreshProject, freshProject } from "../../../../scripts/fresh-project.js"
+import { type FreshProject, freshProject, nodeErrorLine } from "../../../../scripts/fresh-project.js"
 import { PEER_TROUBLE } from "../../../../scripts/install-lines.js"
 import { npm, run } from "../../../../scripts/run.js"
 
@@ -142,6 +142,9 @@ describe("the Effect 4 edition beside effect 4 and effect 3", () => {
         imported.stderr,
         /Error \[ERR_PACKAGE_PATH_NOT_EXPORTED\]: Package subpath '\.\/[^']+' is not defined by "exports" in [^\n]*node_modules[\\/]effect[\\/]package\.json imported from [^\n]*node_modules[\\/]effect-xtopay[\\/]dist[\\/]esm[\\/]/
       )
+      // The README's troubleshooting section quotes this very line, and the install line that fixes it.
+      const readme = await readFile(join(repoRoot, "README.md"), "utf8")
+      assert.include(readme, nodeErrorLine(imported.stderr) ?? "(no Error [ERR_…] line)")
     } finally {
       await Promise.all([right.remove(), wrong.remove(), remove()])
     }
