@@ -3,36 +3,17 @@
  * lints the tarball with publint (strict) and "Are the Types Wrong?" (every entry point, under
  * node10, node16 from CJS and from ESM, and bundler resolution).
  */
-import { mkdir, rm } from "node:fs/promises"
+import { rm } from "node:fs/promises"
 import { join, resolve } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
-import { npm, run, type RunResult } from "../../../scripts/run.js"
+import { pack } from "../../../scripts/packed.js"
+import { type RunResult, run } from "../../../scripts/run.js"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 
 /** One tool's verdict on a tarball. */
 export interface CheckResult extends RunResult {
   readonly tool: "publint" | "attw"
-}
-
-/** A packed tarball and the paths inside it (relative to the package root). */
-export interface Packed {
-  readonly tarball: string
-  readonly files: ReadonlyArray<string>
-}
-
-/** `npm pack` in `cwd` (its `prepack` builds), into `destination`. */
-export const pack = async (cwd: string, destination: string): Promise<Packed> => {
-  await mkdir(destination, { recursive: true })
-  const result = await run(npm, ["pack", "--json", "--pack-destination", destination], { cwd })
-  if (result.code !== 0) throw new Error(`npm pack failed in ${cwd}:\n${result.stderr}${result.stdout}`)
-  // The build's output precedes npm's JSON on stdout; the JSON array is the last thing printed.
-  const start = result.stdout.startsWith("[") ? 0 : result.stdout.lastIndexOf("\n[") + 1
-  const [info] = JSON.parse(result.stdout.slice(start)) as ReadonlyArray<
-    { readonly filename: string; readonly files: ReadonlyArray<{ readonly path: string }> }
-  >
-  if (info === undefined) throw new Error(`npm pack printed no file name:\n${result.stdout}`)
-  return { tarball: join(destination, info.filename), files: info.files.map((file) => file.path) }
 }
 
 const bin = (name: string): string => join(root, "node_modules", ".bin", name)

@@ -7,56 +7,11 @@
  * error, which the docs show with the fix.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { cp, mkdir, mkdtemp, readFile, rm, symlink } from "node:fs/promises"
-import { join, relative } from "node:path"
-import { fileURLToPath } from "node:url"
+import { readFile } from "node:fs/promises"
+import { join } from "node:path"
 import { type FreshProject, freshProject, nodeErrorLine } from "../../../../scripts/fresh-project.js"
 import { PEER_TROUBLE } from "../../../../scripts/install-lines.js"
-import { npm, run } from "../../../../scripts/run.js"
-
-const edition = fileURLToPath(new URL("../../", import.meta.url))
-const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url))
-
-/** What the build and `npm pack` read, relative to the repository (the copy keeps its layout). */
-const INPUTS = [
-  ...["package.json", "tsconfig.json", "tsconfig.build.json", "tsconfig.build.cjs.json", "tsconfig.core.json", "tsconfig.core.cjs.json", "src", "bin"]
-    .map((input) => join(relative(repoRoot, edition), input)),
-  "core",
-  "scripts",
-  "docs",
-  "README.md"
-]
-
-/**
- * The package as `npm publish` ships it: the inputs copied under .tmp/ and packed there (`prepack`
- * builds), so the repository's own dist/ is left alone. The copy reaches this edition's
- * node_modules through a link: its CommonJS build maps effect's types to ./node_modules.
- */
-const pack = async (): Promise<{ readonly tarball: string; readonly remove: () => Promise<void> }> => {
-  await mkdir(join(edition, ".tmp"), { recursive: true })
-  const directory = await mkdtemp(join(edition, ".tmp", "install-pack-"))
-  const remove = () => rm(directory, { recursive: true, force: true })
-  for (const input of INPUTS) await cp(join(repoRoot, input), join(directory, input), { recursive: true })
-  const copy = join(directory, relative(repoRoot, edition))
-  await symlink(join(edition, "node_modules"), join(copy, "node_modules"), "dir")
-  await mkdir(join(directory, "out"))
-  const packed = await run(npm, ["pack", "--json", "--pack-destination", join(directory, "out")], { cwd: copy })
-  if (packed.code !== 0) {
-    await remove()
-    throw new Error(`npm pack failed:\n${packed.stderr}${packed.stdout}`)
-  }
-  // The build's output precedes npm's JSON on stdout; the JSON array is the last thing printed.
-  const start = packed.stdout.startsWith("[") ? 0 : packed.stdout.lastIndexOf("\n[") + 1
-  const [info] = JSON.parse(packed.stdout.slice(start)) as ReadonlyArray<{ readonly filename: string }>
-  return { tarball: join(directory, "out", info!.filename), remove }
-}
-
-let packing: ReturnType<typeof pack> | undefined
-/** Packed once for this file's tests. */
-const packed = () => (packing ??= pack())
-
-const registryReachable = async (): Promise<boolean> =>
-  (await run(npm, ["ping", "--fetch-timeout=10000", "--fetch-retries=0"], { cwd: edition })).code === 0
+import { packed, registryReachable, repoRoot } from "./packed.js"
 
 const ENTRY_POINTS = ["effect-xtopay", "effect-xtopay/testing", "effect-xtopay/mock-server", "effect-xtopay/node", "effect-xtopay/rate-limit"]
 
@@ -96,7 +51,7 @@ describe("the Effect 4 edition beside effect 4 and effect 3", () => {
     timeout: 600_000
   }, async (ctx) => {
     if (!(await registryReachable())) ctx.skip("SKIPPED: the npm registry is unreachable (npm ping failed)")
-    const { tarball, remove } = await packed()
+    const { tarball } = await packed()
     const right = await freshProject("right-effect4")
     const wrong = await freshProject("wrong-effect4")
     try {
@@ -146,7 +101,7 @@ describe("the Effect 4 edition beside effect 4 and effect 3", () => {
       const readme = await readFile(join(repoRoot, "README.md"), "utf8")
       assert.include(readme, nodeErrorLine(imported.stderr) ?? "(no Error [ERR_…] line)")
     } finally {
-      await Promise.all([right.remove(), wrong.remove(), remove()])
+      await Promise.all([right.remove(), wrong.remove()])
     }
   })
 })
