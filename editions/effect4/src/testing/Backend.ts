@@ -9,6 +9,8 @@
 import { DEFAULT_RETRY_DELAYS_MILLIS } from "#core/fake/deliveries.js"
 import { type FakeControl, makeFake, type RecordedAttempt } from "#core/fake/fake.js"
 import { type ControlFailure, isControlFailure } from "#core/fake/seed.js"
+import { makePages } from "#core/fake/pages.js"
+import { registerInternals } from "./internal/backendInternals.js"
 import { Clock, Duration, Effect, Fiber, Schema, type Scope } from "effect"
 import {
   CustomerDetails as CustomerDetailsSchema,
@@ -112,7 +114,14 @@ export const makeBackend = (
 
     const control = makeControl(fake.control, deliveries)
     if (options.seed !== undefined) yield* Effect.orDie(control.seed(options.seed))
-    return { handle, control, authenticate: fake.authenticate }
+    const pages = makePages(fake.hosted)
+    const backend: Backend = { handle, control, authenticate: fake.authenticate }
+    registerInternals(backend, {
+      pages: (request) =>
+        Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.tap(Effect.sync(() => pages(request, now)), () => deliveries.dispatch)),
+      useOrigin: (origin) => fake.hosted.useOrigin(origin)
+    })
+    return backend
   })
 
 const decodeDetails = Schema.decodeUnknownSync(CustomerDetailsSchema)
