@@ -116,7 +116,8 @@ describe("the Effect 3 edition beside effect 3 and effect 4", () => {
       )
       // The README's troubleshooting section quotes this very line, and the install line that fixes it.
       const readme = await readFile(join(repoRoot, "README.md"), "utf8")
-      assert.include(readme, nodeErrorLine(imported.stderr) ?? "(no Error [ERR_…] line)")
+      const shown = nodeErrorLine(imported.stderr) ?? "(no Error [ERR_…] line)"
+      assert.isTrue(readme.includes(shown), `README.md does not quote the error a forced import gives:\n${shown}`)
     } finally {
       await project.remove()
     }

@@ -141,8 +141,12 @@ describe("examples", () => {
       const ran = yield* runExample("live.ts", account("cid_test_examples", "csk_test_examples", server.baseUrl))
       assert.strictEqual(ran.code, 0, ran.stderr)
       assert.match(ran.stdout, /created cus_\w+ \(GHS\)/)
-      assert.match(ran.stdout, /setup intent si_\w+: send the customer to https:\/\/\S+/)
-      assert.match(ran.stdout, /portal session cps_\w+: https:\/\/\S+/)
+      // The mock server's links open its own hosted pages.
+      const origin = new URL(server.baseUrl).origin
+      assert.match(ran.stdout, /setup intent si_\w+: send the customer to \S+/)
+      assert.include(ran.stdout, `send the customer to ${origin}/setup/`)
+      assert.match(ran.stdout, /portal session cps_\w+: \S+/)
+      assert.match(ran.stdout, new RegExp(`portal session cps_\\w+: ${origin}/portal/`))
       assert.match(ran.stdout, /customers with that email: 1/)
       assert.match(ran.stdout, /deleted cus_\w+: true/)
       const requests = yield* server.control.account("cid_test_examples").requests

@@ -99,7 +99,8 @@ describe("the Effect 4 edition beside effect 4 and effect 3", () => {
       )
       // The README's troubleshooting section quotes this very line, and the install line that fixes it.
       const readme = await readFile(join(repoRoot, "README.md"), "utf8")
-      assert.include(readme, nodeErrorLine(imported.stderr) ?? "(no Error [ERR_…] line)")
+      const shown = nodeErrorLine(imported.stderr) ?? "(no Error [ERR_…] line)"
+      assert.isTrue(readme.includes(shown), `README.md does not quote the error a forced import gives:\n${shown}`)
     } finally {
       await Promise.all([right.remove(), wrong.remove()])
     }
