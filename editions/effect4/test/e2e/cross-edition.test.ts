@@ -62,6 +62,18 @@ const makeNormaliser = (origin: string) => {
       })
 }
 
+/**
+ * A list's `data` grouped by endpoint (stably: each endpoint's attempts stay oldest first), the
+ * endpoints in the order their (already seen) ids were first met: deliveries to two endpoints run
+ * at the same time, so which of their first attempts is recorded first is a race in both servers.
+ */
+const byEndpoint = (text: string, normalise: (text: string) => string): string => {
+  const json = JSON.parse(text) as { data?: Array<{ endpoint_id?: string }> }
+  if (!Array.isArray(json.data)) return text
+  const key = (item: { endpoint_id?: string }) => normalise(String(item.endpoint_id))
+  return JSON.stringify({ ...json, data: [...json.data].sort((a, b) => key(a).localeCompare(key(b))) })
+}
+
 // -- a receiver for webhook deliveries ----------------------------------------------------------
 
 interface Received {
@@ -152,6 +164,8 @@ const session = async (baseUrl: string, hooks: string): Promise<{ steps: Readonl
       readonly headers?: Record<string, string>
       readonly auth?: string | null
       readonly looseRetryAfter?: boolean
+      /** A list of attempts at several endpoints: each endpoint's are in order, but two endpoints' run at once. */
+      readonly byEndpoint?: boolean
     } = {}
   ): Promise<any> => {
     const headers: Record<string, string> = { ...options.headers }
@@ -168,7 +182,8 @@ const session = async (baseUrl: string, hooks: string): Promise<{ steps: Readonl
         kept[key] = key === "retry-after" && options.looseRetryAfter === true ? (/^\d+$/.test(value) ? "<seconds>" : value) : normalise(value)
       }
       // A sliding window's wait is counted from the clock: a second either way is no difference.
-      const shown = options.looseRetryAfter === true ? text.replace(/retry after \d+ seconds/, "retry after <n> seconds") : text
+      const loose = options.looseRetryAfter === true ? text.replace(/retry after \d+ seconds/, "retry after <n> seconds") : text
+      const shown = options.byEndpoint === true ? byEndpoint(loose, normalise) : loose
       steps.push({ name, status: response.status, headers: kept, body: hooksNormalise(normalise(shown)) })
       try {
         return JSON.parse(text)
@@ -336,8 +351,8 @@ const session = async (baseUrl: string, hooks: string): Promise<{ steps: Readonl
   }
   await sleep(300)
   for (const [index, event] of allEvents.entries()) {
-    await send(`delivery attempts of event ${index}`, "GET", `/events/${event.id}/delivery-attempts`)
-    await send(`why they failed, event ${index}`, "GET", `/_mock/events/${event.id}/delivery-attempts`)
+    await send(`delivery attempts of event ${index}`, "GET", `/events/${event.id}/delivery-attempts`, { byEndpoint: true })
+    await send(`why they failed, event ${index}`, "GET", `/_mock/events/${event.id}/delivery-attempts`, { byEndpoint: true })
   }
   await send("delete an endpoint", "DELETE", `/webhook-endpoints/${steady.id}`)
   await send("delete the other", "DELETE", `/webhook-endpoints/${flaky.id}`)
