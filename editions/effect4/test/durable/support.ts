@@ -17,7 +17,6 @@ const edition = fileURLToPath(new URL("../..", import.meta.url))
 const MOCK_COMMAND = fileURLToPath(new URL("../../bin/xtopay-mock.mjs", import.meta.url))
 
 /** The example resolves `effect-xtopay` to this edition's source through this tsconfig's paths. */
-const TSCONFIG = fileURLToPath(new URL("./tsconfig.json", import.meta.url))
 
 /** Waits for `child` to exit, at most `timeout`; true when it did. */
 export const exited = (child: ChildProcess, timeout: Duration.Input): Effect.Effect<boolean> =>
@@ -151,7 +150,6 @@ export const runExample = (
         cwd: edition,
         env: {
           ...process.env,
-          TSX_TSCONFIG_PATH: TSCONFIG,
           XTOPAY_CLIENT_ID: mock.clientId,
           XTOPAY_CLIENT_SECRET: mock.clientSecret,
           XTOPAY_BASE_URL: mock.baseUrl,
